@@ -1,0 +1,34 @@
+/// Who is making a request, once their session has been checked.
+public enum Principal: Sendable, Equatable {
+    case staff(id: String, username: String, role: Role, agentNo: String)
+    case customer(id: String, phone: String)
+
+    public func has(_ permission: Permission) -> Bool {
+        switch self {
+        case .staff(_, _, let role, _): role.permissions.contains(permission)
+        case .customer: false
+        }
+    }
+
+    /// The id written into audit entries.
+    public var actorID: String {
+        switch self {
+        case .staff(let id, _, _, _), .customer(let id, _): id
+        }
+    }
+
+    public var actorKind: String {
+        switch self {
+        case .staff: "staff"
+        case .customer: "customer"
+        }
+    }
+
+    /// A customer may act only on their own record; staff by permission.
+    public func mayAccessCustomer(_ customerID: String, needing permission: Permission) -> Bool {
+        switch self {
+        case .customer(let id, _): id == customerID
+        case .staff: has(permission)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A member of staff as the API shows it; the password hash never leaves the store.
+public struct StaffUser: Codable, Hashable, Sendable {
+    public var id: String
+    public var username: String
+    public var displayName: String
+    public var role: Role
+    /// 工号: the number agents greet customers with.
+    public var agentNo: String
+    public var skills: [String]
+    public var disabled: Bool
+    public var createdAt: Date
+
+    public init(
+        id: String, username: String, displayName: String, role: Role, agentNo: String, skills: [String],
+        disabled: Bool, createdAt: Date
+    ) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+        self.agentNo = agentNo
+        self.skills = skills
+        self.disabled = disabled
+        self.createdAt = createdAt
+    }
+
+    public static let skillGroups = ["mobile", "broadband", "billing", "enterprise", "vip"]
+
+    public static func usernameProblem(_ username: String) -> String? {
+        let ok = (3...32).contains(username.count)
+            && username.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "." || $0 == "-") }
+        return ok ? nil : "username: 3–32 letters, digits, '_', '.' or '-'"
+    }
+
+    public static func passwordProblem(_ password: String) -> String? {
+        (10...72).contains(password.utf8.count) ? nil : "password: 10 to 72 bytes"
+    }
+}
+
+/// An entry of the audit log: who did or read what, when, and why.
+public struct AuditEntry: Codable, Hashable, Sendable {
+    public var id: String
+    public var at: Date
+    public var actorKind: String
+    public var actorId: String
+    public var action: String
+    public var targetType: String
+    public var targetId: String
+    public var reason: String?
+    public var detail: String?
+    public var clientAddress: String?
+
+    public init(
+        id: String, at: Date, actorKind: String, actorId: String, action: String, targetType: String,
+        targetId: String, reason: String? = nil, detail: String? = nil, clientAddress: String? = nil
+    ) {
+        self.id = id
+        self.at = at
+        self.actorKind = actorKind
+        self.actorId = actorId
+        self.action = action
+        self.targetType = targetType
+        self.targetId = targetId
+        self.reason = reason
+        self.detail = detail
+        self.clientAddress = clientAddress
+    }
+}

@@ -1,0 +1,21 @@
+/// Checks on the shape of values that arrive from outside, shared by the API and the CLI.
+public enum Validation {
+    /// A mainland mobile number: 11 digits starting with 1[3-9].
+    public static func isMobileNumber(_ text: String) -> Bool {
+        let chars = Array(text.utf8)
+        guard chars.count == 11, chars[0] == UInt8(ascii: "1"),
+            (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(chars[1])
+        else { return false }
+        return chars.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    /// Free text fields: not empty after trimming, not longer than `max` characters,
+    /// and without control characters other than newline and tab.
+    public static func isCleanText(_ text: String, max: Int) -> Bool {
+        let trimmed = text.trimmingWhitespace()
+        guard !trimmed.isEmpty, text.count <= max else { return false }
+        return !text.unicodeScalars.contains {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
+        }
+    }
+}

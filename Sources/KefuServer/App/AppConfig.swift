@@ -1,0 +1,47 @@
+public import Foundation
+public import KefuStore
+
+/// Everything the server is configured with; `kefu serve` fills it from flags and environment.
+public struct AppConfig: Sendable {
+    public enum SmsGateway: Sendable, Equatable {
+        /// Writes codes to the log; refused in production.
+        case log
+        /// Posts to an HTTP gateway (see docs/sms-gateway.md).
+        case http(url: String, apiKey: String)
+    }
+
+    public var hostname: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var database: DatabaseURL = .sqliteFile(path: "kefu.sqlite")
+    public var loadDemo: Bool = true
+    public var demoCustomers: Int = 2000
+    public var production: Bool = false
+    public var publicDirectory: String = "Public"
+    public var staffSessionTTL: TimeInterval = 8 * 3600
+    public var customerSessionTTL: TimeInterval = 24 * 3600
+    public var smsGateway: SmsGateway = .log
+    public var smsCodeTTL: TimeInterval = 300
+    /// bcrypt cost: 12 in service; tests lower it because bcrypt is slow on purpose.
+    public var bcryptCost: UInt8 = 12
+    /// Requests larger than this are refused with 413.
+    public var maxBodyBytes: Int = 1 << 20
+    /// Set a `Secure` cookie: on when the server sits behind TLS.
+    public var secureCookies: Bool = false
+
+    public init() {}
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Refuses configurations that must not run: development shortcuts in production.
+    public func validate() throws {
+        if production, smsGateway == .log {
+            throw Invalid(description: "production mode needs a real SMS gateway (--sms-gateway-url); the log sender would expose login codes")
+        }
+        if production, loadDemo {
+            throw Invalid(description: "production mode does not load demo data; pass --no-demo")
+        }
+        guard (0...65535).contains(port) else { throw Invalid(description: "port must be 0–65535") }
+    }
+}

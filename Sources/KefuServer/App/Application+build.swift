@@ -1,0 +1,149 @@
+public import Foundation
+public import Hummingbird
+import KefuCore
+public import KefuStore
+public import Logging
+import NIOCore
+import OpenAPIHummingbird
+public import Prometheus
+import ServiceLifecycle
+
+/// What `buildApplication` may be given instead of building it from the configuration:
+/// tests pass an in-memory database, a recording SMS sender and a controllable clock.
+public struct AppDependencies: Sendable {
+    public var database: Database?
+    public var smsSender: (any SmsSender)?
+    public var metrics: PrometheusCollectorRegistry
+    public var now: @Sendable () -> Date
+    public var logger: Logger
+
+    public init(
+        database: Database? = nil, smsSender: (any SmsSender)? = nil, metrics: PrometheusCollectorRegistry = .init(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "kefu")
+    ) {
+        self.database = database
+        self.smsSender = smsSender
+        self.metrics = metrics
+        self.now = now
+        self.logger = logger
+    }
+}
+
+/// Builds the whole server from its configuration. `kefu serve` runs what this returns;
+/// tests build the same thing with an in-memory store and port 0.
+public func buildApplication(_ config: AppConfig, dependencies: AppDependencies = .init()) async throws -> some ApplicationProtocol {
+    try config.validate()
+    let logger = dependencies.logger
+    let database: Database
+    if let given = dependencies.database {
+        database = given
+    } else {
+        database = try await Database.open(config.database, logger: logger)
+    }
+    let store = Store(database: database)
+    let hasher = PasswordHasher(cost: config.bcryptCost)
+    let sms: any SmsSender =
+        dependencies.smsSender
+        ?? {
+            switch config.smsGateway {
+            case .log: LogSmsSender(logger: logger)
+            case .http(let url, let apiKey): HTTPSmsSender(url: url, apiKey: apiKey)
+            }
+        }()
+
+    let router = Router(context: KefuRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: StaticPagesMiddleware(publicDirectory: config.publicDirectory))
+    router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: logger))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: AuthMiddleware(store: store, now: dependencies.now))
+
+    let openAPIDocument = try OpenAPIDocument.load()
+    router.get("/openapi.yaml") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: openAPIDocument))
+        )
+    }
+
+    let api = KefuAPI(
+        store: store, config: config, hasher: hasher, sms: sms, rateLimits: RateLimits(now: dependencies.now),
+        metrics: dependencies.metrics, logger: logger, now: dependencies.now
+    )
+    try api.registerHandlers(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "kefu"),
+        logger: logger
+    )
+    if let service = database.service { app.addServices(service) }
+    app.addServices(SessionSweeper(store: store, now: dependencies.now, logger: logger))
+    let loadDemo = config.loadDemo
+    let demoCustomers = config.demoCustomers
+    let now = dependencies.now
+    app.beforeServerStarts {
+        try await database.migrate()
+        if loadDemo {
+            let loader = DemoLoader(store: store)
+            if try await !loader.isLoaded() {
+                var generator = DemoGenerator(customerCount: demoCustomers, asOf: CalendarDate(chinaTime: now()))
+                let started = ContinuousClock.now
+                if let summary = try await loader.load(generator.generate(), hash: hasher.hash) {
+                    logger.info(
+                        "loaded demo data",
+                        metadata: [
+                            "customers": "\(summary.customers)", "subscriptions": "\(summary.subscriptions)",
+                            "bills": "\(summary.bills)", "took": "\(ContinuousClock.now - started)",
+                        ]
+                    )
+                }
+            }
+        }
+    }
+    return app
+}
+
+/// The OpenAPI document the API is generated from, served as the contract.
+enum OpenAPIDocument {
+    static func load() throws -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw AppConfig.Invalid(description: "openapi.yaml is missing from the server's resources")
+        }
+        return Array(try Data(contentsOf: url))
+    }
+}
+
+/// Deletes expired sessions every ten minutes, so the table does not grow without end.
+struct SessionSweeper: Service {
+    let store: Store
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    func run() async throws {
+        // Sleep first: at start-up the migrations may not have created the table yet.
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(600)) })) != nil {
+            do {
+                try await store.sessions.purgeExpired(now: now())
+            } catch {
+                logger.warning("session sweep failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// `/agent` and `/admin` without a trailing slash: send the browser to the folder, so relative links work.
+struct StaticPagesMiddleware: RouterMiddleware {
+    typealias Context = KefuRequestContext
+    let publicDirectory: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if request.method == .get, path == "/agent" || path == "/admin" {
+            return .redirect(to: path + "/", type: .found)
+        }
+        return try await next(request, context)
+    }
+}

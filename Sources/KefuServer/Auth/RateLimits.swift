@@ -1,0 +1,45 @@
+import Foundation
+import KefuCore
+import Synchronization
+
+/// The server's rate limits, one window per purpose, each keyed by phone, username or address.
+final class RateLimits: Sendable {
+    private let limiters: Mutex<[Purpose: RateLimiter]>
+    private let now: @Sendable () -> Date
+
+    enum Purpose: Hashable {
+        case loginPerUser, loginPerAddress
+        case smsPerPhone, smsPerPhoneDaily, smsPerAddress
+        case smsVerifyPerPhone
+    }
+
+    init(now: @escaping @Sendable () -> Date) {
+        self.now = now
+        self.limiters = Mutex([
+            .loginPerUser: RateLimiter(limit: 5, window: 300),
+            .loginPerAddress: RateLimiter(limit: 30, window: 300),
+            .smsPerPhone: RateLimiter(limit: 1, window: 60),
+            .smsPerPhoneDaily: RateLimiter(limit: 10, window: 86_400),
+            .smsPerAddress: RateLimiter(limit: 20, window: 3_600),
+            .smsVerifyPerPhone: RateLimiter(limit: 10, window: 600),
+        ])
+    }
+
+    /// Counts one attempt against every (purpose, key) given; refuses with the longest wait if any is exhausted.
+    /// Nothing is counted when refused, so a refused request does not extend the wait.
+    func check(_ checks: [(Purpose, String)]) throws {
+        let time = now().timeIntervalSince1970
+        let wait = limiters.withLock { limiters -> Int? in
+            var trial = limiters
+            var longest: Int?
+            for (purpose, key) in checks {
+                if case .refused(let retry) = trial[purpose]!.attempt(key, now: time) {
+                    longest = max(longest ?? 0, retry)
+                }
+            }
+            if longest == nil { limiters = trial }
+            return longest
+        }
+        if let wait { throw KefuError.rateLimited(wait) }
+    }
+}

@@ -1,0 +1,96 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
+public import NIOCore
+import NIOFoundationCompat
+
+/// Sends a text message to a phone. The server's login codes go through one of these.
+public protocol SmsSender: Sendable {
+    func send(to phone: String, text: String) async throws
+}
+
+/// A failure to hand the message to the gateway; the client sees 502 and may retry.
+public struct SmsDeliveryError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// For development: writes the message to the log instead of sending it.
+/// `AppConfig.validate()` refuses it in production, where it would leak login codes.
+public struct LogSmsSender: SmsSender {
+    let logger: Logger
+
+    public init(logger: Logger) { self.logger = logger }
+
+    public func send(to phone: String, text: String) async throws {
+        logger.notice("SMS (development sender, not sent)", metadata: ["to": "\(phone)", "text": "\(text)"])
+    }
+}
+
+/// A client for an HTTP SMS gateway, as documented in docs/sms-gateway.md:
+/// `POST {url}` with `Authorization: Bearer {apiKey}` and `{"phone", "text", "requestId"}`;
+/// the gateway answers 2xx with `{"accepted": true, "messageId": "…"}`.
+public struct HTTPSmsSender: SmsSender {
+    let url: String
+    let apiKey: String
+    let client: HTTPClient
+    let timeout: TimeAmount
+    let attempts: Int
+
+    public init(url: String, apiKey: String, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5), attempts: Int = 2) {
+        self.url = url
+        self.apiKey = apiKey
+        self.client = client
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
+    }
+
+    struct Payload: Encodable {
+        let phone: String
+        let text: String
+        let requestId: String
+    }
+
+    struct Reply: Decodable {
+        let accepted: Bool
+        let messageId: String?
+        let error: String?
+    }
+
+    public func send(to phone: String, text: String) async throws {
+        // One request id for all attempts lets the gateway drop a duplicate of a retried send.
+        let body = try JSONEncoder().encode(Payload(phone: phone, text: text, requestId: UUID().uuidString))
+        var lastError: any Error = SmsDeliveryError(description: "not attempted")
+        for attempt in 1...attempts {
+            do {
+                try await post(body)
+                return
+            } catch let error as SmsDeliveryError where error.description.hasPrefix("rejected") {
+                throw error  // The gateway said no: retrying will not change its mind.
+            } catch {
+                lastError = error
+                if attempt < attempts { try await Task.sleep(for: .milliseconds(200 * attempt)) }
+            }
+        }
+        throw SmsDeliveryError(description: "gateway unreachable: \(lastError)")
+    }
+
+    private func post(_ body: Data) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.body = .bytes(ByteBuffer(data: body))
+        let response = try await client.execute(request, timeout: timeout)
+        let bytes = try await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(response.status.code) else {
+            if (400..<500).contains(response.status.code) {
+                throw SmsDeliveryError(description: "rejected with HTTP \(response.status.code)")
+            }
+            throw SmsDeliveryError(description: "HTTP \(response.status.code)")
+        }
+        let reply = try JSONDecoder().decode(Reply.self, from: Data(buffer: bytes))
+        guard reply.accepted else {
+            throw SmsDeliveryError(description: "rejected: \(reply.error ?? "no reason given")")
+        }
+    }
+}

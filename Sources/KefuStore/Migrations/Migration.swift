@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// A numbered schema change. Applied in order, once, each in its own transaction.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: @Sendable (ColumnTypes) -> [String]
+}
+
+/// Column types spelled for the dialect at hand.
+struct ColumnTypes: Sendable {
+    /// Integers, money in fen and counters: 64 bits on both.
+    let int: String
+    /// An instant. SQLite stores `Date` as seconds in a float; PostgreSQL as timestamptz.
+    let timestamp: String
+    let bool = "BOOLEAN"
+    let text = "TEXT"
+
+    init(_ dialect: Database.Dialect) {
+        switch dialect {
+        case .sqlite:
+            int = "INTEGER"
+            timestamp = "REAL"
+        case .postgres:
+            int = "BIGINT"
+            timestamp = "TIMESTAMPTZ"
+        }
+    }
+}
+
+extension Database {
+    /// Applies every migration not yet applied; returns the versions it applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await read { db in
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            ).run()
+        }
+        var applied: [Int] = []
+        let types = ColumnTypes(dialect)
+        for migration in Migrations.all {
+            let done = try await transaction { db in
+                // Several nodes may start at once: the row insert is the lock that decides who applies it.
+                let existing = try await db.select().column("version").from("schema_migrations")
+                    .where("version", .equal, migration.version).first()
+                if existing != nil { return false }
+                try await db.insert(into: "schema_migrations")
+                    .columns("version", "name", "applied_at")
+                    .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(ISO8601DateFormatter().string(from: Date())))
+                    .run()
+                for statement in migration.statements(types) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                return true
+            }
+            if done {
+                applied.append(migration.version)
+                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            }
+        }
+        return applied
+    }
+}

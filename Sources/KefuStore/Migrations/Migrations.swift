@@ -1,0 +1,6 @@
+/// Every migration, in order. Add new ones at the end; never edit one that has shipped.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration001.migration
+    ]
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SQLKit
+
+/// A stored session. Only the SHA-256 of the token is kept, so a copy of the database opens no session.
+public struct StoredSession: Sendable, Equatable {
+    public var tokenHash: String
+    public var principalKind: String
+    public var principalID: String
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(tokenHash: String, principalKind: String, principalID: String, createdAt: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.principalKind = principalKind
+        self.principalID = principalID
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct SessionRepository: Sendable {
+    let database: Database
+
+    public func create(_ session: StoredSession) async throws {
+        try await database.transaction { db in
+            try await db.insert(into: "sessions")
+                .columns("token_hash", "principal_kind", "principal_id", "created_at", "expires_at")
+                .values(
+                    SQLBind(session.tokenHash), SQLBind(session.principalKind), SQLBind(session.principalID),
+                    SQLBind(session.createdAt), SQLBind(session.expiresAt)
+                )
+                .run()
+        }
+    }
+
+    /// The session if it exists and has not expired at `now`.
+    public func find(tokenHash: String, now: Date) async throws -> StoredSession? {
+        try await database.read { db in
+            guard let row = try await db.select().columns("*").from("sessions")
+                .where("token_hash", .equal, tokenHash).where("expires_at", .greaterThan, now).first()
+            else { return nil }
+            return StoredSession(
+                tokenHash: try row.text("token_hash"), principalKind: try row.text("principal_kind"),
+                principalID: try row.text("principal_id"), createdAt: try row.date("created_at"),
+                expiresAt: try row.date("expires_at")
+            )
+        }
+    }
+
+    public func delete(tokenHash: String) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "sessions").where("token_hash", .equal, tokenHash).run()
+        }
+    }
+
+    public func purgeExpired(now: Date) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "sessions").where("expires_at", .lessThanOrEqual, now).run()
+        }
+    }
+}
+
+/// One pending SMS login code per phone number, hashed like a session token.
+public struct SmsCodeRepository: Sendable {
+    let database: Database
+
+    public struct Pending: Sendable, Equatable {
+        public var codeHash: String
+        public var attempts: Int
+        public var expiresAt: Date
+    }
+
+    public func replace(phone: String, codeHash: String, now: Date, expiresAt: Date) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "sms_codes").where("phone", .equal, phone).run()
+            try await db.insert(into: "sms_codes")
+                .columns("phone", "code_hash", "attempts", "created_at", "expires_at")
+                .values(SQLBind(phone), SQLBind(codeHash), SQLBind(0), SQLBind(now), SQLBind(expiresAt))
+                .run()
+        }
+    }
+
+    /// Counts an attempt against the code and returns it as it was before the attempt.
+    public func recordAttempt(phone: String, now: Date) async throws -> Pending? {
+        try await database.transaction { db in
+            guard let row = try await db.select().columns("*").from("sms_codes")
+                .where("phone", .equal, phone).where("expires_at", .greaterThan, now).first()
+            else { return nil }
+            let pending = Pending(codeHash: try row.text("code_hash"), attempts: try row.int("attempts"), expiresAt: try row.date("expires_at"))
+            try await db.update("sms_codes").set("attempts", to: pending.attempts + 1).where("phone", .equal, phone).run()
+            return pending
+        }
+    }
+
+    public func consume(phone: String) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "sms_codes").where("phone", .equal, phone).run()
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import KefuCore
+import SQLKit
+
+/// The repositories over one database: what the server and the commands are given.
+public struct Store: Sendable {
+    public let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public var staff: StaffRepository { StaffRepository(database: database) }
+    public var sessions: SessionRepository { SessionRepository(database: database) }
+    public var smsCodes: SmsCodeRepository { SmsCodeRepository(database: database) }
+    public var customers: CustomerRepository { CustomerRepository(database: database) }
+    public var catalog: CatalogRepository { CatalogRepository(database: database) }
+    public var audit: AuditRepository { AuditRepository(database: database) }
+
+    public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
+}

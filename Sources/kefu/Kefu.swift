@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import KefuCore
+import Hummingbird
+import KefuServer
+import KefuStore
+import Logging
+import Metrics
+import Prometheus
+
+@main
+struct Kefu: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kefu",
+        abstract: "Kefu: online customer service for a telecom operator.",
+        subcommands: [Serve.self, Migrate.self, User.self, Demo.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// The database option every command shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "sqlite:///abs/path, sqlite://relative/path, sqlite::memory: or postgres://user:pass@host:port/db (default: $KEFU_DATABASE_URL or sqlite://kefu.sqlite)",
+            valueName: "url"
+        )
+    )
+    var url: String?
+
+    func resolved() throws -> DatabaseURL {
+        let text = url ?? ProcessInfo.processInfo.environment["KEFU_DATABASE_URL"] ?? "sqlite://kefu.sqlite"
+        do {
+            return try DatabaseURL(parsing: text)
+        } catch let error as DatabaseURL.Invalid {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+func makeLogger(_ label: String = "kefu") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["KEFU_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server: customer page, agent desk, admin console and API.")
+
+    @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @OptionGroup var database: DatabaseOptions
+    @Flag(name: .customLong("no-demo"), help: "Do not load the demo data on first start.") var noDemo = false
+    @Option(help: "How many demo customers to generate on first start.") var demoCustomers = 2000
+    @Flag(help: "Production mode: refuses the development SMS sender and demo data.") var production = false
+    @Option(help: "Folder of the web pages.") var publicDir = "Public"
+    @Option(help: "SMS gateway URL (see docs/sms-gateway.md); without it codes go to the log. Also $KEFU_SMS_GATEWAY_URL.")
+    var smsGatewayURL: String?
+    @Flag(help: "Mark the session cookie Secure (behind TLS).") var secureCookies = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = makeLogger()
+
+        var config = AppConfig()
+        config.hostname = hostname
+        config.port = port
+        config.database = try database.resolved()
+        config.loadDemo = !noDemo
+        config.demoCustomers = demoCustomers
+        config.production = production
+        config.publicDirectory = publicDir
+        config.secureCookies = secureCookies
+        let env = ProcessInfo.processInfo.environment
+        if let url = smsGatewayURL ?? env["KEFU_SMS_GATEWAY_URL"] {
+            config.smsGateway = .http(url: url, apiKey: env["KEFU_SMS_API_KEY"] ?? "")
+        }
+        do {
+            try config.validate()
+        } catch let error as AppConfig.Invalid {
+            throw ValidationError(error.description)
+        }
+        logger.info("starting kefu", metadata: ["database": "\(config.database)", "address": "\(hostname):\(port)"])
+        let app = try await buildApplication(config, dependencies: .init(metrics: registry, logger: logger))
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the schema migrations and exit.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let logger = makeLogger()
+        let applied = try await Database.withDatabase(try database.resolved(), logger: logger) { try await $0.migrate() }
+        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a staff account. The password is read from standard input (one line) or $KEFU_NEW_PASSWORD."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Login name (3–32 of a-z, 0-9, _ . -).") var username: String
+        @Option(help: "Name shown to colleagues.") var displayName: String
+        @Option(help: "agent, team_lead, qa or admin.") var role: String
+        @Option(help: "Agent number (工号) customers are greeted with.") var agentNo: String
+        @Option(help: "Comma-separated skill groups: mobile, broadband, billing, enterprise, vip.") var skills = ""
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else { throw ValidationError("role must be one of agent, team_lead, qa, admin") }
+            let skillList = skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let unknown = skillList.first(where: { !StaffUser.skillGroups.contains($0) }) {
+                throw ValidationError("unknown skill group '\(unknown)'")
+            }
+            if let problem = StaffUser.usernameProblem(username.lowercased()) { throw ValidationError(problem) }
+            let password = ProcessInfo.processInfo.environment["KEFU_NEW_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
+            if let problem = StaffUser.passwordProblem(password) { throw ValidationError(problem) }
+            let user = StaffUser(
+                id: Store.newID("staff"), username: username.lowercased(), displayName: displayName, role: role, agentNo: agentNo,
+                skills: skillList, disabled: false, createdAt: Date()
+            )
+            let hash = try await PasswordHasher(cost: 12).hash(password)
+            let logger = makeLogger()
+            try await Database.withDatabase(try database.resolved(), logger: logger) { db in
+                try await db.migrate()
+                let audit = AuditEntry(
+                    id: Store.newID("aud"), at: Date(), actorKind: "cli", actorId: "kefu user add", action: "staff.create",
+                    targetType: "staff", targetId: user.id, detail: "role=\(role.rawValue)"
+                )
+                do {
+                    try await Store(database: db).staff.create(user, passwordHash: hash, audit: audit)
+                } catch StaffRepository.Failure.usernameTaken {
+                    throw ValidationError("username \(user.username) is taken")
+                } catch StaffRepository.Failure.agentNoTaken {
+                    throw ValidationError("agent number \(agentNo) is taken")
+                }
+            }
+            print("added \(role.rawValue) \(user.username) (\(user.id))")
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Demo data.", subcommands: [Load.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load the deterministic demo data (once per database).")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "How many customers.") var customers = 2000
+        @Option(help: "Random seed: the same seed and day give the same data.") var seed: UInt64 = DemoGenerator.defaultSeed
+
+        func run() async throws {
+            let logger = makeLogger()
+            var generator = DemoGenerator(seed: seed, customerCount: customers, asOf: CalendarDate(chinaTime: Date()))
+            let data = generator.generate()
+            let hasher = PasswordHasher(cost: 12)
+            let summary = try await Database.withDatabase(try database.resolved(), logger: logger) { db in
+                try await db.migrate()
+                return try await DemoLoader(store: Store(database: db)).load(data, hash: hasher.hash)
+            }
+            if let summary {
+                print("loaded \(summary.customers) customers, \(summary.subscriptions) lines, \(summary.bills) bills, \(summary.usage) usage months")
+            } else {
+                print("demo data is already loaded")
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+@testable import KefuCore
+
+@Suite struct ResidentIDTests {
+    @Test func acceptsAValidNumberWithXCheck() throws {
+        let id = try ResidentID.parse("11010519491231002X").get()
+        #expect(id.birthDate == CalendarDate(year: 1949, month: 12, day: 31))
+        #expect(id.regionCode == "110105")
+    }
+
+    @Test func lowercaseXIsAccepted() {
+        #expect((try? ResidentID.parse("11010519491231002x").get()) != nil)
+    }
+
+    @Test(arguments: [
+        ("110105194912310021", ResidentID.Problem.wrongCheckDigit),
+        ("11010519491231002", .wrongLength),
+        ("1101051949123100AX", .notDigits),
+        ("990105194912310021", .unknownRegion),
+        ("110105202302310029", .invalidBirthDate),  // 31 February
+    ])
+    func refuses(_ text: String, _ problem: ResidentID.Problem) {
+        if case .failure(let found) = ResidentID.parse(text) {
+            #expect(found == problem)
+        } else {
+            Issue.record("accepted \(text)")
+        }
+    }
+
+    @Test func ageCountsCompletedYears() throws {
+        let digits = Array("11010520101128123").compactMap(\.wholeNumberValue)
+        let id = try ResidentID.parse("11010520101128123" + String(ResidentID.checkCharacter(for: digits))).get()
+        #expect(id.age(on: CalendarDate(year: 2026, month: 11, day: 27)!) == 15)
+        #expect(id.age(on: CalendarDate(year: 2026, month: 11, day: 28)!) == 16)
+    }
+}
+
+@Suite struct MoneyTests {
+    @Test(arguments: [("12", 1200), ("12.5", 1250), ("0.01", 1), ("5000.00", 500_000), (" 7.30 ", 730)] as [(String, Int64)])
+    func parsesYuan(_ text: String, _ fen: Int64) {
+        #expect(Money.parseYuan(text) == fen)
+    }
+
+    @Test(arguments: ["", "0.001", "-1", "1e3", "12.", ".5", "1,000", "９", "99999999999999999"])
+    func refusesMalformedAmounts(_ text: String) {
+        #expect(Money.parseYuan(text) == nil)
+    }
+
+    @Test func formats() {
+        #expect(Money.format(fen: 1205) == "¥12.05")
+        #expect(Money.format(fen: -300) == "-¥3.00")
+    }
+}
+
+@Suite struct CalendarDateTests {
+    @Test func refusesImpossibleDates() {
+        #expect(CalendarDate(year: 2025, month: 2, day: 29) == nil)
+        #expect(CalendarDate(year: 2024, month: 2, day: 29) != nil)
+        #expect(CalendarDate(iso: "2026-13-01") == nil)
+    }
+
+    @Test func addsMonthsClampingTheDay() {
+        #expect(CalendarDate(year: 2026, month: 1, day: 31)!.addingMonths(1) == CalendarDate(year: 2026, month: 2, day: 28))
+        #expect(CalendarDate(year: 2026, month: 11, day: 15)!.addingMonths(-12).description == "2025-11-15")
+    }
+
+    @Test func daysSinceEpochRoundTrips() {
+        for days in stride(from: -30000, through: 30000, by: 97) {
+            #expect(CalendarDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+        #expect(CalendarDate(year: 1970, month: 1, day: 1)!.daysSinceEpoch == 0)
+    }
+
+    @Test func chinaTimeIsUTCPlusEight() {
+        // 2026-11-27T16:30Z is already the 28th in Beijing.
+        let instant = Date(timeIntervalSince1970: 1_795_798_200)
+        #expect(CalendarDate(chinaTime: instant).description == "2026-11-28")
+    }
+}
+
+@Suite struct BillCalculatorTests {
+    let plan = ServicePackage(code: "P", name: "测试套餐", category: .mobile4G, monthlyFeeFen: 3900, dataMB: 1024, voiceMinutes: 100, smsCount: 10)
+
+    @Test func withinQuotaIsJustTheFee() {
+        let items = BillCalculator.items(
+            package: plan, usage: .init(subscriptionId: "s", month: "2026-10", dataMB: 1024, voiceMinutes: 100, smsCount: 10),
+            valueAdded: [], contract: nil, monthStart: CalendarDate(year: 2026, month: 10, day: 1)!
+        )
+        #expect(items.map(\.kind) == [.planFee])
+        #expect(BillCalculator.total(items) == 3900)
+    }
+
+    @Test func overageDiscountAndValueAdded() {
+        let contract = Contract(startsOn: "2026-01-01", endsOn: "2027-12-31", monthlyDiscountFen: 1000, minimumPackageCode: "P")
+        let items = BillCalculator.items(
+            package: plan, usage: .init(subscriptionId: "s", month: "2026-10", dataMB: 1024 + 1500, voiceMinutes: 110, smsCount: 12),
+            valueAdded: [.init(name: "彩铃", monthlyFeeFen: 500)], contract: contract,
+            monthStart: CalendarDate(year: 2026, month: 10, day: 1)!
+        )
+        // 1500 MB over is two started GB at 3 yuan; 10 minutes at 0.15; 2 SMS at 0.10; ring-back 5; discount 10.
+        #expect(BillCalculator.total(items) == 3900 + 600 + 150 + 20 + 500 - 1000)
+        #expect(items.last?.kind == .discount)
+    }
+
+    @Test func expiredContractGivesNoDiscount() {
+        let contract = Contract(startsOn: "2024-01-01", endsOn: "2025-12-31", monthlyDiscountFen: 1000, minimumPackageCode: "P")
+        let items = BillCalculator.items(
+            package: plan, usage: .init(subscriptionId: "s", month: "2026-10", dataMB: 0, voiceMinutes: 0, smsCount: 0),
+            valueAdded: [], contract: contract, monthStart: CalendarDate(year: 2026, month: 10, day: 1)!
+        )
+        #expect(BillCalculator.total(items) == 3900)
+    }
+}
+
+@Suite struct DemoGeneratorTests {
+    let day = CalendarDate(year: 2026, month: 11, day: 28)!
+
+    @Test func sameSeedSameData() {
+        var a = DemoGenerator(customerCount: 200, asOf: day)
+        var b = DemoGenerator(customerCount: 200, asOf: day)
+        let first = a.generate(), second = b.generate()
+        #expect(first.customers == second.customers)
+        #expect(first.bills == second.bills)
+    }
+
+    @Test func fullDatasetHasTheShapeTheIssueAsksFor() {
+        var generator = DemoGenerator(asOf: day)
+        let data = generator.generate()
+        #expect(data.customers.count == 2000)
+        #expect(Set(data.customers.map(\.city)).count >= 3)
+        #expect(Set(data.customers.map { $0.city + $0.district }).count >= 12)
+        #expect(data.packages.count >= 15)
+        #expect(data.customers.allSatisfy { (try? ResidentID.parse($0.idNumber).get()) != nil })
+        #expect(Set(data.customers.map(\.contactPhone)).count == 2000)
+        #expect(Set(data.subscriptions.map(\.number)).count == data.subscriptions.count)
+        #expect(data.subscriptions.contains { $0.status == .suspendedArrears })
+        #expect(data.customers.contains { $0.balanceFen < 0 })
+        #expect(data.customers.contains { $0.vipLevel > 0 })
+        #expect(data.subscriptions.contains { $0.contract != nil })
+        #expect(Set(data.usage.map(\.month)) == ["2026-08", "2026-09", "2026-10"])
+        let broadband = data.subscriptions.filter { $0.kind == .broadband }
+        #expect(!broadband.isEmpty && broadband.allSatisfy { line in data.devices.contains { $0.subscriptionId == line.id && $0.kind == .opticalModem } })
+        // Every bill is what the calculator makes of its plan and usage.
+        for bill in data.bills.prefix(300) {
+            #expect(bill.totalFen == BillCalculator.total(bill.items))
+        }
+        #expect(Set(data.subscriptions.map(\.packageCode)).isSubset(of: Set(data.packages.map(\.code))))
+    }
+}
