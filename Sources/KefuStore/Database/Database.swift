@@ -93,8 +93,16 @@ public final class Database: Sendable {
                 }
             }
         case .postgres(let client):
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(connection.sql())
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await body(connection.sql())
+                }
+            } catch let error as PostgresTransactionError {
+                // Callers match on their own errors, as they do on SQLite: unwrap what the body threw.
+                if let rollback = error.rollbackError {
+                    logger.error("rollback failed", metadata: ["error": "\(String(reflecting: rollback))"])
+                }
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
             }
         }
     }

@@ -52,7 +52,7 @@ public struct CustomerRepository: Sendable {
                 select.where { group in
                     group.where("contact_phone", .equal, query)
                         .orWhere("id_number", .equal, query)
-                        .orWhere("name", .like, Self.likePrefix(query))
+                        .orWhere(SQLQueryString("name LIKE \(bind: Self.likePrefix(query)) ESCAPE '\\'"))
                         .orWhere(SQLIdentifier("id"), .in, SQLGroupExpression(
                             db.select().column("customer_id").from("subscriptions").where("number", .equal, query).select
                         ))
@@ -72,8 +72,8 @@ public struct CustomerRepository: Sendable {
 
     /// A LIKE pattern that matches `text` literally at the start: % and _ typed by a user are not wildcards.
     static func likePrefix(_ text: String) -> String {
-        // LIKE escaping differs between the dialects; names never contain these characters anyway.
-        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
     /// Everything about one customer, in one read.

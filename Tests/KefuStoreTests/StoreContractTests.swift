@@ -1,0 +1,187 @@
+import Foundation
+import KefuCore
+import KefuStore
+import SQLKit
+import Testing
+
+/// One contract, run on SQLite always and on PostgreSQL when `KEFU_TEST_POSTGRES_URL` is set.
+@Suite struct StoreContractTests {
+    @Test(arguments: StoreContract.allCases)
+    func sqlite(_ contract: StoreContract) async throws {
+        try await TestDatabases.with(.sqlite) { try await contract.run($0) }
+    }
+
+    @Test(.enabled(if: TestDatabases.postgresURL != nil, "set KEFU_TEST_POSTGRES_URL to run on PostgreSQL"), arguments: StoreContract.allCases)
+    func postgres(_ contract: StoreContract) async throws {
+        try await TestDatabases.with(.postgres) { try await contract.run($0) }
+    }
+}
+
+enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case migrationsAreIdempotent
+    case demoDataLoadsOnceAndFormsA360
+    case customersAreFoundByEveryNumber
+    case searchPagesByCursor
+    case staffAccounts
+    case sessionsExpire
+    case smsCodesCountAttempts
+    case catalogKeepsExactMoney
+    case auditFilters
+    case metacharactersRoundTrip
+    case failedTransactionLeavesNothing
+
+    var testDescription: String { rawValue }
+
+    static let day = CalendarDate(year: 2026, month: 11, day: 28)!
+    static let audit = AuditEntry(id: "a", at: Date(), actorKind: "test", actorId: "t", action: "x", targetType: "t", targetId: "t")
+
+    static func entry(_ id: String = UUID().uuidString, action: String = "test.change", actor: String = "tester", at: Date = Date()) -> AuditEntry {
+        AuditEntry(id: id, at: at, actorKind: "staff", actorId: actor, action: action, targetType: "t", targetId: "t")
+    }
+
+    static func loadDemo(_ store: Store, customers: Int = 60) async throws -> DemoDataset {
+        var generator = DemoGenerator(customerCount: customers, asOf: day)
+        let data = generator.generate()
+        _ = try await DemoLoader(store: store).load(data, hash: { "hash-of-\($0)" })
+        return data
+    }
+
+    func run(_ db: Database) async throws {
+        let store = Store(database: db)
+        switch self {
+        case .migrationsAreIdempotent:
+            #expect(try await db.migrate() == [])
+            #expect(try await store.staff.count() == 0)
+
+        case .demoDataLoadsOnceAndFormsA360:
+            let data = try await Self.loadDemo(store)
+            #expect(try await DemoLoader(store: store).isLoaded())
+            #expect(try await DemoLoader(store: store).load(data, hash: { $0 }) == nil)
+            let view = try #require(try await store.customers.view360(id: "cus-100000"))
+            #expect(view.customer.contactPhone == "13800138000")
+            #expect(view.customer.vipLevel == 3)
+            #expect(view.subscriptions.count == 4)
+            #expect(view.subscriptions.contains { $0.kind == .broadband })
+            #expect(view.devices.contains { $0.kind == .opticalModem })
+            #expect(view.devices.contains { $0.kind == .setTopBox })
+            #expect(Set(view.usage.map(\.month)).count == 3)
+            #expect(!view.bills.isEmpty && view.bills.allSatisfy { !$0.items.isEmpty && $0.totalFen == BillCalculator.total($0.items) })
+            #expect(view.packages.map(\.code) == ["FAM-229"])
+            #expect(!view.payments.isEmpty)
+            let expected = data.bills.filter { $0.customerId == "cus-100000" }.sorted { $0.id < $1.id }
+            #expect(view.bills.sorted { $0.id < $1.id } == expected)
+            let arrears = try #require(try await store.customers.view360(id: "cus-100001"))
+            #expect(arrears.customer.balanceFen < 0)
+            #expect(arrears.subscriptions.contains { $0.status == .suspendedArrears })
+            #expect(arrears.bills.contains { $0.status == .overdue })
+            let contract = try #require(try await store.customers.view360(id: "cus-100002"))
+            #expect(contract.subscriptions.first?.contract?.monthlyDiscountFen ?? 0 > 0)
+            let bill = try #require(view.bills.first)
+            #expect(try await store.customers.bill(id: bill.id) == bill)
+
+        case .customersAreFoundByEveryNumber:
+            let data = try await Self.loadDemo(store)
+            #expect(try await store.customers.find(phone: "13800138000")?.id == "cus-100000")
+            let secondLine = try #require(data.subscriptions.first { $0.customerId == "cus-100000" && $0.kind == .mobile && $0.number != "13800138000" })
+            #expect(try await store.customers.find(phone: secondLine.number)?.id == "cus-100000")
+            #expect(try await store.customers.find(phone: "10000000000") == nil)
+            let found = try await store.customers.find(id: "cus-100000")
+            #expect(found?.phones.contains(secondLine.number) == true)
+
+        case .searchPagesByCursor:
+            _ = try await Self.loadDemo(store, customers: 30)
+            let first = try await store.customers.search(query: nil, limit: 10, after: nil)
+            let second = try await store.customers.search(query: nil, limit: 10, after: first.last?.id)
+            #expect(first.count == 10 && second.count == 10)
+            #expect(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+            #expect(first.last!.id < second.first!.id)
+            let name = try #require(first.first?.name)
+            let byName = try await store.customers.search(query: String(name.prefix(1)), limit: 100, after: nil)
+            #expect(byName.contains { $0.id == first.first?.id })
+            #expect(try await store.customers.search(query: "%", limit: 100, after: nil).isEmpty)
+            #expect(try await store.customers.search(query: "13800138000", limit: 5, after: nil).map(\.id) == ["cus-100000"])
+
+        case .staffAccounts:
+            let user = StaffUser(id: "s1", username: "agent9", displayName: "测试", role: .agent, agentNo: "K9", skills: ["mobile"], disabled: false, createdAt: Date())
+            try await store.staff.create(user, passwordHash: "h1", audit: Self.entry())
+            await #expect(throws: StaffRepository.Failure.usernameTaken) {
+                try await store.staff.create(user, passwordHash: "h2", audit: Self.entry())
+            }
+            var other = user
+            other.id = "s2"
+            other.username = "agent10"
+            await #expect(throws: StaffRepository.Failure.agentNoTaken) {
+                try await store.staff.create(other, passwordHash: "h2", audit: Self.entry())
+            }
+            let (found, hash) = try #require(try await store.staff.credentials(username: "agent9"))
+            #expect(found.skills == ["mobile"] && hash == "h1" && found.role == .agent)
+            try await store.sessions.create(.init(tokenHash: "t", principalKind: "staff", principalID: "s1", createdAt: Date(), expiresAt: Date().addingTimeInterval(60)))
+            #expect(try await store.staff.setDisabled(id: "s1", true, audit: Self.entry()))
+            #expect(try await store.sessions.find(tokenHash: "t", now: Date()) == nil)
+            #expect(try await store.staff.find(id: "s1")?.disabled == true)
+            #expect(try await store.staff.setDisabled(id: "nobody", true, audit: Self.entry()) == false)
+
+        case .sessionsExpire:
+            let now = Date()
+            try await store.sessions.create(.init(tokenHash: "a", principalKind: "customer", principalID: "c", createdAt: now, expiresAt: now.addingTimeInterval(100)))
+            #expect(try await store.sessions.find(tokenHash: "a", now: now.addingTimeInterval(99))?.principalID == "c")
+            #expect(try await store.sessions.find(tokenHash: "a", now: now.addingTimeInterval(101)) == nil)
+            try await store.sessions.purgeExpired(now: now.addingTimeInterval(101))
+            #expect(try await store.sessions.find(tokenHash: "a", now: now) == nil)
+
+        case .smsCodesCountAttempts:
+            let now = Date()
+            try await store.smsCodes.replace(phone: "13800138000", codeHash: "x", now: now, expiresAt: now.addingTimeInterval(300))
+            #expect(try await store.smsCodes.recordAttempt(phone: "13800138000", now: now)?.attempts == 0)
+            #expect(try await store.smsCodes.recordAttempt(phone: "13800138000", now: now)?.attempts == 1)
+            #expect(try await store.smsCodes.recordAttempt(phone: "13800138000", now: now.addingTimeInterval(301)) == nil)
+            try await store.smsCodes.replace(phone: "13800138000", codeHash: "y", now: now, expiresAt: now.addingTimeInterval(300))
+            #expect(try await store.smsCodes.recordAttempt(phone: "13800138000", now: now)?.codeHash == "y")
+
+        case .catalogKeepsExactMoney:
+            var package = ServicePackage(code: "ENT-X", name: "专线", category: .enterpriseLine, monthlyFeeFen: 9_999_999, dataMB: 0, voiceMinutes: 0, bandwidthMbps: 10000, benefits: ["固定IP"])
+            try await store.catalog.create(package, audit: Self.entry())
+            await #expect(throws: CatalogRepository.Failure.codeTaken) { try await store.catalog.create(package, audit: Self.entry()) }
+            #expect(try await store.catalog.find(code: "ENT-X") == package)
+            package.monthlyFeeFen = 1
+            package.active = false
+            #expect(try await store.catalog.update(package, audit: Self.entry()))
+            #expect(try await store.catalog.find(code: "ENT-X")?.monthlyFeeFen == 1)
+            #expect(try await store.catalog.list().contains { $0.code == "ENT-X" } == false)
+            #expect(try await store.catalog.list(includeInactive: true).contains { $0.code == "ENT-X" })
+
+        case .auditFilters:
+            let base = Date(timeIntervalSince1970: 1_790_000_000)
+            for index in 0..<5 {
+                try await store.audit.append(Self.entry("e\(index)", action: index % 2 == 0 ? "pii.unmask" : "customer.read", actor: "u\(index % 2)", at: base.addingTimeInterval(Double(index))))
+            }
+            let unmasks = try await store.audit.search(.init(action: "pii.unmask"))
+            #expect(unmasks.map(\.id) == ["e4", "e2", "e0"])
+            #expect(try await store.audit.search(.init(actorID: "u1")).count == 2)
+            #expect(try await store.audit.search(.init(since: base.addingTimeInterval(3))).map(\.id) == ["e4", "e3"])
+            #expect(try await store.audit.search(.init(limit: 1)).map(\.id) == ["e4"])
+
+        case .metacharactersRoundTrip:
+            let nasty = "O'Brien\"; DROP TABLE customers;-- <script>alert(1)</script> %_\\"
+            let customer = Customer(
+                id: "cus-x", name: nasty, idNumber: "11010519491231002X", contactPhone: "13700000000", city: "杭州",
+                district: "西湖区", address: nasty, vipLevel: 0, tags: [nasty, "标签"], balanceFen: -12_345, createdAt: Date(timeIntervalSince1970: 1_790_000_000)
+            )
+            try await store.customers.create(customer, audit: Self.entry())
+            let found = try #require(try await store.customers.find(id: "cus-x"))
+            #expect(found.name == nasty && found.address == nasty && found.tags == [nasty, "标签"] && found.balanceFen == -12_345)
+            #expect(try await store.customers.search(query: nasty, limit: 5, after: nil).isEmpty == false)
+
+        case .failedTransactionLeavesNothing:
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await db.transaction { sql in
+                    try await sql.insert(into: "settings").columns("key", "value").values(SQLBind("k"), SQLBind("v")).run()
+                    throw Boom()
+                }
+            }
+            let rows = try await db.read { try await $0.select().column("key").from("settings").all().count }
+            #expect(rows == 0)
+        }
+    }
+}
