@@ -109,6 +109,7 @@ let package = Package(
                 "KefuStore",
                 "KefuServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

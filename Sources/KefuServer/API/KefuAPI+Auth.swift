@@ -20,14 +20,16 @@ extension KefuAPI {
         let principal = Principal.staff(id: user.id, username: user.username, role: user.role, agentNo: user.agentNo)
         let (session, cookie) = try await startSession(principal, kind: "staff", ttl: config.staffSessionTTL)
         try await audit(principal, "auth.login", targetType: "staff", targetId: user.id)
-        return .ok(.init(headers: .init(setCookie: cookie), body: .json(session)))
+        info.cookies.set(cookie)
+        return .ok(.init(body: .json(session)))
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
         let principal = try requirePrincipal()
         if let hash = info.tokenHash { try await store.sessions.delete(tokenHash: hash) }
         try await audit(principal, "auth.logout", targetType: principal.actorKind, targetId: principal.actorID)
-        return .noContent(.init(headers: .init(setCookie: expiredCookie())))
+        info.cookies.set(expiredCookie())
+        return .noContent(.init())
     }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
@@ -80,7 +82,8 @@ extension KefuAPI {
         let principal = Principal.customer(id: customer.id, phone: phone)
         let (session, cookie) = try await startSession(principal, kind: "customer", ttl: config.customerSessionTTL)
         try await audit(principal, "auth.sms_login", targetType: "customer", targetId: customer.id)
-        return .ok(.init(headers: .init(setCookie: cookie), body: .json(session)))
+        info.cookies.set(cookie)
+        return .ok(.init(body: .json(session)))
     }
 
     private func startSession(_ principal: Principal, kind: String, ttl: TimeInterval) async throws -> (Components.Schemas.Session, String) {

@@ -1,6 +1,7 @@
 public import Hummingbird
 import KefuCore
 public import NIOCore
+import Synchronization
 
 /// The request context: Hummingbird's core storage plus the peer address, for rate limits and audit.
 public struct KefuRequestContext: RequestContext {
@@ -19,6 +20,16 @@ struct RequestInfo: Sendable {
     var principal: Principal?
     var tokenHash: String?
     var clientAddress: String
+    /// `Set-Cookie` values a handler wants on its response. The OpenAPI runtime percent-encodes
+    /// header values, which would break a cookie, so the auth middleware writes them instead.
+    var cookies = CookieJar()
 
     @TaskLocal static var current = RequestInfo(principal: nil, tokenHash: nil, clientAddress: "unknown")
+}
+
+final class CookieJar: Sendable {
+    private let values = Mutex<[String]>([])
+
+    func set(_ cookie: String) { values.withLock { $0.append(cookie) } }
+    var all: [String] { values.withLock { $0 } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KefuCore
 import KefuStore
@@ -24,9 +25,13 @@ struct AuthMiddleware: RouterMiddleware {
                 info.tokenHash = hash
             }
         }
-        return try await RequestInfo.$current.withValue(info) {
+        var response = try await RequestInfo.$current.withValue(info) {
             try await next(request, context)
         }
+        for cookie in info.cookies.all {
+            response.headers.append(HTTPField(name: .setCookie, value: cookie))
+        }
+        return response
     }
 
     static func token(from request: Request) -> String? {

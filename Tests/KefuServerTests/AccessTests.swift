@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KefuCore
+import KefuServer
+import KefuStore
+import NIOCore
+import Testing
+
+@Suite struct AccessTests {
+    @Test func healthOpenAPIAndMetricsAnswer() async throws {
+        try await TestApp.run { client, _, _ in
+            let health = try await client.json(.get, "/health")
+            #expect(health.status == .ok)
+            #expect((health.json as? [String: Any])?["status"] as? String == "ok")
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("openapi: \"3.1.0\""))
+            }
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test func wrongPasswordIsRefusedAndAudited() async throws {
+        try await TestApp.run { client, _, database in
+            let result = try await client.json(.post, "/api/v1/auth/login", body: #"{"username":"agent1","password":"wrong-password"}"#)
+            #expect(result.status == .unauthorized)
+            #expect(errorCode(result.json) == "invalid_credentials")
+            let failures = try await Store(database: database).audit.search(.init(action: "auth.login_failed"))
+            #expect(failures.count == 1)
+        }
+    }
+
+    @Test func loginSetsAnHttpOnlyCookieThatAuthenticates() async throws {
+        try await TestApp.run { client, _, _ in
+            let result = try await client.json(.post, "/api/v1/auth/login", body: #"{"username":"lead","password":"\#(DemoGenerator.demoPassword)"}"#)
+            let cookie = try #require(result.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            let pair = String(cookie.split(separator: ";")[0])
+            try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: [.cookie: pair]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("team_lead"))
+            }
+        }
+    }
+
+    @Test func noSessionMeansUnauthorized() async throws {
+        try await TestApp.run { client, _, _ in
+            let result = try await client.json(.get, "/api/v1/customers/cus-100000/360")
+            #expect(result.status == .unauthorized)
+            #expect(errorCode(result.json) == "unauthorized")
+            #expect(try await client.json(.get, "/api/v1/auth/me", token: "forged").status == .unauthorized)
+        }
+    }
+
+    @Test func agentSeesMasksLeadSeesAll() async throws {
+        try await TestApp.run { client, _, _ in
+            let agent = try await client.login("agent1")
+            let masked = try await client.json(.get, "/api/v1/customers/cus-100000/360", token: agent)
+            #expect(masked.status == .ok)
+            let customer = try #require((masked.json as? [String: Any])?["customer"] as? [String: Any])
+            #expect(customer["contactPhone"] as? String == "138****8000")
+            #expect((customer["idNumber"] as? String)?.hasPrefix("**************") == true)
+            #expect((customer["name"] as? String)?.contains("*") == true)
+            #expect(customer["masked"] as? Bool == true)
+
+            let lead = try await client.login("lead")
+            let full = try await client.json(.get, "/api/v1/customers/cus-100000", token: lead)
+            #expect((full.json as? [String: Any])?["contactPhone"] as? String == "13800138000")
+        }
+    }
+
+    @Test func unmaskingNeedsThePermissionAndAReasonAndIsAudited() async throws {
+        try await TestApp.run { client, _, database in
+            let agent = try await client.login("agent1")
+            let refused = try await client.json(.post, "/api/v1/customers/cus-100000/unmask", token: agent, body: #"{"reason":"核实身份"}"#)
+            #expect(refused.status == .forbidden)
+            let lead = try await client.login("lead")
+            let noReason = try await client.json(.post, "/api/v1/customers/cus-100000/unmask", token: lead, body: #"{"reason":"  "}"#)
+            #expect(noReason.status == .badRequest)
+            let ok = try await client.json(.post, "/api/v1/customers/cus-100000/unmask", token: lead, body: #"{"reason":"客户来电核实身份"}"#)
+            #expect(ok.status == .ok)
+            #expect((ok.json as? [String: Any])?["contactPhone"] as? String == "13800138000")
+            let entries = try await Store(database: database).audit.search(.init(action: "pii.unmask"))
+            #expect(entries.count == 1 && entries.first?.reason == "客户来电核实身份" && entries.first?.actorId == "staff-lead")
+        }
+    }
+
+    @Test func agentCannotReachTheAdminAPI() async throws {
+        try await TestApp.run { client, _, _ in
+            let agent = try await client.login("agent2")
+            let create = try await client.json(
+                .post, "/api/v1/admin/users", token: agent,
+                body: #"{"username":"evil","password":"0123456789ab","displayName":"x","role":"admin","agentNo":"X1"}"#
+            )
+            #expect(create.status == .forbidden)
+            #expect(try await client.json(.get, "/api/v1/admin/users", token: agent).status == .forbidden)
+            #expect(try await client.json(.get, "/api/v1/audit", token: agent).status == .forbidden)
+            let qa = try await client.login("qa")
+            #expect(try await client.json(.get, "/api/v1/audit", token: qa).status == .ok)
+            #expect(try await client.json(.post, "/api/v1/admin/users/staff-agent1/disable", token: qa).status == .forbidden)
+        }
+    }
+
+    @Test func adminCreatesAndDisablesStaff() async throws {
+        try await TestApp.run { client, _, _ in
+            let admin = try await client.login("admin")
+            let created = try await client.json(
+                .post, "/api/v1/admin/users", token: admin,
+                body: #"{"username":"agent7","password":"0123456789ab","displayName":"新坐席","role":"agent","agentNo":"K3007","skills":["billing"]}"#
+            )
+            #expect(created.status == .created)
+            let id = try #require((created.json as? [String: Any])?["id"] as? String)
+            let token = try await client.login("agent7", password: "0123456789ab")
+            #expect(try await client.json(.get, "/api/v1/auth/me", token: token).status == .ok)
+            #expect(try await client.json(.post, "/api/v1/admin/users/\(id)/disable", token: admin).status == .noContent)
+            #expect(try await client.json(.get, "/api/v1/auth/me", token: token).status == .unauthorized)
+            let again = try await client.json(
+                .post, "/api/v1/admin/users", token: admin,
+                body: #"{"username":"agent7","password":"0123456789ab","displayName":"x","role":"agent","agentNo":"K3008"}"#
+            )
+            #expect(again.status == .conflict)
+        }
+    }
+
+    @Test func customerReadsOnlyTheirOwnRecordAndBills() async throws {
+        try await TestApp.run { client, sms, database in
+            let token = try await client.customerLogin("13800138000", sms: sms)
+            let own = try await client.json(.get, "/api/v1/customers/cus-100000/360", token: token)
+            #expect(own.status == .ok)
+            let ownCustomer = try #require((own.json as? [String: Any])?["customer"] as? [String: Any])
+            #expect(ownCustomer["contactPhone"] as? String == "13800138000")
+            let bills = try #require((own.json as? [String: Any])?["bills"] as? [[String: Any]])
+            let ownBill = try #require(bills.first?["id"] as? String)
+            #expect(try await client.json(.get, "/api/v1/bills/\(ownBill)", token: token).status == .ok)
+
+            let other = try #require(try await Store(database: database).customers.view360(id: "cus-100001"))
+            let otherBill = try #require(other.bills.first?.id)
+            let refused = try await client.json(.get, "/api/v1/bills/\(otherBill)", token: token)
+            #expect(refused.status == .notFound)
+            #expect(try await client.json(.get, "/api/v1/customers/cus-100001/360", token: token).status == .notFound)
+            #expect(try await client.json(.get, "/api/v1/customers?q=138", token: token).status == .forbidden)
+            #expect(try await client.json(.get, "/api/v1/admin/users", token: token).status == .forbidden)
+        }
+    }
+
+    @Test func smsCodeIsSingleUseAndBurnsAfterFiveWrongGuesses() async throws {
+        try await TestApp.run { client, sms, _ in
+            let phone = "13900139001"
+            _ = try await client.json(.post, "/api/v1/auth/sms/request", body: #"{"phone":"\#(phone)"}"#)
+            let code = try #require(sms.lastCode(for: phone))
+            let wrong = code == "000000" ? "111111" : "000000"
+            for _ in 0..<5 {
+                let guess = try await client.json(.post, "/api/v1/auth/sms/verify", body: #"{"phone":"\#(phone)","code":"\#(wrong)"}"#)
+                #expect(guess.status == .unauthorized)
+            }
+            let late = try await client.json(.post, "/api/v1/auth/sms/verify", body: #"{"phone":"\#(phone)","code":"\#(code)"}"#)
+            #expect(late.status == .unauthorized)
+        }
+    }
+
+    @Test func unknownNumbersGetTheSameAnswerButNoCode() async throws {
+        try await TestApp.run { client, sms, _ in
+            let result = try await client.json(.post, "/api/v1/auth/sms/request", body: #"{"phone":"13311112222"}"#)
+            #expect(result.status == .accepted)
+            #expect(sms.lastCode(for: "13311112222") == nil)
+        }
+    }
+
+    @Test func loginAndSmsAreRateLimited() async throws {
+        try await TestApp.run { client, _, _ in
+            for _ in 0..<5 {
+                _ = try await client.json(.post, "/api/v1/auth/login", body: #"{"username":"agent3","password":"wrong-password"}"#)
+            }
+            let limited = try await client.json(.post, "/api/v1/auth/login", body: #"{"username":"agent3","password":"\#(DemoGenerator.demoPassword)"}"#)
+            #expect(limited.status == .tooManyRequests)
+            #expect(errorCode(limited.json) == "rate_limited")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+
+            #expect(try await client.json(.post, "/api/v1/auth/sms/request", body: #"{"phone":"18600186002"}"#).status == .accepted)
+            let again = try await client.json(.post, "/api/v1/auth/sms/request", body: #"{"phone":"18600186002"}"#)
+            #expect(again.status == .tooManyRequests)
+            #expect(again.headers[.retryAfter] != nil)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KefuCore
+import KefuServer
+import KefuStore
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+import Testing
+
+/// An SMS sender that keeps what it was asked to send, so a test can read the code.
+final class RecordingSmsSender: SmsSender {
+    let sent = Mutex<[(phone: String, text: String)]>([])
+
+    func send(to phone: String, text: String) async throws {
+        sent.withLock { $0.append((phone, text)) }
+    }
+
+    func lastCode(for phone: String) -> String? {
+        sent.withLock { messages in
+            messages.last { $0.phone == phone }.flatMap { message in
+                message.text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }.map(String.init)
+            }
+        }
+    }
+}
+
+struct TestApp {
+    static var config: AppConfig {
+        var config = AppConfig()
+        config.port = 0
+        config.database = .sqliteMemory
+        config.demoCustomers = 40
+        config.bcryptCost = 4
+        return config
+    }
+
+    /// Runs `body` against the real application on an in-memory database with demo data.
+    static func run(
+        config: AppConfig = config, sms: RecordingSmsSender = RecordingSmsSender(),
+        _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
+    ) async throws {
+        let logger = {
+            var logger = Logger(label: "kefu-test")
+            logger.logLevel = .warning
+            return logger
+        }()
+        try await Database.withDatabase(.sqliteMemory, logger: logger) { database in
+            let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, logger: logger))
+            try await app.test(.router) { client in try await body(client, sms, database) }
+        }
+    }
+}
+
+extension TestClientProtocol {
+    func json(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, json: Any?, headers: HTTPFields) {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let data = Data(buffer: response.body)
+            return (response.status, data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data), response.headers)
+        }
+    }
+
+    func login(_ username: String, password: String = DemoGenerator.demoPassword) async throws -> String {
+        let result = try await json(.post, "/api/v1/auth/login", body: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        let token = (result.json as? [String: Any])?["token"] as? String
+        return try #require(token, "login \(username) answered \(result.status)")
+    }
+
+    func customerLogin(_ phone: String, sms: RecordingSmsSender) async throws -> String {
+        let request = try await json(.post, "/api/v1/auth/sms/request", body: #"{"phone":"\#(phone)"}"#)
+        #expect(request.status == .accepted)
+        let code = try #require(sms.lastCode(for: phone))
+        let verify = try await json(.post, "/api/v1/auth/sms/verify", body: #"{"phone":"\#(phone)","code":"\#(code)"}"#)
+        return try #require((verify.json as? [String: Any])?["token"] as? String)
+    }
+}
+
+func errorCode(_ json: Any?) -> String? {
+    ((json as? [String: Any])?["error"] as? [String: Any])?["code"] as? String
+}
