@@ -1,0 +1,35 @@
+// The staff login form shared by the agent desk and the admin console.
+import { api, me, logout } from "./api.js";
+import { $, showError, labels } from "./dom.js";
+
+/// Shows the form until a staff member is logged in, then calls `onReady(me)`.
+export async function staffSession(onReady) {
+  const form = $("#login-form");
+  const error = $("#login-error");
+  const ready = (who) => {
+    $("#login").hidden = true;
+    $("#who").textContent = `${who.displayName} · ${labels.role[who.role] || who.role} · 工号 ${who.agentNo}`;
+    $("#logout").hidden = false;
+    onReady(who);
+  };
+  $("#logout").addEventListener("click", async () => {
+    await logout().catch(() => {});
+    location.reload();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError(error, null);
+    const username = $("#username").value.trim();
+    const password = $("#password").value;
+    if (!username || !password) return showError(error, { message: "请输入用户名和密码" });
+    try {
+      const session = await api("POST", "/api/v1/auth/login", { username, password });
+      ready(session.me);
+    } catch (e) {
+      showError(error, e);
+    }
+  });
+  const who = await me().catch(() => null);
+  if (who && who.kind === "staff") ready(who);
+  else $("#login").hidden = false;
+}

@@ -1,0 +1,107 @@
+"""Starts a real `kefu serve` on a free loopback port with a fresh SQLite file and demo data,
+and gives the tests a Chromium from Debian (playwright cannot download browsers here)."""
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / ".build-screenshots"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="kefu-browser-")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(self.dir) / "server.log"
+        binary = os.environ.get("KEFU_BINARY", str(ROOT / ".build" / "debug" / "kefu"))
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", str(self.port), "--database", f"sqlite://{self.dir}/kefu.sqlite",
+             "--demo-customers", "200"],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+            if self.process.poll() is not None:
+                raise RuntimeError("kefu serve exited:\n" + self.log_path.read_text())
+        raise RuntimeError("kefu serve did not become healthy:\n" + self.log_path.read_text())
+
+    def sms_code(self, phone):
+        """The development SMS sender writes codes to the log; the newest one for `phone` wins."""
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            codes = [re.search(r"验证码为 (\d{6})", line).group(1) for line in self.log_path.read_text().splitlines()
+                     if "development sender" in line and f"to={phone}" in line]
+            if codes:
+                return codes[-1]
+            time.sleep(0.2)
+        raise AssertionError("no SMS code for " + phone)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = Server()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 860}}
+
+
+@pytest.fixture
+def page(context):
+    """pytest-playwright's page, failing the test on any uncaught JavaScript error."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

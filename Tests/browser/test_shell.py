@@ -1,0 +1,111 @@
+"""The web shell as its users meet it: a customer logs in by SMS, an agent and an admin by password."""
+from playwright.sync_api import expect
+
+from conftest import shot
+
+
+def test_customer_logs_in_by_sms_and_sees_own_bill(server, phone_page):
+    page = phone_page
+    page.goto(server.url + "/")
+    expect(page.get_by_role("heading", name="手机号登录")).to_be_visible()
+    page.get_by_label("手机号码").fill("13800138000")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator("#send-code")).to_be_disabled()
+    expect(page.locator("#send-code")).to_contain_text("秒后重发")
+    page.get_by_label("验证码", exact=True).fill(server.sms_code("13800138000"))
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("heading", name="近期账单")).to_be_visible()
+    expect(page.get_by_text("13800138000").first).to_be_visible()
+    expect(page.get_by_text("全家享 229元").first).to_be_visible()
+    shot(page, "customer-account-phone")
+
+
+def test_wrong_sms_code_is_explained(server, phone_page):
+    page = phone_page
+    page.goto(server.url + "/")
+    page.get_by_label("手机号码").fill("13900139001")
+    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_label("验证码", exact=True).fill("000000" if server.sms_code("13900139001") != "000000" else "111111")
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("验证码错误")
+    shot(page, "customer-wrong-code")
+
+
+def test_agent_finds_a_customer_and_sees_masks(server, page):
+    page.goto(server.url + "/agent")
+    expect(page.get_by_role("heading", name="坐席登录")).to_be_visible()
+    shot(page, "agent-login")
+    page.get_by_label("用户名").fill("agent1")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("alert")).to_contain_text("用户名或密码错误")
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("工号 K3001")).to_be_visible()
+    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill("13800138000")
+    page.get_by_role("button", name="查询").click()
+    page.locator("#results li").first.click()
+    expect(page.get_by_text("138****8000").first).to_be_visible()
+    expect(page.get_by_text("已脱敏")).to_be_visible()
+    expect(page.get_by_role("button", name="查看完整信息")).to_have_count(0)
+    expect(page.get_by_text("光猫").first).to_be_visible()
+    shot(page, "agent-desk-360")
+
+
+def test_team_lead_unmasks_with_a_reason(server, page):
+    page.goto(server.url + "/agent/")
+    page.get_by_label("用户名").fill("lead")
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill("13800138000")
+    page.get_by_role("button", name="查询").click()
+    page.locator("#results li").first.click()
+    expect(page.get_by_text("13800138000").first).to_be_visible()
+
+
+def test_admin_console_lists_staff_packages_and_audit(server, page):
+    page.goto(server.url + "/admin")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("cell", name="agent2")).to_be_visible()
+    form = page.locator("form", has=page.get_by_role("heading", name="新增员工"))
+    form.get_by_label("用户名").fill("agent8")
+    form.get_by_label("姓名").fill("新同事")
+    form.get_by_label("工号").fill("K3008")
+    form.get_by_label("初始密码（至少10位）").fill("short")
+    form.get_by_role("button", name="创建账号").click()
+    expect(form.get_by_role("alert")).to_contain_text("password")
+    form.get_by_label("初始密码（至少10位）").fill("a-long-password")
+    page.get_by_role("button", name="创建账号").click()
+    expect(page.get_by_role("cell", name="agent8")).to_be_visible()
+    shot(page, "admin-staff")
+    page.get_by_role("tab", name="套餐目录").click()
+    expect(page.get_by_role("cell", name="冰激凌 99元")).to_be_visible()
+    shot(page, "admin-packages")
+    page.get_by_role("tab", name="审计日志").click()
+    expect(page.get_by_role("cell", name="staff.create").first).to_be_visible()
+    shot(page, "admin-audit")
+
+
+def test_script_in_data_is_shown_as_text(server, page):
+    import json
+    import urllib.request
+    token = json.load(urllib.request.urlopen(urllib.request.Request(
+        server.url + "/api/v1/auth/login", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"username": "agent2", "password": "kefu-demo-2026"}).encode())))["token"]
+    body = {"name": "<img src=x onerror=alert(1)>", "idNumber": "11010519491231002X", "contactPhone": "13711113333",
+            "city": "杭州", "district": "西湖区", "address": "<script>window.pwned=1</script>"}
+    urllib.request.urlopen(urllib.request.Request(
+        server.url + "/api/v1/customers", method="POST", data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer " + token}))
+    page.goto(server.url + "/agent/")
+    page.get_by_label("用户名").fill("lead")
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill("13711113333")
+    page.get_by_role("button", name="查询").click()
+    page.locator("#results li").first.click()
+    expect(page.get_by_text("<img src=x onerror=alert(1)>").first).to_be_visible()
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("img[src=x]").count() == 0
