@@ -4,6 +4,19 @@ from playwright.sync_api import expect
 from conftest import shot
 
 
+def staff_login(page, server, username, path="/agent/"):
+    page.goto(server.url + path)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+
+
+def open_customer(page, query):
+    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill(query)
+    page.get_by_role("button", name="查询").click()
+    page.locator("#results li").first.click()
+
+
 def test_customer_logs_in_by_sms_and_sees_own_bill(server, phone_page):
     page = phone_page
     page.goto(server.url + "/")
@@ -42,9 +55,7 @@ def test_agent_finds_a_customer_and_sees_masks(server, page):
     page.get_by_label("密码").fill("kefu-demo-2026")
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_text("工号 K3001")).to_be_visible()
-    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill("13800138000")
-    page.get_by_role("button", name="查询").click()
-    page.locator("#results li").first.click()
+    open_customer(page, "13800138000")
     expect(page.get_by_text("138****8000").first).to_be_visible()
     expect(page.get_by_text("已脱敏")).to_be_visible()
     expect(page.get_by_role("button", name="查看完整信息")).to_have_count(0)
@@ -53,21 +64,16 @@ def test_agent_finds_a_customer_and_sees_masks(server, page):
 
 
 def test_team_lead_unmasks_with_a_reason(server, page):
-    page.goto(server.url + "/agent/")
-    page.get_by_label("用户名").fill("lead")
-    page.get_by_label("密码").fill("kefu-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill("13800138000")
-    page.get_by_role("button", name="查询").click()
-    page.locator("#results li").first.click()
+    staff_login(page, server, "lead")
+    open_customer(page, "13800138000")
+    expect(page.get_by_text("138****8000").first).to_be_visible()
+    page.get_by_placeholder("查看原因（将记入审计日志）").fill("客户来电核实身份")
+    page.get_by_role("button", name="查看完整信息").click()
     expect(page.get_by_text("13800138000").first).to_be_visible()
 
 
 def test_admin_console_lists_staff_packages_and_audit(server, page):
-    page.goto(server.url + "/admin")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill("kefu-demo-2026")
-    page.get_by_role("button", name="登录").click()
+    staff_login(page, server, "admin", path="/admin")
     expect(page.get_by_role("cell", name="agent2")).to_be_visible()
     form = page.locator("form", has=page.get_by_role("heading", name="新增员工"))
     form.get_by_label("用户名").fill("agent8")
@@ -99,13 +105,11 @@ def test_script_in_data_is_shown_as_text(server, page):
     urllib.request.urlopen(urllib.request.Request(
         server.url + "/api/v1/customers", method="POST", data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", "Authorization": "Bearer " + token}))
-    page.goto(server.url + "/agent/")
-    page.get_by_label("用户名").fill("lead")
-    page.get_by_label("密码").fill("kefu-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_placeholder("手机号 / 证件号 / 姓名").fill("13711113333")
-    page.get_by_role("button", name="查询").click()
-    page.locator("#results li").first.click()
+    staff_login(page, server, "lead")
+    open_customer(page, "13711113333")
+    page.get_by_placeholder("查看原因（将记入审计日志）").fill("核对资料")
+    page.get_by_role("button", name="查看完整信息").click()
     expect(page.get_by_text("<img src=x onerror=alert(1)>").first).to_be_visible()
+    expect(page.get_by_text("<script>window.pwned=1</script>").first).to_be_visible()
     assert page.evaluate("window.pwned") is None
     assert page.locator("img[src=x]").count() == 0

@@ -8,10 +8,12 @@ extension KefuAPI {
         seesPII(principal) ? customer : customer.masking()
     }
 
-    /// Only reached after `accessibleCustomer`, so a customer here is looking at their own record.
+    /// Staff always get the masked record, even with `pii.unmask`: seeing the rest is a deliberate,
+    /// audited act with a reason (`unmaskCustomer`). Only reached after `accessibleCustomer`, so a
+    /// customer here is looking at their own record.
     func seesPII(_ principal: Principal) -> Bool {
         if case .customer = principal { return true }
-        return principal.has(.piiUnmask)
+        return false
     }
 
     /// Looks the customer up for someone allowed to see them. A customer asking for someone

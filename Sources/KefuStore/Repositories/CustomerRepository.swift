@@ -92,22 +92,9 @@ public struct CustomerRepository: Sendable {
                 .where("bill_id", .in, billIDs).orderBy("bill_id").orderBy("position").all()
             var items: [String: [BillItem]] = [:]
             for row in itemRows {
-                items[try row.text("bill_id"), default: []].append(
-                    BillItem(
-                        kind: try decodeEnum(BillItem.Kind.self, try row.text("kind"), column: "kind"),
-                        description: try row.text("description"), amountFen: try row.int64("amount_fen")
-                    )
-                )
+                items[try row.text("bill_id"), default: []].append(try Self.billItem(row))
             }
-            let bills = try billRows.map { row in
-                let billID = try row.text("id")
-                return Bill(
-                    id: billID, customerId: try row.text("customer_id"), subscriptionId: try row.text("subscription_id"),
-                    month: try row.text("month"), totalFen: try row.int64("total_fen"),
-                    status: try decodeEnum(Bill.Status.self, try row.text("status"), column: "status"),
-                    dueOn: try row.text("due_on"), items: items[billID] ?? []
-                )
-            }
+            let bills = try billRows.map { row in try Self.bill(row, items: items[try row.text("id")] ?? []) }
             let subscriptionIDs = subscriptions.map(\.id)
             let usage = subscriptionIDs.isEmpty ? [] : try await db.select().columns("*").from("usage_records")
                 .where("subscription_id", .in, subscriptionIDs).orderBy("month", .descending).orderBy("subscription_id")
@@ -155,19 +142,25 @@ public struct CustomerRepository: Sendable {
         try await database.read { db in
             guard let row = try await db.select().columns("*").from("bills").where("id", .equal, id).first() else { return nil }
             let items = try await db.select().columns("*").from("bill_items").where("bill_id", .equal, id)
-                .orderBy("position").all().map { row in
-                    BillItem(
-                        kind: try decodeEnum(BillItem.Kind.self, try row.text("kind"), column: "kind"),
-                        description: try row.text("description"), amountFen: try row.int64("amount_fen")
-                    )
-                }
-            return Bill(
-                id: id, customerId: try row.text("customer_id"), subscriptionId: try row.text("subscription_id"),
-                month: try row.text("month"), totalFen: try row.int64("total_fen"),
-                status: try decodeEnum(Bill.Status.self, try row.text("status"), column: "status"),
-                dueOn: try row.text("due_on"), items: items
-            )
+                .orderBy("position").all().map(Self.billItem)
+            return try Self.bill(row, items: items)
         }
+    }
+
+    static func bill(_ row: any SQLRow, items: [BillItem]) throws -> Bill {
+        Bill(
+            id: try row.text("id"), customerId: try row.text("customer_id"), subscriptionId: try row.text("subscription_id"),
+            month: try row.text("month"), totalFen: try row.int64("total_fen"),
+            status: try decodeEnum(Bill.Status.self, try row.text("status"), column: "status"),
+            dueOn: try row.text("due_on"), items: items
+        )
+    }
+
+    static func billItem(_ row: any SQLRow) throws -> BillItem {
+        BillItem(
+            kind: try decodeEnum(BillItem.Kind.self, try row.text("kind"), column: "kind"),
+            description: try row.text("description"), amountFen: try row.int64("amount_fen")
+        )
     }
 
     static func customer(_ db: any SQLDatabase, id: String) async throws -> Customer? {

@@ -1,0 +1,107 @@
+import Foundation
+
+/// The skill groups chats are routed to; an agent may belong to several.
+public enum SkillGroup: String, Codable, Sendable, CaseIterable {
+    case mobile, broadband, billing, enterprise, vip
+
+    public var displayName: String {
+        switch self {
+        case .mobile: "移动业务"
+        case .broadband: "宽带业务"
+        case .billing: "账务"
+        case .enterprise: "政企"
+        case .vip: "VIP专席"
+        }
+    }
+}
+
+/// Where a chat is in its life: with the bot, waiting for a person, with an agent, done.
+public enum ConversationState: String, Codable, Sendable, CaseIterable {
+    case bot, queued, assigned, resolved, closed
+
+    /// The moves the lifecycle allows; anything else is refused.
+    public func canMove(to next: ConversationState) -> Bool {
+        switch (self, next) {
+        case (.bot, .queued), (.bot, .assigned), (.bot, .closed): true
+        case (.queued, .assigned), (.queued, .closed): true
+        // A transfer puts an assigned chat back in a queue or straight to another agent.
+        case (.assigned, .queued), (.assigned, .assigned), (.assigned, .resolved), (.assigned, .closed): true
+        case (.resolved, .closed), (.resolved, .assigned): true
+        default: false
+        }
+    }
+
+    public var isOpen: Bool { self != .closed }
+}
+
+/// A chat between a customer (or an anonymous visitor), the bot and agents.
+public struct Conversation: Codable, Hashable, Sendable {
+    public var id: String
+    public var customerId: String?
+    public var visitorName: String
+    public var state: ConversationState
+    public var skill: SkillGroup
+    public var vip: Bool
+    public var agentId: String?
+    public var lastSeq: Int
+    public var createdAt: Date
+    public var queuedAt: Date?
+    public var assignedAt: Date?
+    public var firstResponseAt: Date?
+    public var closedAt: Date?
+    public var lastCustomerMessageAt: Date?
+    public var idleReminderSentAt: Date?
+
+    public init(
+        id: String, customerId: String?, visitorName: String, state: ConversationState, skill: SkillGroup, vip: Bool,
+        agentId: String? = nil, lastSeq: Int = 0, createdAt: Date, queuedAt: Date? = nil, assignedAt: Date? = nil,
+        firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil
+    ) {
+        self.id = id
+        self.customerId = customerId
+        self.visitorName = visitorName
+        self.state = state
+        self.skill = skill
+        self.vip = vip
+        self.agentId = agentId
+        self.lastSeq = lastSeq
+        self.createdAt = createdAt
+        self.queuedAt = queuedAt
+        self.assignedAt = assignedAt
+        self.firstResponseAt = firstResponseAt
+        self.closedAt = closedAt
+        self.lastCustomerMessageAt = lastCustomerMessageAt
+        self.idleReminderSentAt = idleReminderSentAt
+    }
+}
+
+/// One message of a chat, numbered per conversation from 1 with no gaps.
+public struct ChatMessage: Codable, Hashable, Sendable {
+    public enum Sender: String, Codable, Sendable, CaseIterable {
+        case customer, agent, bot, system
+    }
+
+    public var conversationId: String
+    public var seq: Int
+    /// The id the sending client chose; a repeat of it is acknowledged again, never stored twice.
+    public var clientId: String?
+    public var sender: Sender
+    public var senderId: String?
+    public var text: String
+    public var attachmentId: String?
+    public var createdAt: Date
+
+    public init(
+        conversationId: String, seq: Int, clientId: String?, sender: Sender, senderId: String?, text: String,
+        attachmentId: String? = nil, createdAt: Date
+    ) {
+        self.conversationId = conversationId
+        self.seq = seq
+        self.clientId = clientId
+        self.sender = sender
+        self.senderId = senderId
+        self.text = text
+        self.attachmentId = attachmentId
+        self.createdAt = createdAt
+    }
+}

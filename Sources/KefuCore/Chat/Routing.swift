@@ -1,0 +1,88 @@
+import Foundation
+
+/// Whether an agent takes chats now.
+public enum AgentStatus: String, Codable, Sendable, CaseIterable {
+    case online, busy, away
+}
+
+/// What routing knows of an agent at one moment.
+public struct AgentLoad: Hashable, Sendable {
+    public var agentId: String
+    public var skills: Set<SkillGroup>
+    public var status: AgentStatus
+    public var activeChats: Int
+    public var limit: Int
+    /// When the agent last got a chat: among equally loaded agents the one who waited longest goes first.
+    public var lastAssignedAt: Date?
+
+    public init(agentId: String, skills: Set<SkillGroup>, status: AgentStatus, activeChats: Int, limit: Int, lastAssignedAt: Date? = nil) {
+        self.agentId = agentId
+        self.skills = skills
+        self.status = status
+        self.activeChats = activeChats
+        self.limit = limit
+        self.lastAssignedAt = lastAssignedAt
+    }
+
+    public var hasCapacity: Bool { status == .online && activeChats < limit }
+}
+
+/// The routing rule: the least-loaded online agent with the skill and room under their limit.
+public enum ChatRouter {
+    /// The agent to give a chat for `skill`, or nil when it must wait in the queue.
+    /// VIP chats may go to the VIP group or to the skill's own group.
+    public static func pickAgent(for skill: SkillGroup, vip: Bool, among agents: [AgentLoad]) -> AgentLoad? {
+        let groups: Set<SkillGroup> = vip ? [skill, .vip] : [skill]
+        return agents
+            .filter { $0.hasCapacity && !$0.skills.isDisjoint(with: groups) }
+            .min { a, b in
+                let loadA = Double(a.activeChats) / Double(max(a.limit, 1))
+                let loadB = Double(b.activeChats) / Double(max(b.limit, 1))
+                if loadA != loadB { return loadA < loadB }
+                let idleA = a.lastAssignedAt ?? .distantPast
+                let idleB = b.lastAssignedAt ?? .distantPast
+                if idleA != idleB { return idleA < idleB }
+                return a.agentId < b.agentId
+            }
+    }
+}
+
+/// A chat waiting for an agent.
+public struct QueueEntry: Hashable, Sendable {
+    public var conversationId: String
+    public var skill: SkillGroup
+    public var vip: Bool
+    public var queuedAt: Date
+
+    public init(conversationId: String, skill: SkillGroup, vip: Bool, queuedAt: Date) {
+        self.conversationId = conversationId
+        self.skill = skill
+        self.vip = vip
+        self.queuedAt = queuedAt
+    }
+}
+
+/// Queue order: VIPs first, then first come first served.
+public enum ChatQueue {
+    public static func ordered(_ entries: [QueueEntry]) -> [QueueEntry] {
+        entries.sorted { a, b in
+            if a.vip != b.vip { return a.vip }
+            if a.queuedAt != b.queuedAt { return a.queuedAt < b.queuedAt }
+            return a.conversationId < b.conversationId
+        }
+    }
+
+    /// 1-based place of a chat among those waiting for the same skill.
+    public static func position(of id: String, in entries: [QueueEntry]) -> Int? {
+        guard let entry = entries.first(where: { $0.conversationId == id }) else { return nil }
+        let sameSkill = ordered(entries.filter { $0.skill == entry.skill })
+        return sameSkill.firstIndex { $0.conversationId == id }.map { $0 + 1 }
+    }
+
+    /// Seconds until a chat at `position` is likely served: each agent slot frees up once per
+    /// average handling time, so the wait grows with position over the slots that serve the skill.
+    public static func estimatedWait(position: Int, servingSlots: Int, averageHandlingSeconds: Double) -> Int {
+        let slots = max(servingSlots, 1)
+        return Int((Double(position) * averageHandlingSeconds / Double(slots)).rounded(.up))
+    }
+}
