@@ -40,7 +40,7 @@ struct TestApp {
 
     /// Runs `body` against the real application on an in-memory database with demo data.
     static func run(
-        config: AppConfig = config, sms: RecordingSmsSender = RecordingSmsSender(),
+        config: AppConfig = config, sms: RecordingSmsSender = RecordingSmsSender(), mode: TestingSetup = .router,
         _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
     ) async throws {
         let logger = {
@@ -50,7 +50,7 @@ struct TestApp {
         }()
         try await Database.withDatabase(.sqliteMemory, logger: logger) { database in
             let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, logger: logger))
-            try await app.test(.router) { client in try await body(client, sms, database) }
+            try await app.test(mode) { client in try await body(client, sms, database) }
         }
     }
 }

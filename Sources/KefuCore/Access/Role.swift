@@ -9,11 +9,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .agent:
-            [.customerRead, .customerWrite, .catalogRead]
+            [.customerRead, .customerWrite, .catalogRead, .chatHandle]
         case .teamLead:
-            [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead]
+            [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage]
         case .qa:
-            [.customerRead, .catalogRead, .auditRead, .staffRead]
+            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead]
         case .admin:
             Set(Permission.allCases)
         }
@@ -30,4 +30,12 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case catalogManage = "catalog.manage"
     case staffRead = "staff.read"
     case staffManage = "staff.manage"
+    /// Take chats from the queue and answer customers.
+    case chatHandle = "chat.handle"
+    /// Read any conversation's transcript (agents read the ones they took part in).
+    case transcriptRead = "transcript.read"
+    /// Keep the team's quick replies.
+    case teamRepliesManage = "team_replies.manage"
+    /// Keep the forbidden-word list.
+    case forbiddenWordsManage = "forbidden_words.manage"
 }

@@ -27,6 +27,7 @@ public struct AppConfig: Sendable {
     public var maxBodyBytes: Int = 1 << 20
     /// Set a `Secure` cookie: on when the server sits behind TLS.
     public var secureCookies: Bool = false
+    public var chat = ChatSettings()
 
     public init() {}
 

@@ -4,6 +4,7 @@ import KefuCore
 public import KefuStore
 public import Logging
 import NIOCore
+import HummingbirdWebSocket
 import OpenAPIHummingbird
 public import Prometheus
 import ServiceLifecycle
@@ -16,6 +17,8 @@ public struct AppDependencies: Sendable {
     public var metrics: PrometheusCollectorRegistry
     public var now: @Sendable () -> Date
     public var logger: Logger
+    /// The chat fan-out; nil builds the in-process hub.
+    var chatHub: (any ChatHub)?
 
     public init(
         database: Database? = nil, smsSender: (any SmsSender)? = nil, metrics: PrometheusCollectorRegistry = .init(),
@@ -74,11 +77,27 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     )
     try api.registerHandlers(on: router)
 
+    let chat = ChatService(
+        store: store, hub: dependencies.chatHub ?? LocalChatHub(), settings: config.chat, logger: logger, now: dependencies.now
+    )
+    router.ws("/ws/chat") { _, context in
+        guard context.principal != nil else { throw KefuError.unauthorized }
+        return .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+        guard let principal = context.requestContext.principal else { return }
+        try await ChatSocket(service: chat, principal: principal).run(inbound: inbound, outbound: outbound, logger: context.logger)
+    }
+
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: router,
+            configuration: .init(ws: .init(maxFrameSize: 64 * 1024, autoPing: .enabled(timePeriod: .seconds(30))))
+        ),
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "kefu"),
         logger: logger
     )
+    app.addServices(ChatSweeper(chat: chat))
     if let service = database.service { app.addServices(service) }
     app.addServices(SessionSweeper(store: store, now: dependencies.now, logger: logger))
     let loadDemo = config.loadDemo
@@ -145,5 +164,21 @@ struct StaticPagesMiddleware: RouterMiddleware {
             return .redirect(to: path + "/", type: .found)
         }
         return try await next(request, context)
+    }
+}
+
+/// Timed chat work: idle reminders and closes, and a routing pass in case an event was missed.
+struct ChatSweeper: Service {
+    let chat: ChatService
+
+    func run() async throws {
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: chat.settings.sweepInterval) })) != nil {
+            do {
+                try await chat.sweepIdle()
+                try await chat.dispatch()
+            } catch {
+                chat.logger.warning("chat sweep failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

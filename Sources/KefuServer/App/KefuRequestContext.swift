@@ -1,16 +1,21 @@
 public import Hummingbird
-import KefuCore
+public import HummingbirdWebSocket
+public import KefuCore
 public import NIOCore
 import Synchronization
 
 /// The request context: Hummingbird's core storage plus the peer address, for rate limits and audit.
-public struct KefuRequestContext: RequestContext {
+public struct KefuRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public let webSocket: WebSocketHandlerReference<KefuRequestContext>
+    /// Set by the auth middleware; the WebSocket handler reads it from the context kept at upgrade.
+    public var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.webSocket = .init()
     }
 }
 

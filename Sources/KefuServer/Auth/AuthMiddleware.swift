@@ -15,8 +15,18 @@ struct AuthMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
         var info = RequestInfo(principal: nil, tokenHash: nil, clientAddress: context.remoteAddress?.ipAddress ?? "unknown")
-        if let token = Self.token(from: request) {
+        if request.uri.path.hasPrefix("/ws/"), let ticket = request.uri.queryParameters["ticket"].map(String.init) {
+            // Browsers cannot set headers on a WebSocket handshake: a one-use ticket in the URL stands in.
+            let hash = Tokens.hash(ticket)
+            if let session = try await store.sessions.find(tokenHash: hash, now: now()), session.principalKind.hasPrefix("ticket:") {
+                try await store.sessions.delete(tokenHash: hash)
+                var real = session
+                real.principalKind = String(session.principalKind.dropFirst("ticket:".count))
+                info.principal = try await principal(for: real)
+            }
+        } else if let token = Self.token(from: request) {
             let hash = Tokens.hash(token)
             if let session = try await store.sessions.find(tokenHash: hash, now: now()),
                 let principal = try await principal(for: session)
@@ -25,6 +35,7 @@ struct AuthMiddleware: RouterMiddleware {
                 info.tokenHash = hash
             }
         }
+        context.principal = info.principal
         var response = try await RequestInfo.$current.withValue(info) {
             try await next(request, context)
         }

@@ -16,6 +16,8 @@ struct ColumnTypes: Sendable {
     /// An instant. SQLite stores `Date` as seconds in a float; PostgreSQL as timestamptz.
     let timestamp: String
     let bool = "BOOLEAN"
+    /// Bytes: attachments live in the database, so every node sees them.
+    let blob: String
     let text = "TEXT"
 
     init(_ dialect: Database.Dialect) {
@@ -23,9 +25,11 @@ struct ColumnTypes: Sendable {
         case .sqlite:
             int = "INTEGER"
             timestamp = "REAL"
+            blob = "BLOB"
         case .postgres:
             int = "BIGINT"
             timestamp = "TIMESTAMPTZ"
+            blob = "BYTEA"
         }
     }
 }

@@ -1,6 +1,7 @@
 /// Every migration, in order. Add new ones at the end; never edit one that has shipped.
 enum Migrations {
     static let all: [Migration] = [
-        Migration001.migration
+        Migration001.migration,
+        Migration002.migration,
     ]
 }

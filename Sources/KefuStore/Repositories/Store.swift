@@ -14,6 +14,8 @@ public struct Store: Sendable {
     public var customers: CustomerRepository { CustomerRepository(database: database) }
     public var catalog: CatalogRepository { CatalogRepository(database: database) }
     public var audit: AuditRepository { AuditRepository(database: database) }
+    public var chat: ChatRepository { ChatRepository(database: database) }
+    public var chatTools: ChatToolsRepository { ChatToolsRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }

@@ -1,0 +1,191 @@
+public import Foundation
+import KefuCore
+import KefuStore
+import Logging
+
+/// The chat's rules in motion: storing messages, moving conversations through their lifecycle,
+/// routing, and telling the right connections. Every event is published after its transaction commits.
+struct ChatService: Sendable {
+    let store: Store
+    let hub: any ChatHub
+    let settings: ChatSettings
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    static let greeting = "您好，欢迎来到在线客服！请问有什么可以帮您？如需人工服务，请点击“转人工”或直接输入“人工”。"
+
+    // MARK: Views and events
+
+    func badge(_ agentId: String?) async throws -> AgentBadge? {
+        guard let agentId, let user = try await store.staff.find(id: agentId) else { return nil }
+        return AgentBadge(id: user.id, agentNo: user.agentNo, displayName: user.displayName)
+    }
+
+    func view(_ c: Conversation) async throws -> ConversationView {
+        ConversationView(
+            id: c.id, state: c.state, skill: c.skill, vip: c.vip, customerId: c.customerId, visitorName: c.visitorName,
+            agent: try await badge(c.agentId), lastSeq: c.lastSeq, createdAt: c.createdAt, queuedAt: c.queuedAt, assignedAt: c.assignedAt
+        )
+    }
+
+    func publish(_ frame: ServerFrame, for c: Conversation, alsoAgents extra: [String] = []) {
+        hub.publish(ChatEvent(frame: frame, conversationId: c.id, customerId: c.customerId, agentIds: ([c.agentId].compactMap { $0 } + extra)))
+    }
+
+    func publishState(_ c: Conversation, alsoAgents extra: [String] = []) async throws {
+        publish(.conversation(try await view(c)), for: c, alsoAgents: extra)
+    }
+
+    /// Stores a message and then tells both sides.
+    @discardableResult
+    func post(
+        _ c: Conversation, sender: ChatMessage.Sender, senderId: String?, text: String, clientId: String? = nil,
+        attachmentId: String? = nil
+    ) async throws -> ChatRepository.Appended {
+        let appended = try await store.chat.append(
+            conversationId: c.id, sender: sender, senderId: senderId, clientId: clientId, text: text,
+            attachmentId: attachmentId, now: now()
+        )
+        if !appended.duplicate { publish(.message(appended.message), for: appended.conversation) }
+        return appended
+    }
+
+    // MARK: Lifecycle
+
+    /// The customer's open conversation, or a new one with the bot.
+    func start(customer: Customer, skill: SkillGroup) async throws -> Conversation {
+        if let open = try await store.chat.openConversation(customerId: customer.id) { return open }
+        let conversation = Conversation(
+            id: Store.newID("conv"), customerId: customer.id, visitorName: Masking.name(customer.name), state: .bot,
+            skill: skill, vip: customer.vipLevel > 0, createdAt: now()
+        )
+        let (created, first) = try await store.chat.create(conversation, greeting: Self.greeting)
+        publish(.message(first), for: created)
+        try await publishState(created)
+        return created
+    }
+
+    /// The customer asked for a person (or the bot gave up): into the queue, then try to route.
+    func requestHuman(_ c: Conversation, skill: SkillGroup? = nil) async throws {
+        guard c.state == .bot else { return }
+        let queued = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill ?? c.skill)
+        try await post(queued, sender: .system, senderId: nil, text: "正在为您转接人工客服（\(queued.skill.displayName)），请稍候…")
+        try await publishState(queued)
+        try await dispatch()
+    }
+
+    /// Routes waiting chats, greets on assignment, and tells those still waiting where they stand.
+    func dispatch() async throws {
+        let assignments = try await store.chat.dispatch(now: now(), defaultLimit: settings.agentChatLimit)
+        for assignment in assignments {
+            try await publishState(assignment.conversation)
+            try await post(
+                assignment.conversation, sender: .system, senderId: assignment.agent.id,
+                text: "您好，客服 \(assignment.agent.agentNo) 很高兴为您服务，请问有什么可以帮您？"
+            )
+        }
+        try await announceQueue()
+    }
+
+    func announceQueue() async throws {
+        let waiting = try await store.chat.queued()
+        let entries = waiting.map { QueueEntry(conversationId: $0.id, skill: $0.skill, vip: $0.vip, queuedAt: $0.queuedAt ?? $0.createdAt) }
+        var slots: [SkillGroup: Int] = [:]
+        for c in waiting {
+            guard let position = ChatQueue.position(of: c.id, in: entries) else { continue }
+            if slots[c.skill] == nil { slots[c.skill] = try await store.chat.servingSlots(for: c.skill) }
+            var frame = ServerFrame(type: "queue")
+            frame.conversationId = c.id
+            frame.position = position
+            frame.estimatedWaitSeconds = ChatQueue.estimatedWait(
+                position: position, servingSlots: slots[c.skill] ?? 0, averageHandlingSeconds: settings.averageHandlingSeconds
+            )
+            publish(frame, for: c)
+        }
+    }
+
+    /// Hands a chat to another agent (if they have room) or back to a group's queue; the history goes with it.
+    func transfer(_ c: Conversation, by agent: StaffUser, toAgentId: String?, toSkill: SkillGroup?) async throws {
+        if let toAgentId {
+            guard toAgentId != agent.id, let target = try await store.staff.find(id: toAgentId), !target.disabled,
+                target.role.permissions.contains(.chatHandle)
+            else { throw ChatRefusal("bad_target", "转接对象不存在或不能接待") }
+            let presence = try await store.chat.presence(agentId: target.id)
+            let load = try await store.chat.activeCount(agentId: target.id)
+            guard let presence, presence.status == .online, load < presence.limit else {
+                throw ChatRefusal("target_unavailable", "客服 \(target.agentNo) 当前不在线或已满负荷")
+            }
+            let moved = try await store.chat.transition(c.id, to: .assigned, now: now(), agentId: .some(target.id))
+            try await post(moved, sender: .system, senderId: target.id, text: "会话已由客服 \(agent.agentNo) 转接给客服 \(target.agentNo)，请继续描述您的问题。")
+            try await publishState(moved, alsoAgents: [agent.id])
+        } else {
+            let skill = toSkill ?? c.skill
+            let moved = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill, agentId: .some(nil))
+            try await post(moved, sender: .system, senderId: nil, text: "会话已转接至\(skill.displayName)，正在为您安排客服，请稍候…")
+            try await publishState(moved, alsoAgents: [agent.id])
+            try await dispatch()
+        }
+    }
+
+    /// The agent ends the chat: closing phrase, then the survey; the slot frees at once.
+    func end(_ c: Conversation, by agent: StaffUser) async throws {
+        let resolved = try await store.chat.transition(c.id, to: .resolved, now: now())
+        try await post(resolved, sender: .system, senderId: agent.id, text: "感谢您的咨询，客服 \(agent.agentNo) 祝您生活愉快！请对本次服务进行评价。")
+        try await publishState(resolved)
+        var survey = ServerFrame(type: "survey")
+        survey.conversationId = c.id
+        publish(survey, for: resolved)
+        try await dispatch()
+    }
+
+    /// The customer's rating closes the conversation.
+    func rate(_ c: Conversation, score: Int, comment: String?) async throws {
+        guard c.state == .resolved else { throw ChatRefusal("not_resolved", "会话结束后才能评价") }
+        guard (1...5).contains(score) else { throw ChatRefusal("invalid_score", "评分为1到5分") }
+        try await store.chat.rate(c.id, score: score, comment: comment)
+        try await post(c, sender: .system, senderId: nil, text: "感谢您的评价！")
+        let closed = try await store.chat.transition(c.id, to: .closed, now: now())
+        try await publishState(closed)
+    }
+
+    // MARK: Idle customers
+
+    /// Reminds customers silent for the reminder time, closes those still silent after the close time.
+    func sweepIdle() async throws {
+        for c in try await store.chat.claimIdleReminders(now: now(), after: settings.idleReminderSeconds) {
+            let minutes = Int(settings.idleCloseSeconds / 60)
+            try await post(c, sender: .system, senderId: nil, text: "您好，请问还在吗？如无回复，本次会话将在\(minutes)分钟后自动结束。")
+        }
+        let closures = try await store.chat.claimIdleClosures(
+            now: now(), after: settings.idleCloseSeconds, farewell: "由于您长时间未回复，本次会话已结束。如有需要，欢迎随时再次咨询。"
+        )
+        for (c, farewell) in closures {
+            publish(.message(farewell), for: c)
+            try await publishState(c)
+        }
+        let freed = !closures.isEmpty
+        if freed { try await dispatch() }
+    }
+}
+
+/// How the chat behaves; `kefu serve` could take these from flags, tests shorten the timers.
+public struct ChatSettings: Sendable {
+    public var agentChatLimit = 5
+    public var idleReminderSeconds: TimeInterval = 180
+    public var idleCloseSeconds: TimeInterval = 300
+    public var averageHandlingSeconds: Double = 240
+    public var sweepInterval: Duration = .seconds(5)
+
+    public init() {}
+}
+
+/// A refusal the client is told about in an error frame.
+struct ChatRefusal: Error {
+    let code: String
+    let text: String
+
+    init(_ code: String, _ text: String) {
+        self.code = code
+        self.text = text
+    }
+}

@@ -1,0 +1,345 @@
+import Foundation
+import HummingbirdWebSocket
+import KefuCore
+import KefuStore
+import Logging
+import NIOCore
+import Synchronization
+
+/// One live WebSocket: reads the client's frames in order, and writes through a single writer task
+/// that keeps, per conversation, the last sequence number this client has been sent, so what it gets
+/// has no gap and no repeat whatever order the hub and the catch-up reads deliver in.
+struct ChatSocket: Sendable {
+    let service: ChatService
+    let principal: Principal
+
+    /// Frames larger than this are refused with an error frame; the connection stays open.
+    static let maxFrameBytes = 8 * 1024
+    static let maxTextCharacters = 2000
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+        var staff: StaffUser?
+        var customer: Customer?
+        switch principal {
+        case .staff(let id, _, _, _):
+            staff = try await service.store.staff.find(id: id)
+            guard let staff, staff.role.permissions.contains(.chatHandle) else {
+                try await outbound.write(.text(ServerFrame.error("forbidden", "该账号不能接待会话").json()))
+                return
+            }
+        case .customer(let id, _):
+            customer = try await service.store.customers.find(id: id)
+            guard customer != nil else { return }
+        }
+        let identity = ChatIdentity(customerId: customer?.id, agentId: staff?.id)
+        let (stream, continuation) = AsyncStream.makeStream(of: ChatOutbound.self, bufferingPolicy: .bufferingOldest(4096))
+        let connection = service.hub.connect(identity, continuation)
+        let session = Session(service: service, staff: staff, customer: customer, outbound: continuation)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await Self.write(stream, to: outbound, store: service.store) }
+            do {
+                try await session.welcome()
+                for try await message in inbound.messages(maxSize: 64 * 1024) {
+                    await session.handle(message)
+                }
+            } catch {
+                logger.debug("chat socket ended", metadata: ["error": "\(error)"])
+            }
+            continuation.finish()
+            service.hub.disconnect(connection)
+            try await group.next()
+            group.cancelAll()
+        }
+        if let staff, service.hub.connections(agentId: staff.id) == 0 {
+            // The desk closed: stop routing new chats to an agent nobody is watching.
+            _ = try? await service.store.chat.setPresence(
+                agentId: staff.id, status: .away, limit: nil, defaultLimit: service.settings.agentChatLimit, now: service.now()
+            )
+        }
+    }
+
+    /// The writer task: the only place this connection's socket is written.
+    static func write(_ stream: AsyncStream<ChatOutbound>, to outbound: WebSocketOutboundWriter, store: Store) async throws {
+        var lastSent: [String: Int] = [:]
+        func send(_ frame: ServerFrame) async throws { try await outbound.write(.text(frame.json())) }
+        func deliver(_ message: ChatMessage) async throws {
+            let last = lastSent[message.conversationId] ?? 0
+            guard message.seq > last else { return }
+            if message.seq > last + 1 {
+                for missed in try await store.chat.messages(conversationId: message.conversationId, after: last)
+                where missed.seq < message.seq {
+                    try await send(.message(missed))
+                }
+            }
+            try await send(.message(message))
+            lastSent[message.conversationId] = message.seq
+        }
+        for await item in stream {
+            switch item {
+            case .frame(let frame):
+                try await send(frame)
+            case .event(let event):
+                if let message = event.frame.message { try await deliver(message) } else { try await send(event.frame) }
+            case .sync(let conversationId, let after):
+                // What this connection already sent counts as seen, whatever the client says.
+                lastSent[conversationId] = max(lastSent[conversationId] ?? 0, after)
+                var cursor = after
+                while true {
+                    let batch = try await store.chat.messages(conversationId: conversationId, after: cursor, limit: 500)
+                    for message in batch { try await deliver(message) }
+                    guard let last = batch.last, batch.count == 500 else { break }
+                    cursor = last.seq
+                }
+                var synced = ServerFrame(type: "synced")
+                synced.conversationId = conversationId
+                synced.seq = lastSent[conversationId]
+                try await send(synced)
+            case .close:
+                return
+            }
+        }
+    }
+}
+
+/// The reading side of one connection: checks each frame, acts through the service, answers.
+final class Session: Sendable {
+    let service: ChatService
+    let staff: StaffUser?
+    let customer: Customer?
+    let outbound: AsyncStream<ChatOutbound>.Continuation
+    private let limiter = RateLimitBox()
+
+    init(service: ChatService, staff: StaffUser?, customer: Customer?, outbound: AsyncStream<ChatOutbound>.Continuation) {
+        self.service = service
+        self.staff = staff
+        self.customer = customer
+        self.outbound = outbound
+    }
+
+    func reply(_ frame: ServerFrame) { outbound.yield(.frame(frame)) }
+
+    func welcome() async throws {
+        var frame = ServerFrame(type: "welcome")
+        if let staff {
+            let presence = try await service.store.chat.setPresence(
+                agentId: staff.id, status: .online, limit: nil, defaultLimit: service.settings.agentChatLimit, now: service.now()
+            )
+            frame.status = presence.0
+            frame.limit = presence.1
+            var views: [ConversationView] = []
+            for c in try await service.store.chat.assigned(to: staff.id) { views.append(try await service.view(c)) }
+            frame.conversations = views
+            reply(frame)
+            try await service.dispatch()
+        } else if let customer {
+            if let open = try await service.store.chat.openConversation(customerId: customer.id) {
+                frame.conversations = [try await service.view(open)]
+            } else {
+                frame.conversations = []
+            }
+            reply(frame)
+        }
+    }
+
+    func handle(_ message: WebSocketMessage) async {
+        guard case .text(let text) = message else {
+            return reply(.error("unsupported", "只接受 JSON 文本帧；图片和语音请先上传为附件"))
+        }
+        guard text.utf8.count <= ChatSocket.maxFrameBytes else {
+            return reply(.error("frame_too_large", "单帧不能超过 8 KiB"))
+        }
+        let frame: ClientFrame
+        do {
+            frame = try JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
+        } catch {
+            let type = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)))?["type"]
+            if let type, ClientFrame.Kind(rawValue: type) == nil {
+                return reply(.error("unknown_type", "未知的帧类型 \(type)"))
+            }
+            return reply(.error("invalid_frame", "帧格式不正确"))
+        }
+        if frame.type != .ping, let wait = limiter.check(frame.type == .send ? "send" : "any", now: service.now()) {
+            var refusal = ServerFrame.error("rate_limited", "发送过于频繁，请稍后再试", ref: frame.ref)
+            refusal.retryAfter = wait
+            return reply(refusal)
+        }
+        do {
+            try await act(frame)
+        } catch let refusal as ChatRefusal {
+            reply(.error(refusal.code, refusal.text, ref: frame.ref))
+        } catch ChatRepository.Failure.invalidTransition(let from, let to) {
+            reply(.error("invalid_state", "会话当前状态（\(from.rawValue)）不能变为 \(to.rawValue)", ref: frame.ref))
+        } catch ChatRepository.Failure.conversationClosed {
+            reply(.error("conversation_closed", "会话已结束", ref: frame.ref))
+        } catch {
+            service.logger.error("chat frame failed", metadata: ["type": "\(frame.type)", "error": "\(String(reflecting: error))"])
+            reply(.error("internal", "服务器内部错误，请稍后再试", ref: frame.ref))
+        }
+    }
+
+    /// The conversation if this connection may act on it; the same refusal whether it exists or not.
+    func conversation(_ id: String?) async throws -> Conversation {
+        guard let id, let c = try await service.store.chat.conversation(id: id) else { throw Self.notYours }
+        if let customer, c.customerId == customer.id { return c }
+        if let staff, c.agentId == staff.id { return c }
+        throw Self.notYours
+    }
+
+    static let notYours = ChatRefusal("not_found", "会话不存在或无权访问")
+
+    func act(_ frame: ClientFrame) async throws {
+        switch frame.type {
+        case .ping:
+            reply(ServerFrame(type: "pong"))
+
+        case .start:
+            guard let customer else { throw ChatRefusal("customers_only", "只有客户可以发起会话") }
+            let c = try await service.start(customer: customer, skill: frame.skill ?? .mobile)
+            outbound.yield(.sync(conversationId: c.id, after: frame.lastSeq ?? 0))
+
+        case .subscribe:
+            let c = try await conversation(frame.conversationId)
+            reply(.conversation(try await service.view(c)))
+            outbound.yield(.sync(conversationId: c.id, after: max(0, frame.lastSeq ?? 0)))
+
+        case .send:
+            let c = try await conversation(frame.conversationId)
+            guard let clientId = frame.clientId, (1...64).contains(clientId.count) else {
+                throw ChatRefusal("invalid_frame", "每条消息需要客户端生成的 clientId（1–64字符）")
+            }
+            let text = (frame.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if let attachmentId = frame.attachmentId {
+                guard try await service.store.chatTools.attachment(id: attachmentId) != nil else {
+                    throw ChatRefusal("invalid_attachment", "附件不存在，请重新上传")
+                }
+            } else {
+                guard !text.isEmpty else { throw ChatRefusal("empty_message", "消息不能为空") }
+            }
+            guard text.count <= ChatSocket.maxTextCharacters, text.isEmpty || Validation.isCleanText(text, max: ChatSocket.maxTextCharacters) else {
+                throw ChatRefusal("invalid_text", "消息不能超过2000字，且不能含控制字符")
+            }
+            try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId)
+
+        case .typing:
+            let c = try await conversation(frame.conversationId)
+            var typing = ServerFrame(type: "typing")
+            typing.conversationId = c.id
+            typing.sender = staff == nil ? "customer" : "agent"
+            service.publish(typing, for: c)
+
+        case .read:
+            let c = try await conversation(frame.conversationId)
+            var read = ServerFrame(type: "read")
+            read.conversationId = c.id
+            read.sender = staff == nil ? "customer" : "agent"
+            read.seq = min(max(0, frame.seq ?? 0), c.lastSeq)
+            service.publish(read, for: c)
+
+        case .human:
+            guard customer != nil else { throw ChatRefusal("customers_only", "只有客户可以请求人工") }
+            let c = try await conversation(frame.conversationId)
+            try await service.requestHuman(c, skill: frame.skill)
+
+        case .status:
+            guard let staff, let status = frame.status else { throw ChatRefusal("invalid_frame", "需要 status：online、busy 或 away") }
+            if let limit = frame.limit, !(1...10).contains(limit) { throw ChatRefusal("invalid_limit", "同时接待上限为1到10") }
+            let presence = try await service.store.chat.setPresence(
+                agentId: staff.id, status: status, limit: frame.limit, defaultLimit: service.settings.agentChatLimit, now: service.now()
+            )
+            var answer = ServerFrame(type: "status")
+            answer.status = presence.0
+            answer.limit = presence.1
+            answer.activeChats = try await service.store.chat.activeCount(agentId: staff.id)
+            reply(answer)
+            if status == .online { try await service.dispatch() }
+
+        case .transfer:
+            guard let staff else { throw ChatRefusal("agents_only", "只有客服可以转接") }
+            let c = try await conversation(frame.conversationId)
+            guard frame.toAgentId != nil || frame.toSkill != nil else { throw ChatRefusal("invalid_frame", "需要 toAgentId 或 toSkill") }
+            try await service.transfer(c, by: staff, toAgentId: frame.toAgentId, toSkill: frame.toSkill)
+
+        case .end:
+            guard let staff else { throw ChatRefusal("agents_only", "只有客服可以结束会话") }
+            try await service.end(try await conversation(frame.conversationId), by: staff)
+
+        case .rate:
+            guard customer != nil else { throw ChatRefusal("customers_only", "只有客户可以评价") }
+            let comment = frame.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let comment, !comment.isEmpty, !Validation.isCleanText(comment, max: 500) {
+                throw ChatRefusal("invalid_text", "评价内容不能超过500字")
+            }
+            try await service.rate(try await conversation(frame.conversationId), score: frame.score ?? 0, comment: comment?.isEmpty == true ? nil : comment)
+        }
+    }
+
+    private func send(_ c: Conversation, clientId: String, text: String, attachmentId: String?) async throws {
+        var body = text
+        let sender: ChatMessage.Sender
+        if let staff {
+            guard c.state == .assigned else { throw ChatRefusal("invalid_state", "会话不在接待中") }
+            let words = try await service.store.chatTools.forbiddenWords()
+            if let hit = ForbiddenWord.firstHit(in: text, among: words) {
+                try await service.store.chatTools.recordHit(
+                    .init(id: Store.newID("hit"), conversationId: c.id, agentId: staff.id, word: hit.word, text: text, at: service.now())
+                )
+                var refusal = ServerFrame.error("forbidden_word", "消息含禁用词“\(hit.word)”，建议改为“\(hit.suggestion)”")
+                refusal.word = hit.word
+                refusal.suggestion = hit.suggestion
+                refusal.clientId = clientId
+                refusal.conversationId = c.id
+                return reply(refusal)
+            }
+            let name = try await c.customerId.asyncMap { try await service.store.customers.find(id: $0)?.name } ?? nil
+            body = QuickReply.expand(text, customerName: name, agentNo: staff.agentNo)
+            sender = .agent
+        } else {
+            guard c.state != .resolved else { throw ChatRefusal("invalid_state", "会话已结束，请评价或发起新会话") }
+            sender = .customer
+        }
+        let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? customer?.id, text: body, clientId: clientId, attachmentId: attachmentId)
+        var ack = ServerFrame(type: "ack")
+        ack.clientId = clientId
+        ack.conversationId = c.id
+        ack.seq = appended.message.seq
+        ack.duplicate = appended.duplicate
+        reply(ack)
+        if sender == .customer, !appended.duplicate, c.state == .bot {
+            try await botAnswer(c, text: text)
+        }
+    }
+
+    /// Until the NLU arrives the bot only hands over: a request for a person goes to the queue.
+    private func botAnswer(_ c: Conversation, text: String) async throws {
+        let wantsHuman = ["人工", "客服", "真人", "转人工", "投诉"].contains { text.contains($0) }
+        if wantsHuman {
+            try await service.requestHuman(c)
+        } else {
+            try await service.post(c, sender: .bot, senderId: nil, text: "抱歉，我暂时无法回答这个问题。您可以输入“人工”，由人工客服为您服务。")
+        }
+    }
+}
+
+/// Per-connection flood control: 10 messages and 40 frames in any 10 seconds.
+final class RateLimitBox: Sendable {
+    private let state = Mutex((sends: RateLimiter(limit: 10, window: 10), any: RateLimiter(limit: 40, window: 10)))
+
+    func check(_ kind: String, now: Date) -> Int? {
+        state.withLock { state in
+            let time = now.timeIntervalSince1970
+            if case .refused(let wait) = state.any.attempt("c", now: time) { return wait }
+            if kind == "send", case .refused(let wait) = state.sends.attempt("c", now: time) { return wait }
+            return nil
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}

@@ -1,0 +1,375 @@
+import Foundation
+import KefuCore
+import SQLKit
+
+/// Conversations and their numbered messages. Every change is one transaction; callers publish
+/// events only after it has committed, so nothing is announced that was not stored.
+public struct ChatRepository: Sendable {
+    let database: Database
+
+    public enum Failure: Error, Equatable {
+        case noSuchConversation
+        case conversationClosed
+        case invalidTransition(from: ConversationState, to: ConversationState)
+    }
+
+    /// What appending a message did.
+    public struct Appended: Sendable {
+        public var message: ChatMessage
+        public var conversation: Conversation
+        /// The client id was seen before: this is the stored message, acknowledged again.
+        public var duplicate: Bool
+    }
+
+    // MARK: Conversations
+
+    /// Starts a conversation with the bot's first message as seq 1.
+    public func create(_ conversation: Conversation, greeting: String) async throws -> (Conversation, ChatMessage) {
+        try await database.transaction { db in
+            var conversation = conversation
+            conversation.lastSeq = 1
+            try await Self.insert(conversation, db)
+            let message = ChatMessage(
+                conversationId: conversation.id, seq: 1, clientId: nil, sender: .bot, senderId: nil, text: greeting,
+                createdAt: conversation.createdAt
+            )
+            try await Self.insert(message, db)
+            return (conversation, message)
+        }
+    }
+
+    public func conversation(id: String) async throws -> Conversation? {
+        try await database.read { db in try await Self.conversation(id, db) }
+    }
+
+    /// The customer's conversation that is not closed yet, if any.
+    public func openConversation(customerId: String) async throws -> Conversation? {
+        try await database.read { db in
+            try await db.select().columns("*").from("conversations").where("customer_id", .equal, customerId)
+                .where("state", .notEqual, ConversationState.closed.rawValue).orderBy("created_at", .descending)
+                .first().map(Self.conversation)
+        }
+    }
+
+    /// The conversations an agent is working on now.
+    public func assigned(to agentId: String) async throws -> [Conversation] {
+        try await database.read { db in
+            try await db.select().columns("*").from("conversations").where("agent_id", .equal, agentId)
+                .where("state", .in, [ConversationState.assigned.rawValue, ConversationState.resolved.rawValue])
+                .orderBy("assigned_at").all().map(Self.conversation)
+        }
+    }
+
+    public func queued() async throws -> [Conversation] {
+        try await database.read { db in
+            try await db.select().columns("*").from("conversations").where("state", .equal, ConversationState.queued.rawValue)
+                .orderBy("queued_at").all().map(Self.conversation)
+        }
+    }
+
+    /// Moves a conversation along its lifecycle, refusing moves the lifecycle does not allow.
+    public func transition(
+        _ id: String, to state: ConversationState, now: Date, skill: SkillGroup? = nil, agentId: String?? = nil
+    ) async throws -> Conversation {
+        try await database.transaction { db in
+            guard var conversation = try await Self.conversation(id, db, forUpdate: true) else { throw Failure.noSuchConversation }
+            guard conversation.state.canMove(to: state) else {
+                throw Failure.invalidTransition(from: conversation.state, to: state)
+            }
+            conversation.state = state
+            if let skill { conversation.skill = skill }
+            if let agentId { conversation.agentId = agentId }
+            switch state {
+            case .queued: conversation.queuedAt = now
+            case .assigned: conversation.assignedAt = now
+            case .closed: conversation.closedAt = now
+            default: break
+            }
+            try await Self.update(conversation, db)
+            return conversation
+        }
+    }
+
+    public func rate(_ id: String, score: Int, comment: String?) async throws {
+        try await database.transaction { db in
+            try await db.update("conversations").set("rating", to: score).set("rating_comment", to: comment)
+                .where("id", .equal, id).run()
+        }
+    }
+
+    // MARK: Messages
+
+    /// Stores a message under the next sequence number, or finds the one stored before under the same client id.
+    public func append(
+        conversationId: String, sender: ChatMessage.Sender, senderId: String?, clientId: String?, text: String,
+        attachmentId: String? = nil, now: Date
+    ) async throws -> Appended {
+        do {
+            return try await database.transaction { db in
+                if let clientId, let existing = try await Self.message(conversationId: conversationId, clientId: clientId, db) {
+                    guard let conversation = try await Self.conversation(conversationId, db) else { throw Failure.noSuchConversation }
+                    return Appended(message: existing, conversation: conversation, duplicate: true)
+                }
+                guard var conversation = try await Self.conversation(conversationId, db, forUpdate: true) else {
+                    throw Failure.noSuchConversation
+                }
+                guard conversation.state.isOpen else { throw Failure.conversationClosed }
+                conversation.lastSeq += 1
+                switch sender {
+                case .customer:
+                    conversation.lastCustomerMessageAt = now
+                    conversation.idleReminderSentAt = nil
+                case .agent:
+                    if conversation.firstResponseAt == nil { conversation.firstResponseAt = now }
+                case .bot, .system:
+                    break
+                }
+                try await Self.update(conversation, db)
+                let message = ChatMessage(
+                    conversationId: conversationId, seq: conversation.lastSeq, clientId: clientId, sender: sender,
+                    senderId: senderId, text: text, attachmentId: attachmentId, createdAt: now
+                )
+                try await Self.insert(message, db)
+                return Appended(message: message, conversation: conversation, duplicate: false)
+            }
+        } catch let error where clientId != nil && !(error is Failure) {
+            // Two sends of one client id raced: the loser's insert broke the unique index. Answer with the winner's.
+            if let clientId, let existing = try await database.read({ db in
+                try await Self.message(conversationId: conversationId, clientId: clientId, db)
+            }), let conversation = try await conversation(id: conversationId) {
+                return Appended(message: existing, conversation: conversation, duplicate: true)
+            }
+            throw error
+        }
+    }
+
+    /// Messages after `seq`, in order.
+    public func messages(conversationId: String, after seq: Int, limit: Int = 500) async throws -> [ChatMessage] {
+        try await database.read { db in
+            try await db.select().columns("*").from("chat_messages").where("conversation_id", .equal, conversationId)
+                .where("seq", .greaterThan, seq).orderBy("seq").limit(limit).all().map(Self.message)
+        }
+    }
+
+    // MARK: Routing
+
+    /// One assignment made by `dispatch`.
+    public struct Assignment: Sendable {
+        public var conversation: Conversation
+        public var agent: StaffUser
+    }
+
+    /// Gives waiting chats to agents with room, VIPs first, in one transaction that locks the agents'
+    /// presence rows, so two nodes (or two tasks) never hand out the same slot.
+    public func dispatch(now: Date, defaultLimit: Int) async throws -> [Assignment] {
+        try await database.transaction { db in
+            let presence = try await db.select().columns("*").from("agent_presence").orderBy("agent_id")
+                .lockingClause(SQLLockingClause.update).all()
+            guard !presence.isEmpty else { return [] }
+            let waiting = try await db.select().columns("*").from("conversations")
+                .where("state", .equal, ConversationState.queued.rawValue).all().map(Self.conversation)
+            guard !waiting.isEmpty else { return [] }
+            let counts = try await Self.activeCounts(db)
+            let staff = try await db.select().columns("*").from("staff_users").where("disabled", .equal, false).all()
+                .map(StaffRepository.user)
+            let staffByID = Dictionary(uniqueKeysWithValues: staff.map { ($0.id, $0) })
+            var loads: [AgentLoad] = try presence.compactMap { row in
+                let id = try row.text("agent_id")
+                guard let user = staffByID[id] else { return nil }
+                return AgentLoad(
+                    agentId: id, skills: Set(user.skills.compactMap(SkillGroup.init(rawValue:))),
+                    status: try decodeEnum(AgentStatus.self, try row.text("status"), column: "status"),
+                    activeChats: counts[id] ?? 0, limit: try row.int("chat_limit"),
+                    lastAssignedAt: try row.decode(column: "last_assigned_at", as: Date?.self)
+                )
+            }
+            var assignments: [Assignment] = []
+            let entries = waiting.map { QueueEntry(conversationId: $0.id, skill: $0.skill, vip: $0.vip, queuedAt: $0.queuedAt ?? $0.createdAt) }
+            let byID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
+            for entry in ChatQueue.ordered(entries) {
+                guard let chosen = ChatRouter.pickAgent(for: entry.skill, vip: entry.vip, among: loads),
+                    let index = loads.firstIndex(where: { $0.agentId == chosen.agentId }),
+                    var conversation = byID[entry.conversationId], let agent = staffByID[chosen.agentId]
+                else { continue }
+                loads[index].activeChats += 1
+                loads[index].lastAssignedAt = now
+                conversation.state = .assigned
+                conversation.agentId = chosen.agentId
+                conversation.assignedAt = now
+                try await Self.update(conversation, db)
+                try await db.update("agent_presence").set("last_assigned_at", to: now)
+                    .where("agent_id", .equal, chosen.agentId).run()
+                assignments.append(Assignment(conversation: conversation, agent: agent))
+            }
+            return assignments
+        }
+    }
+
+    /// Open chats per agent.
+    static func activeCounts(_ db: any SQLDatabase) async throws -> [String: Int] {
+        let rows = try await db.select().column("agent_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("conversations").where("state", .equal, ConversationState.assigned.rawValue)
+            .where("agent_id", .isNot, SQLLiteral.null).groupBy("agent_id").all()
+        var counts: [String: Int] = [:]
+        for row in rows { counts[try row.text("agent_id")] = try row.int("n") }
+        return counts
+    }
+
+    public func activeCount(agentId: String) async throws -> Int {
+        try await database.read { db in try await Self.activeCounts(db)[agentId] ?? 0 }
+    }
+
+    /// Agents' status and limit; an agent never seen gets `away` and the default limit.
+    public func setPresence(agentId: String, status: AgentStatus, limit: Int?, defaultLimit: Int, now: Date) async throws -> (AgentStatus, Int) {
+        try await database.transaction { db in
+            let existing = try await db.select().columns("*").from("agent_presence").where("agent_id", .equal, agentId).first()
+            let chatLimit = try limit ?? existing?.int("chat_limit") ?? defaultLimit
+            if existing == nil {
+                try await db.insert(into: "agent_presence").columns("agent_id", "status", "chat_limit", "updated_at")
+                    .values(SQLBind(agentId), SQLBind(status.rawValue), SQLBind(chatLimit), SQLBind(now)).run()
+            } else {
+                try await db.update("agent_presence").set("status", to: status.rawValue).set("chat_limit", to: chatLimit)
+                    .set("updated_at", to: now).where("agent_id", .equal, agentId).run()
+            }
+            return (status, chatLimit)
+        }
+    }
+
+    public func presence(agentId: String) async throws -> (status: AgentStatus, limit: Int)? {
+        try await database.read { db in
+            guard let row = try await db.select().columns("*").from("agent_presence").where("agent_id", .equal, agentId).first()
+            else { return nil }
+            return (try decodeEnum(AgentStatus.self, try row.text("status"), column: "status"), try row.int("chat_limit"))
+        }
+    }
+
+    /// Slots of online agents that serve `skill`: how fast the queue drains.
+    public func servingSlots(for skill: SkillGroup) async throws -> Int {
+        try await database.read { db in
+            let rows = try await db.select().column("agent_id").column("chat_limit").from("agent_presence")
+                .where("status", .equal, AgentStatus.online.rawValue).all()
+            let ids = try rows.map { try $0.text("agent_id") }
+            guard !ids.isEmpty else { return 0 }
+            let users = try await db.select().columns("*").from("staff_users").where("id", .in, ids).all().map(StaffRepository.user)
+            let serving = Set(users.filter { $0.skills.contains(skill.rawValue) }.map(\.id))
+            return try rows.filter { serving.contains(try $0.text("agent_id")) }.reduce(0) { $0 + (try $1.int("chat_limit")) }
+        }
+    }
+
+    // MARK: Idle customers
+
+    /// Claims chats whose customer has been silent for `after` seconds since the last message or the
+    /// assignment, and marks the reminder as sent; the conditional update makes each claim happen once.
+    public func claimIdleReminders(now: Date, after: TimeInterval) async throws -> [Conversation] {
+        try await database.transaction { db in
+            let cutoff = now.addingTimeInterval(-after)
+            let candidates = try await db.select().columns("*").from("conversations")
+                .where("state", .equal, ConversationState.assigned.rawValue)
+                .where("idle_reminder_sent_at", .is, SQLLiteral.null)
+                .where("assigned_at", .lessThan, cutoff)
+                .where { $0.where("last_customer_message_at", .is, SQLLiteral.null).orWhere("last_customer_message_at", .lessThan, cutoff) }
+                .all().map(Self.conversation)
+            var claimed: [Conversation] = []
+            for var conversation in candidates {
+                conversation.idleReminderSentAt = now
+                try await Self.update(conversation, db)
+                claimed.append(conversation)
+            }
+            return claimed
+        }
+    }
+
+    /// Closes chats reminded `after` seconds ago without an answer, with a farewell as their last message.
+    public func claimIdleClosures(now: Date, after: TimeInterval, farewell: String) async throws -> [(Conversation, ChatMessage)] {
+        try await database.transaction { db in
+            let cutoff = now.addingTimeInterval(-after)
+            let reminded = try await db.select().columns("*").from("conversations")
+                .where("state", .equal, ConversationState.assigned.rawValue)
+                .where("idle_reminder_sent_at", .lessThan, cutoff).all().map(Self.conversation)
+            var claimed: [(Conversation, ChatMessage)] = []
+            for var conversation in reminded {
+                conversation.state = .closed
+                conversation.closedAt = now
+                conversation.lastSeq += 1
+                try await Self.update(conversation, db)
+                let message = ChatMessage(
+                    conversationId: conversation.id, seq: conversation.lastSeq, clientId: nil, sender: .system, senderId: nil,
+                    text: farewell, createdAt: now
+                )
+                try await Self.insert(message, db)
+                claimed.append((conversation, message))
+            }
+            return claimed
+        }
+    }
+
+    // MARK: Rows
+
+    static let conversationColumns = [
+        "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
+        "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at",
+    ]
+
+    static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
+        try await Rows.insert(
+            db, into: "conversations", columns: conversationColumns,
+            rows: [[
+                c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
+                c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt,
+            ]]
+        )
+    }
+
+    static func update(_ c: Conversation, _ db: any SQLDatabase) async throws {
+        try await db.update("conversations")
+            .set("state", to: c.state.rawValue).set("skill", to: c.skill.rawValue).set("vip", to: c.vip)
+            .set("agent_id", to: c.agentId).set("last_seq", to: c.lastSeq).set("queued_at", to: c.queuedAt)
+            .set("assigned_at", to: c.assignedAt).set("first_response_at", to: c.firstResponseAt)
+            .set("closed_at", to: c.closedAt).set("last_customer_message_at", to: c.lastCustomerMessageAt)
+            .set("idle_reminder_sent_at", to: c.idleReminderSentAt)
+            .where("id", .equal, c.id).run()
+    }
+
+    static func conversation(_ id: String, _ db: any SQLDatabase, forUpdate: Bool = false) async throws -> Conversation? {
+        let select = db.select().columns("*").from("conversations").where("id", .equal, id)
+        if forUpdate { select.lockingClause(SQLLockingClause.update) }
+        return try await select.first().map(conversation)
+    }
+
+    static func conversation(_ row: any SQLRow) throws -> Conversation {
+        Conversation(
+            id: try row.text("id"), customerId: try row.optionalText("customer_id"), visitorName: try row.text("visitor_name"),
+            state: try decodeEnum(ConversationState.self, try row.text("state"), column: "state"),
+            skill: try decodeEnum(SkillGroup.self, try row.text("skill"), column: "skill"), vip: try row.bool("vip"),
+            agentId: try row.optionalText("agent_id"), lastSeq: try row.int("last_seq"), createdAt: try row.date("created_at"),
+            queuedAt: try row.decode(column: "queued_at", as: Date?.self),
+            assignedAt: try row.decode(column: "assigned_at", as: Date?.self),
+            firstResponseAt: try row.decode(column: "first_response_at", as: Date?.self),
+            closedAt: try row.decode(column: "closed_at", as: Date?.self),
+            lastCustomerMessageAt: try row.decode(column: "last_customer_message_at", as: Date?.self),
+            idleReminderSentAt: try row.decode(column: "idle_reminder_sent_at", as: Date?.self)
+        )
+    }
+
+    static func insert(_ m: ChatMessage, _ db: any SQLDatabase) async throws {
+        try await Rows.insert(
+            db, into: "chat_messages",
+            columns: ["conversation_id", "seq", "client_id", "sender", "sender_id", "text", "attachment_id", "created_at"],
+            rows: [[m.conversationId, m.seq, m.clientId, m.sender.rawValue, m.senderId, m.text, m.attachmentId, m.createdAt]]
+        )
+    }
+
+    static func message(conversationId: String, clientId: String, _ db: any SQLDatabase) async throws -> ChatMessage? {
+        try await db.select().columns("*").from("chat_messages").where("conversation_id", .equal, conversationId)
+            .where("client_id", .equal, clientId).first().map(message)
+    }
+
+    static func message(_ row: any SQLRow) throws -> ChatMessage {
+        ChatMessage(
+            conversationId: try row.text("conversation_id"), seq: try row.int("seq"), clientId: try row.optionalText("client_id"),
+            sender: try decodeEnum(ChatMessage.Sender.self, try row.text("sender"), column: "sender"),
+            senderId: try row.optionalText("sender_id"), text: try row.text("text"),
+            attachmentId: try row.optionalText("attachment_id"), createdAt: try row.date("created_at")
+        )
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+import Testing
+
+/// A WebSocket chat client for tests: sends frames, and waits for the frames it expects.
+final class ChatTestClient: Sendable {
+    private let outgoing: AsyncStream<String>.Continuation
+    private final class Inbox: Sendable { let lines = Mutex<[String]>([]) }
+    private let received = Inbox()
+    private let task: Task<Void, any Error>
+    private let cursor = Mutex(0)
+
+    init(port: Int, token: String) {
+        let (outStream, outContinuation) = AsyncStream.makeStream(of: String.self)
+        self.outgoing = outContinuation
+        let received = self.received
+        var configuration = WebSocketClientConfiguration()
+        configuration.additionalHeaders = [.authorization: "Bearer \(token)"]
+        let config = configuration
+        self.task = Task {
+            var logger = Logger(label: "chat-test-client")
+            logger.logLevel = .warning
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/chat", configuration: config, logger: logger) { inbound, outbound, _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await text in outStream { try await outbound.write(.text(text)) }
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .text(let text) = message else { continue }
+                        received.lines.withLock { $0.append(text) }
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    func send(_ frame: [String: Any]) {
+        let data = try! JSONSerialization.data(withJSONObject: frame)
+        outgoing.yield(String(decoding: data, as: UTF8.self))
+    }
+
+    func sendRaw(_ text: String) { outgoing.yield(text) }
+
+    /// The next frame after the last one returned that satisfies `match`, waiting up to `timeout`.
+    @discardableResult
+    func next(
+        _ type: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation,
+        where match: @Sendable ([String: Any]) -> Bool = { _ in true }
+    ) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let all = frames
+            let start = cursor.withLock { $0 }
+            var found: (Int, [String: Any])?
+            if start < all.count {
+                for index in start..<all.count where all[index]["type"] as? String == type && match(all[index]) {
+                    found = (index, all[index])
+                    break
+                }
+            }
+            if let (index, frame) = found {
+                cursor.withLock { $0 = index + 1 }
+                return frame
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let seen = frames.map { ($0["type"] as? String ?? "?") + ":" + (($0["code"] as? String) ?? "") }
+        Issue.record("no \(type) frame within \(timeout); saw \(seen)", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
+    /// Every frame received so far.
+    var frames: [[String: Any]] {
+        received.lines.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// Message frames' sequence numbers for one conversation, in arrival order.
+    func seqs(_ conversationId: String) -> [Int] {
+        frames.filter { $0["type"] as? String == "message" && $0["conversationId"] as? String == conversationId }
+            .compactMap { $0["seq"] as? Int }
+    }
+
+    func close() async {
+        outgoing.finish()
+        _ = try? await task.value
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    var conversation: [String: Any]? { self["conversation"] as? [String: Any] }
+    var message: [String: Any]? { self["message"] as? [String: Any] }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KefuCore
+import KefuServer
+import KefuStore
+import Testing
+
+/// The live chat over real WebSockets: queue, assignment, both directions, and every refusal.
+@Suite struct ChatTests {
+    /// A customer who asked for a person, and the agent who got the chat.
+    struct Pair {
+        let customer: ChatTestClient
+        let agent: ChatTestClient
+        let conversationId: String
+        let customerToken: String
+    }
+
+    static func connectPair(_ client: any TestClientProtocol, sms: RecordingSmsSender, agentName: String = "agent1") async throws -> Pair {
+        let port = try #require(client.port)
+        let customerToken = try await client.customerLogin("13800138000", sms: sms)
+        let customer = ChatTestClient(port: port, token: customerToken)
+        try await customer.next("welcome")
+        customer.send(["type": "start", "skill": "mobile"])
+        let greeting = try await customer.next("message")
+        let conversationId = try #require(greeting["conversationId"] as? String)
+        #expect(greeting.message?["sender"] as? String == "bot")
+        customer.send(["type": "send", "conversationId": conversationId, "clientId": "c-1", "text": "转人工"])
+        try await customer.next("ack") { $0["clientId"] as? String == "c-1" }
+        try await customer.next("queue") { $0["position"] as? Int == 1 }
+
+        let agent = ChatTestClient(port: port, token: try await client.login(agentName))
+        try await agent.next("welcome")
+        try await customer.next("conversation") { $0.conversation?["state"] as? String == "assigned" }
+        try await customer.next("message") { ($0.message?["text"] as? String)?.contains("K3001") == true }
+        try await agent.next("message") { ($0.message?["text"] as? String)?.contains("K3001") == true }
+        return Pair(customer: customer, agent: agent, conversationId: conversationId, customerToken: customerToken)
+    }
+
+    @Test func customerAndAgentTalkThroughQueueAndAssignment() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let pair = try await Self.connectPair(client, sms: sms)
+            // The agent got the whole history, from seq 1, when the chat was assigned.
+            #expect(pair.agent.seqs(pair.conversationId).first == 1)
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "您好{客户姓名}，请问要办理什么业务？"])
+            let ack = try await pair.agent.next("ack")
+            let delivered = try await pair.customer.next("message") { $0.message?["sender"] as? String == "agent" }
+            #expect(delivered["seq"] as? Int == ack["seq"] as? Int)
+            let customerName = try #require(try await Store(database: database).customers.find(id: "cus-100000")?.name)
+            #expect((delivered.message?["text"] as? String) == "您好\(customerName)，请问要办理什么业务？")
+            pair.customer.send(["type": "send", "conversationId": pair.conversationId, "clientId": "c-2", "text": "查一下话费"])
+            try await pair.agent.next("message") { $0.message?["text"] as? String == "查一下话费" }
+            pair.customer.send(["type": "typing", "conversationId": pair.conversationId])
+            try await pair.agent.next("typing")
+            // Every number from 1 to the last arrived once, in order.
+            let seqs = pair.customer.seqs(pair.conversationId)
+            #expect(seqs == Array(1...(seqs.last ?? 0)))
+            await pair.customer.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func repeatedClientIdIsAcknowledgedAgainNotStoredTwice() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let pair = try await Self.connectPair(client, sms: sms)
+            for _ in 0..<3 {
+                pair.customer.send(["type": "send", "conversationId": pair.conversationId, "clientId": "same", "text": "只发一次"])
+            }
+            let first = try await pair.customer.next("ack") { $0["clientId"] as? String == "same" }
+            let second = try await pair.customer.next("ack") { $0["clientId"] as? String == "same" }
+            #expect(first["seq"] as? Int == second["seq"] as? Int)
+            #expect(second["duplicate"] as? Bool == true)
+            let stored = try await Store(database: database).chat.messages(conversationId: pair.conversationId, after: 0)
+            #expect(stored.filter { $0.text == "只发一次" }.count == 1)
+            await pair.customer.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func reconnectingClientGetsExactlyWhatItMissed() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let pair = try await Self.connectPair(client, sms: sms)
+            let seen = pair.customer.seqs(pair.conversationId).max() ?? 0
+            await pair.customer.close()
+            for index in 1...5 {
+                pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-\(index)", "text": "第\(index)条"])
+                try await pair.agent.next("ack") { $0["clientId"] as? String == "a-\(index)" }
+            }
+            let again = ChatTestClient(port: client.port!, token: pair.customerToken)
+            try await again.next("welcome")
+            again.send(["type": "subscribe", "conversationId": pair.conversationId, "lastSeq": seen])
+            try await again.next("synced")
+            #expect(again.seqs(pair.conversationId) == Array((seen + 1)...(seen + 5)))
+            await again.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func anotherCustomersConversationLeaksNothing() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let pair = try await Self.connectPair(client, sms: sms)
+            let other = ChatTestClient(port: client.port!, token: try await client.customerLogin("13900139001", sms: sms))
+            try await other.next("welcome")
+            other.send(["type": "subscribe", "conversationId": pair.conversationId, "lastSeq": 0, "ref": "r1"])
+            let refusal = try await other.next("error")
+            #expect(refusal["code"] as? String == "not_found" && refusal["ref"] as? String == "r1")
+            other.send(["type": "send", "conversationId": pair.conversationId, "clientId": "x", "text": "偷看"])
+            try await other.next("error")
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-9", "text": "私密"])
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "私密" }
+            #expect(other.frames.allSatisfy { $0["type"] as? String != "message" })
+            // Another agent cannot act on it either.
+            let agent2 = ChatTestClient(port: client.port!, token: try await client.login("agent2"))
+            try await agent2.next("welcome")
+            agent2.send(["type": "end", "conversationId": pair.conversationId])
+            #expect(try await agent2.next("error")["code"] as? String == "not_found")
+            await other.close()
+            await agent2.close()
+            await pair.customer.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func forbiddenWordIsRefusedAndLogged() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let store = Store(database: database)
+            func audit() -> AuditEntry {
+                AuditEntry(id: UUID().uuidString, at: Date(), actorKind: "test", actorId: "t", action: "x", targetType: "t", targetId: "t")
+            }
+            try await store.chatTools.addForbiddenWord(.init(id: "w1", word: "不知道", suggestion: "我帮您查询一下"), now: Date(), audit: audit())
+            let pair = try await Self.connectPair(client, sms: sms)
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "这个我也不知道"])
+            let refusal = try await pair.agent.next("error")
+            #expect(refusal["code"] as? String == "forbidden_word")
+            #expect(refusal["suggestion"] as? String == "我帮您查询一下")
+            let stored = try await store.chat.messages(conversationId: pair.conversationId, after: 0)
+            #expect(!stored.contains { $0.text.contains("不知道") })
+            #expect(try await store.chatTools.hits(limit: 10).first?.word == "不知道")
+            // Full-width or mixed case does not slip past.
+            try await store.chatTools.addForbiddenWord(.init(id: "w2", word: "sb", suggestion: "—"), now: Date(), audit: audit())
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-2", "text": "ＳＢ"])
+            #expect(try await pair.agent.next("error")["code"] as? String == "forbidden_word")
+            await pair.customer.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func badFramesGetErrorsAndTheConnectionStaysSound() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let pair = try await Self.connectPair(client, sms: sms)
+            let c = pair.customer
+            c.sendRaw(#"{"type":"send","conversationId":"x","clientId":"big","text":""# + String(repeating: "长", count: 3000) + #""}"#)
+            #expect(try await c.next("error")["code"] as? String == "frame_too_large")
+            c.sendRaw(#"{"type":"dance"}"#)
+            #expect(try await c.next("error")["code"] as? String == "unknown_type")
+            c.sendRaw("not json")
+            #expect(try await c.next("error")["code"] as? String == "invalid_frame")
+            c.send(["type": "send", "conversationId": pair.conversationId, "clientId": "xss", "text": "<script>alert(1)</script>"])
+            try await pair.agent.next("message") { $0.message?["text"] as? String == "<script>alert(1)</script>" }
+            c.send(["type": "ping"])
+            try await c.next("pong")
+            for index in 0..<15 {
+                c.send(["type": "send", "conversationId": pair.conversationId, "clientId": "flood-\(index)", "text": "刷屏\(index)"])
+            }
+            #expect(try await c.next("error") { $0["code"] as? String == "rate_limited" }["retryAfter"] as? Int ?? 0 > 0)
+            await c.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func transferEndAndSurvey() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let pair = try await Self.connectPair(client, sms: sms)
+            let lead = ChatTestClient(port: client.port!, token: try await client.login("lead"))
+            try await lead.next("welcome")
+            pair.agent.send(["type": "transfer", "conversationId": pair.conversationId, "toAgentId": "staff-lead"])
+            try await lead.next("conversation") { $0.conversation?["state"] as? String == "assigned" }
+            try await pair.customer.next("message") { ($0.message?["text"] as? String)?.contains("L1001") == true }
+            // The new agent has the history from the first message.
+            #expect(lead.seqs(pair.conversationId).first == 1)
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "late", "text": "还在吗"])
+            #expect(try await pair.agent.next("error")["code"] as? String == "not_found")
+            lead.send(["type": "end", "conversationId": pair.conversationId])
+            try await pair.customer.next("survey")
+            pair.customer.send(["type": "rate", "conversationId": pair.conversationId, "score": 5, "comment": "很好"])
+            try await pair.customer.next("conversation") { $0.conversation?["state"] as? String == "closed" }
+            let closed = try await Store(database: database).chat.conversation(id: pair.conversationId)
+            #expect(closed?.state == .closed)
+            await lead.close()
+            await pair.customer.close()
+            await pair.agent.close()
+        }
+    }
+
+    @Test func upgradeWithoutSessionIsRefused() async throws {
+        try await TestApp.run(mode: .live) { client, _, _ in
+            let anonymous = ChatTestClient(port: client.port!, token: "forged")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(anonymous.frames.isEmpty)
+            await anonymous.close()
+        }
+    }
+}
