@@ -29,6 +29,12 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case auditFilters
     case metacharactersRoundTrip
     case failedTransactionLeavesNothing
+    case messagesAreNumberedWithoutGapsUnderConcurrency
+    case repeatedClientIdIsStoredOnce
+    case concurrentRoutingNeverOverfillsOrDoubleAssigns
+    case lifecycleRefusesInvalidMoves
+    case idleChatsAreRemindedThenClosedOnce
+    case attachmentsAreStoredOncePerContent
 
     var testDescription: String { rawValue }
 
@@ -37,6 +43,10 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     static func entry(_ id: String = UUID().uuidString, action: String = "test.change", actor: String = "tester", at: Date = Date()) -> AuditEntry {
         AuditEntry(id: id, at: at, actorKind: "staff", actorId: actor, action: action, targetType: "t", targetId: "t")
+    }
+
+    static func conversation(_ id: String, customer: String = "cus-100000") -> Conversation {
+        Conversation(id: id, customerId: customer, visitorName: "客户", state: .bot, skill: .mobile, vip: false, createdAt: Date())
     }
 
     static func loadDemo(_ store: Store, customers: Int = 60) async throws -> DemoDataset {
@@ -171,6 +181,97 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let found = try #require(try await store.customers.find(id: "cus-x"))
             #expect(found.name == nasty && found.address == nasty && found.tags == [nasty, "标签"] && found.balanceFen == -12_345)
             #expect(try await store.customers.search(query: nasty, limit: 5, after: nil).isEmpty == false)
+
+        case .messagesAreNumberedWithoutGapsUnderConcurrency:
+            _ = try await Self.loadDemo(store, customers: 5)
+            let (c, _) = try await store.chat.create(Self.conversation("conv-1"), greeting: "你好")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        _ = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "m\(index)", text: "第\(index)条", now: Date())
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let messages = try await store.chat.messages(conversationId: c.id, after: 0)
+            #expect(messages.map(\.seq) == Array(1...41))
+            #expect(try await store.chat.conversation(id: c.id)?.lastSeq == 41)
+            #expect(try await store.chat.messages(conversationId: c.id, after: 39).map(\.seq) == [40, 41])
+
+        case .repeatedClientIdIsStoredOnce:
+            _ = try await Self.loadDemo(store, customers: 5)
+            let (c, _) = try await store.chat.create(Self.conversation("conv-1"), greeting: "你好")
+            let results = try await withThrowingTaskGroup(of: ChatRepository.Appended.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "same", text: "一次", now: Date())
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(results.map(\.message.seq)).count == 1)
+            #expect(results.filter { !$0.duplicate }.count == 1)
+            #expect(try await store.chat.messages(conversationId: c.id, after: 0).count == 2)
+
+        case .concurrentRoutingNeverOverfillsOrDoubleAssigns:
+            _ = try await Self.loadDemo(store, customers: 40)
+            for agent in ["staff-agent1", "staff-lead"] {
+                _ = try await store.chat.setPresence(agentId: agent, status: .online, limit: 3, defaultLimit: 5, now: Date())
+            }
+            _ = try await store.chat.setPresence(agentId: "staff-agent2", status: .online, limit: 5, defaultLimit: 5, now: Date())
+            for index in 0..<20 {
+                var c = Self.conversation("conv-\(index)", customer: "cus-\(100_000 + index)")
+                c.state = .queued
+                c.queuedAt = Date(timeIntervalSince1970: 1_790_000_000 + Double(index))
+                c.vip = index == 19
+                _ = try await store.chat.create(c, greeting: "你好")
+            }
+            let rounds = try await withThrowingTaskGroup(of: [ChatRepository.Assignment].self) { group in
+                for _ in 0..<8 { group.addTask { try await store.chat.dispatch(now: Date(), defaultLimit: 5) } }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            // Mobile chats go to agent1 (mobile) and lead (all skills); agent2 serves broadband only.
+            #expect(rounds.count == 6)
+            #expect(Set(rounds.map(\.conversation.id)).count == rounds.count)
+            #expect(try await store.chat.activeCount(agentId: "staff-agent1") == 3)
+            #expect(try await store.chat.activeCount(agentId: "staff-lead") == 3)
+            #expect(try await store.chat.activeCount(agentId: "staff-agent2") == 0)
+            #expect(rounds.contains { $0.conversation.id == "conv-19" })
+            #expect(try await store.chat.queued().count == 14)
+
+        case .lifecycleRefusesInvalidMoves:
+            _ = try await Self.loadDemo(store, customers: 5)
+            let (c, _) = try await store.chat.create(Self.conversation("conv-1"), greeting: "你好")
+            await #expect(throws: ChatRepository.Failure.invalidTransition(from: .bot, to: .resolved)) {
+                _ = try await store.chat.transition(c.id, to: .resolved, now: Date())
+            }
+            _ = try await store.chat.transition(c.id, to: .closed, now: Date())
+            await #expect(throws: ChatRepository.Failure.conversationClosed) {
+                _ = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: nil, clientId: "x", text: "晚了", now: Date())
+            }
+
+        case .idleChatsAreRemindedThenClosedOnce:
+            _ = try await Self.loadDemo(store, customers: 5)
+            let start = Date(timeIntervalSince1970: 1_790_000_000)
+            var c = Self.conversation("conv-1")
+            c.state = .assigned
+            c.agentId = "staff-agent1"
+            c.assignedAt = start
+            _ = try await store.chat.create(c, greeting: "你好")
+            #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(179), after: 180).isEmpty)
+            #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(181), after: 180).count == 1)
+            #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(200), after: 180).isEmpty)
+            #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(181 + 299), after: 300, farewell: "再见").isEmpty)
+            let closed = try await store.chat.claimIdleClosures(now: start.addingTimeInterval(181 + 301), after: 300, farewell: "再见")
+            #expect(closed.count == 1 && closed.first?.1.text == "再见" && closed.first?.0.state == .closed)
+            #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(1000), after: 300, farewell: "再见").isEmpty)
+
+        case .attachmentsAreStoredOncePerContent:
+            let bytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 5000))
+            try await store.chatTools.putAttachment(id: "h1", mime: "image/png", data: bytes, now: Date())
+            try await store.chatTools.putAttachment(id: "h1", mime: "image/png", data: bytes, now: Date())
+            let found = try #require(try await store.chatTools.attachment(id: "h1"))
+            #expect(found.mime == "image/png" && found.data == bytes)
 
         case .failedTransactionLeavesNothing:
             struct Boom: Error {}

@@ -1,0 +1,161 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOFoundationCompat
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Kills a real `kefu serve` with SIGKILL in the middle of a busy conversation and starts it again:
+/// every acknowledged message must be there, and both clients resume without gap or repeat.
+@Suite(.serialized) struct CrashRecoveryTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/kefu").path
+
+    final class Server {
+        let process = Process()
+        let log: URL
+        var port = 0
+
+        init(database: String, log: URL) throws {
+            self.log = log
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            handle.seekToEndOfFile()
+            process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.binary)
+            process.arguments = ["serve", "--port", "0", "--database", "sqlite://\(database)", "--demo-customers", "20", "--public-dir", CrashRecoveryTests.root.appendingPathComponent("Public").path]
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+        }
+
+        func waitUntilListening() async throws {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                if let line = text.split(separator: "\n").last(where: { $0.contains("listening on 127.0.0.1:") }),
+                    let port = Int(line.split(separator: ":").last ?? "")
+                {
+                    self.port = port
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw CancellationError()
+        }
+
+        func smsCode(_ phone: String) throws -> String {
+            let text = try String(contentsOf: log, encoding: .utf8)
+            let line = try #require(text.split(separator: "\n").last { $0.contains("to=\(phone)") && $0.contains("验证码为") })
+            let range = try #require(line.range(of: "验证码为 "))
+            return String(line[range.upperBound...].prefix(6))
+        }
+
+        func kill() {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func stop() {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+    }
+
+    static func post(_ port: Int, _ path: String, _ body: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        return (try? JSONSerialization.jsonObject(with: Data(buffer: data)) as? [String: Any]) ?? [:]
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"))
+    func acknowledgedMessagesSurviveSIGKILL() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("kefu.sqlite").path
+        let log = dir.appendingPathComponent("server.log")
+
+        let first = try Server(database: database, log: log)
+        defer { first.stop() }
+        try await first.waitUntilListening()
+        _ = try await Self.post(first.port, "/api/v1/auth/sms/request", #"{"phone":"13800138000"}"#)
+        let customerToken = try #require(
+            try await Self.post(first.port, "/api/v1/auth/sms/verify", #"{"phone":"13800138000","code":"\#(try first.smsCode("13800138000"))"}"#)["token"] as? String
+        )
+        let agentToken = try #require(
+            try await Self.post(first.port, "/api/v1/auth/login", #"{"username":"agent1","password":"kefu-demo-2026"}"#)["token"] as? String
+        )
+
+        let customer = ChatTestClient(port: first.port, token: customerToken)
+        try await customer.next("welcome")
+        customer.send(["type": "start", "skill": "mobile"])
+        let conversationId = try #require(try await customer.next("message")["conversationId"] as? String)
+        customer.send(["type": "human", "conversationId": conversationId])
+        let agent = ChatTestClient(port: first.port, token: agentToken)
+        try await agent.next("welcome")
+        try await customer.next("conversation") { $0.conversation?["state"] as? String == "assigned" }
+
+        // Both sides talk at once; the server dies while frames are in flight.
+        for index in 0..<8 {
+            customer.send(["type": "send", "conversationId": conversationId, "clientId": "c\(index)", "text": "客户\(index)"])
+            agent.send(["type": "send", "conversationId": conversationId, "clientId": "a\(index)", "text": "客服\(index)"])
+            if index < 4 {
+                try await customer.next("ack") { $0["clientId"] as? String == "c\(index)" }
+                try await agent.next("ack") { $0["clientId"] as? String == "a\(index)" }
+            }
+            if index == 5 {
+                try await Task.sleep(for: .milliseconds(3))
+                first.kill()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let acked = (customer.frames + agent.frames).filter { $0["type"] as? String == "ack" }
+            .reduce(into: [String: Int]()) { $0[$1["clientId"] as! String] = $1["seq"] as? Int }
+        #expect(acked.count >= 4, "some messages were acknowledged before the kill")
+        let customerSeen = customer.seqs(conversationId)
+        let agentSeen = agent.seqs(conversationId)
+        await customer.close()
+        await agent.close()
+
+        let second = try Server(database: database, log: log)
+        defer { second.stop() }
+        try await second.waitUntilListening()
+        let customerAgain = ChatTestClient(port: second.port, token: customerToken)
+        let agentAgain = ChatTestClient(port: second.port, token: agentToken)
+        try await customerAgain.next("welcome")
+        try await agentAgain.next("welcome")
+        customerAgain.send(["type": "subscribe", "conversationId": conversationId, "lastSeq": customerSeen.max() ?? 0])
+        agentAgain.send(["type": "subscribe", "conversationId": conversationId, "lastSeq": agentSeen.max() ?? 0])
+        try await customerAgain.next("synced")
+        try await agentAgain.next("synced")
+        // Resend everything: what was stored is acknowledged again under the same number, the rest is stored now.
+        for index in 0..<8 {
+            customerAgain.send(["type": "send", "conversationId": conversationId, "clientId": "c\(index)", "text": "客户\(index)"])
+            let ack = try await customerAgain.next("ack") { $0["clientId"] as? String == "c\(index)" }
+            if let seq = acked["c\(index)"] { #expect(ack["seq"] as? Int == seq && ack["duplicate"] as? Bool == true) }
+        }
+        for index in 0..<8 {
+            agentAgain.send(["type": "send", "conversationId": conversationId, "clientId": "a\(index)", "text": "客服\(index)"])
+            let ack = try await agentAgain.next("ack") { $0["clientId"] as? String == "a\(index)" }
+            if let seq = acked["a\(index)"] { #expect(ack["seq"] as? Int == seq && ack["duplicate"] as? Bool == true) }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        for (before, after) in [(customerSeen, customerAgain.seqs(conversationId)), (agentSeen, agentAgain.seqs(conversationId))] {
+            let all = before + after
+            #expect(all == Array(1...(all.max() ?? 0)), "no gap and no repeat across the crash: \(all)")
+        }
+        #expect(customerAgain.seqs(conversationId).max() == agentAgain.seqs(conversationId).max())
+        await customerAgain.close()
+        await agentAgain.close()
+    }
+}
