@@ -4,6 +4,7 @@ import KefuCore
 public import KefuStore
 public import Logging
 import NIOCore
+import HTTPTypes
 import HummingbirdWebSocket
 import OpenAPIHummingbird
 public import Prometheus
@@ -60,7 +61,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: StaticPagesMiddleware(publicDirectory: config.publicDirectory))
     router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: logger))
-    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, maxAttachmentBytes: AttachmentKind.maxBytes))
     router.add(middleware: AuthMiddleware(store: store, now: dependencies.now))
 
     let openAPIDocument = try OpenAPIDocument.load()
@@ -68,6 +69,26 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         Response(
             status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: openAPIDocument))
+        )
+    }
+
+    // Downloads stay outside the generated API: the content type is the attachment's own.
+    router.get("/api/v1/attachments/:id") { _, context -> Response in
+        guard let principal = context.principal else { throw KefuError.unauthorized }
+        let id = try context.parameters.require("id")
+        let notFound = KefuError.notFound("附件")
+        guard id.count == 64, id.allSatisfy(\.isHexDigit) else { throw notFound }
+        let conversations = try await store.chatTools.conversationsUsing(attachmentId: id)
+        guard conversations.contains(where: { KefuAPI.takesPart(principal, in: $0) }),
+            let attachment = try await store.chatTools.attachment(id: id)
+        else { throw notFound }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: attachment.mime, .cacheControl: "private, max-age=86400",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff", .contentDisposition: "inline",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: attachment.data))
         )
     }
 

@@ -91,20 +91,25 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 }
 
-/// Refuses bodies over the limit before any handler reads them.
+/// Refuses bodies over the limit before any handler reads them: 1 MiB, or 10 MiB for chat attachments.
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = KefuRequestContext
     let maxBytes: Int
+    let maxAttachmentBytes: Int
+
+    func limit(for path: String) -> Int {
+        path.hasPrefix("/api/v1/chat/conversations/") && path.hasSuffix("/attachments") ? maxAttachmentBytes : maxBytes
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
-            throw KefuError(.contentTooLarge, "payload_too_large", "请求体超过 1 MiB")
-        }
+        let limit = limit(for: request.uri.path)
+        let tooLarge = KefuError(.contentTooLarge, "payload_too_large", limit == maxBytes ? "请求体超过 1 MiB" : "附件不能超过 10 MiB")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var request = request
         do {
-            _ = try await request.collectBody(upTo: maxBytes)
+            _ = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw KefuError(.contentTooLarge, "payload_too_large", "请求体超过 1 MiB")
+            throw tooLarge
         }
         return try await next(request, context)
     }

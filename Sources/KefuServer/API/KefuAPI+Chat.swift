@@ -1,0 +1,176 @@
+import Crypto
+import Foundation
+import KefuCore
+import KefuStore
+import OpenAPIRuntime
+
+extension KefuAPI {
+    func createChatTicket(_ input: Operations.CreateChatTicket.Input) async throws -> Operations.CreateChatTicket.Output {
+        let principal = try requirePrincipal()
+        let ticket = Tokens.generate()
+        let created = now()
+        try await store.sessions.create(
+            StoredSession(
+                tokenHash: Tokens.hash(ticket), principalKind: "ticket:" + principal.actorKind, principalID: principal.actorID,
+                createdAt: created, expiresAt: created.addingTimeInterval(60)
+            )
+        )
+        return .created(.init(body: .json(.init(ticket: ticket, expiresInSeconds: 60))))
+    }
+
+    // MARK: Quick replies
+
+    func listQuickReplies(_ input: Operations.ListQuickReplies.Input) async throws -> Operations.ListQuickReplies.Output {
+        let principal = try require(.chatHandle)
+        return .ok(.init(body: .json(try await store.chatTools.quickReplies(for: principal.actorID))))
+    }
+
+    func createQuickReply(_ input: Operations.CreateQuickReply.Input) async throws -> Operations.CreateQuickReply.Output {
+        let principal = try require(.chatHandle)
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        let team = body.team ?? false
+        if team, !principal.has(.teamRepliesManage) { throw KefuError.forbidden }
+        let problems = QuickReply.problems(shortcode: body.shortcode, text: body.text)
+        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
+        let reply = QuickReply(id: Store.newID("qr"), ownerId: team ? nil : principal.actorID, shortcode: body.shortcode, text: body.text)
+        do {
+            try await store.chatTools.addQuickReply(
+                reply, now: now(), audit: entry(principal, "quick_reply.create", targetType: "quick_reply", targetId: reply.id, detail: reply.shortcode)
+            )
+        } catch ChatToolsRepository.Failure.duplicate {
+            throw KefuError.conflict("快捷短语 \(reply.shortcode) 已存在")
+        }
+        return .created(.init(body: .json(reply)))
+    }
+
+    func deleteQuickReply(_ input: Operations.DeleteQuickReply.Input) async throws -> Operations.DeleteQuickReply.Output {
+        let principal = try require(.chatHandle)
+        guard let reply = try await store.chatTools.quickReply(id: input.path.replyId) else { throw KefuError.notFound("快捷短语") }
+        if let owner = reply.ownerId {
+            guard owner == principal.actorID else { throw KefuError.notFound("快捷短语") }
+        } else if !principal.has(.teamRepliesManage) {
+            throw KefuError.forbidden
+        }
+        try await store.chatTools.deleteQuickReply(id: reply.id, audit: entry(principal, "quick_reply.delete", targetType: "quick_reply", targetId: reply.id))
+        return .noContent(.init())
+    }
+
+    // MARK: Forbidden words
+
+    func listForbiddenWords(_ input: Operations.ListForbiddenWords.Input) async throws -> Operations.ListForbiddenWords.Output {
+        let principal = try requirePrincipal()
+        guard principal.has(.chatHandle) || principal.has(.forbiddenWordsManage) || principal.has(.auditRead) else { throw KefuError.forbidden }
+        return .ok(.init(body: .json(try await store.chatTools.forbiddenWords())))
+    }
+
+    func createForbiddenWord(_ input: Operations.CreateForbiddenWord.Input) async throws -> Operations.CreateForbiddenWord.Output {
+        let principal = try require(.forbiddenWordsManage)
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        let word = body.word.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [String] = []
+        if !Validation.isCleanText(word, max: 20) { problems.append("word: 1–20 characters") }
+        if !Validation.isCleanText(body.suggestion, max: 100) { problems.append("suggestion: 1–100 characters") }
+        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
+        let entryWord = ForbiddenWord(id: Store.newID("fw"), word: word, suggestion: body.suggestion)
+        do {
+            try await store.chatTools.addForbiddenWord(
+                entryWord, now: now(), audit: entry(principal, "forbidden_word.create", targetType: "forbidden_word", targetId: entryWord.id, detail: word)
+            )
+        } catch ChatToolsRepository.Failure.duplicate {
+            throw KefuError.conflict("禁用词“\(word)”已存在")
+        }
+        return .created(.init(body: .json(entryWord)))
+    }
+
+    func deleteForbiddenWord(_ input: Operations.DeleteForbiddenWord.Input) async throws -> Operations.DeleteForbiddenWord.Output {
+        let principal = try require(.forbiddenWordsManage)
+        let audit = entry(principal, "forbidden_word.delete", targetType: "forbidden_word", targetId: input.path.wordId)
+        guard try await store.chatTools.deleteForbiddenWord(id: input.path.wordId, audit: audit) else { throw KefuError.notFound("禁用词") }
+        return .noContent(.init())
+    }
+
+    func listForbiddenWordHits(_ input: Operations.ListForbiddenWordHits.Input) async throws -> Operations.ListForbiddenWordHits.Output {
+        try require(.auditRead)
+        let hits = try await store.chatTools.hits(limit: input.query.limit ?? 100)
+        return .ok(.init(body: .json(hits.map {
+            .init(id: $0.id, conversationId: $0.conversationId, agentId: $0.agentId, word: $0.word, text: $0.text, at: $0.at)
+        })))
+    }
+
+    // MARK: Attachments
+
+    func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
+        let principal = try requirePrincipal()
+        guard let conversation = try await store.chat.conversation(id: input.path.conversationId),
+            Self.takesPart(principal, in: conversation)
+        else { throw KefuError.notFound("会话") }
+        guard case .binary(let body) = input.body else { throw KefuError.invalid("需要 application/octet-stream 请求体") }
+        let bytes: [UInt8]
+        do {
+            bytes = try await [UInt8](collecting: body, upTo: AttachmentKind.maxBytes)
+        } catch {
+            throw KefuError(.contentTooLarge, "payload_too_large", "附件不能超过 10 MiB")
+        }
+        guard !bytes.isEmpty else { throw KefuError.invalid("附件为空") }
+        guard let mime = AttachmentKind.sniff(bytes) else {
+            throw KefuError(.unsupportedMediaType, "unsupported_type", "只支持图片（PNG、JPEG、GIF、WebP）和语音（AMR、MP3、OGG、WAV、M4A、WebM）")
+        }
+        let id = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        try await store.chatTools.putAttachment(id: id, mime: mime, data: Data(bytes), now: now())
+        return .created(.init(body: .json(.init(id: id, mime: mime, size: bytes.count, url: "/api/v1/attachments/\(id)"))))
+    }
+
+    /// The customer of the conversation, its agent, and staff who may read transcripts.
+    static func takesPart(_ principal: Principal, in conversation: Conversation) -> Bool {
+        switch principal {
+        case .customer(let id, _): conversation.customerId == id
+        case .staff(let id, _, _, _): conversation.agentId == id || principal.has(.transcriptRead)
+        }
+    }
+
+    // MARK: Transcripts
+
+    func searchTranscripts(_ input: Operations.SearchTranscripts.Input) async throws -> Operations.SearchTranscripts.Output {
+        let principal = try requirePrincipal()
+        guard principal.has(.transcriptRead) || principal.has(.chatHandle) else { throw KefuError.forbidden }
+        var query = ChatToolsRepository.TranscriptQuery(
+            agentId: input.query.agentId, since: input.query.since, until: input.query.until, keyword: input.query.q,
+            limit: input.query.limit ?? 50
+        )
+        // Agents without transcript.read see only the chats they handled.
+        if !principal.has(.transcriptRead) { query.agentId = principal.actorID }
+        if let phone = input.query.phone?.trimmingCharacters(in: .whitespaces), !phone.isEmpty {
+            query.customerIds = try await store.customers.find(phone: phone).map { [$0.id] } ?? []
+        }
+        let found = try await store.chatTools.transcripts(query)
+        try await audit(principal, "transcript.search", targetType: "conversation", targetId: "*")
+        return .ok(.init(body: .json(found)))
+    }
+
+    func getTranscript(_ input: Operations.GetTranscript.Input) async throws -> Operations.GetTranscript.Output {
+        let principal = try requirePrincipal()
+        guard let conversation = try await store.chat.conversation(id: input.path.conversationId),
+            principal.has(.transcriptRead) || (principal.has(.chatHandle) && conversation.agentId == principal.actorID)
+        else { throw KefuError.notFound("会话") }
+        let messages = try await store.chat.messages(conversationId: conversation.id, after: 0, limit: 100_000)
+        try await audit(principal, "transcript.read", targetType: "conversation", targetId: conversation.id)
+        if input.query.format == .text {
+            return .ok(.init(body: .plainText(HTTPBody(Self.plainText(conversation, messages)))))
+        }
+        return .ok(.init(body: .json(.init(conversation: conversation, messages: messages))))
+    }
+
+    /// The transcript as a person reads it: one line a message, in China Standard Time.
+    static func plainText(_ conversation: Conversation, _ messages: [ChatMessage]) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        let who: [ChatMessage.Sender: String] = [.customer: "客户", .agent: "客服", .bot: "机器人", .system: "系统"]
+        var lines = ["会话 \(conversation.id)  技能组 \(conversation.skill.displayName)  状态 \(conversation.state.rawValue)"]
+        for message in messages {
+            let attachment = message.attachmentId.map { " [附件 /api/v1/attachments/\($0)]" } ?? ""
+            lines.append("[\(formatter.string(from: message.createdAt))] #\(message.seq) \(who[message.sender] ?? "")：\(message.text)\(attachment)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KefuCore
+import KefuServer
+import KefuStore
+import NIOCore
+import NIOFoundationCompat
+import Testing
+
+@Suite struct ChatAPITests {
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 2000)
+
+    @Test func quickRepliesArePersonalOrTeam() async throws {
+        try await TestApp.run { client, _, _ in
+            let agent = try await client.login("agent1")
+            let mine = try await client.json(.post, "/api/v1/quick-replies", token: agent, body: #"{"shortcode":"/hi","text":"您好{客户姓名}，工号{工号}为您服务"}"#)
+            #expect(mine.status == .created)
+            #expect(try await client.json(.post, "/api/v1/quick-replies", token: agent, body: #"{"shortcode":"/hi","text":"again"}"#).status == .conflict)
+            #expect(try await client.json(.post, "/api/v1/quick-replies", token: agent, body: #"{"shortcode":"/team","text":"x","team":true}"#).status == .forbidden)
+            #expect(try await client.json(.post, "/api/v1/quick-replies", token: agent, body: #"{"shortcode":"hi","text":"x"}"#).status == .unprocessableContent)
+            let lead = try await client.login("lead")
+            #expect(try await client.json(.post, "/api/v1/quick-replies", token: lead, body: #"{"shortcode":"/bye","text":"再见","team":true}"#).status == .created)
+            let list = try await client.json(.get, "/api/v1/quick-replies", token: agent)
+            let codes = ((list.json as? [[String: Any]]) ?? []).compactMap { $0["shortcode"] as? String }
+            #expect(codes == ["/bye", "/hi"])
+            let leadList = try await client.json(.get, "/api/v1/quick-replies", token: lead)
+            #expect(((leadList.json as? [[String: Any]]) ?? []).count == 1)
+            let id = try #require((mine.json as? [String: Any])?["id"] as? String)
+            #expect(try await client.json(.delete, "/api/v1/quick-replies/\(id)", token: lead).status == .notFound)
+            #expect(try await client.json(.delete, "/api/v1/quick-replies/\(id)", token: agent).status == .noContent)
+        }
+    }
+
+    @Test func forbiddenWordsAreKeptByAdmins() async throws {
+        try await TestApp.run { client, _, _ in
+            let admin = try await client.login("admin")
+            let agent = try await client.login("agent1")
+            #expect(try await client.json(.post, "/api/v1/admin/forbidden-words", token: agent, body: #"{"word":"不归我管","suggestion":"我帮您转接"}"#).status == .forbidden)
+            let created = try await client.json(.post, "/api/v1/admin/forbidden-words", token: admin, body: #"{"word":"不归我管","suggestion":"我帮您转接"}"#)
+            #expect(created.status == .created)
+            #expect(try await client.json(.post, "/api/v1/admin/forbidden-words", token: admin, body: #"{"word":"不归我管","suggestion":"x"}"#).status == .conflict)
+            #expect(try await client.json(.post, "/api/v1/admin/forbidden-words", token: admin, body: #"{"word":"","suggestion":"x"}"#).status == .unprocessableContent)
+            let words = try await client.json(.get, "/api/v1/forbidden-words", token: agent)
+            #expect(((words.json as? [[String: Any]]) ?? []).first?["suggestion"] as? String == "我帮您转接")
+            let id = try #require((created.json as? [String: Any])?["id"] as? String)
+            #expect(try await client.json(.delete, "/api/v1/admin/forbidden-words/\(id)", token: admin).status == .noContent)
+            #expect(try await client.json(.delete, "/api/v1/admin/forbidden-words/\(id)", token: admin).status == .notFound)
+            let qa = try await client.login("qa")
+            #expect(try await client.json(.get, "/api/v1/forbidden-word-hits", token: qa).status == .ok)
+            #expect(try await client.json(.get, "/api/v1/forbidden-word-hits", token: agent).status == .forbidden)
+        }
+    }
+
+    /// A conversation between customer cus-100000 and agent1 with one message, straight in the store.
+    static func seedConversation(_ database: Database, attachment: String? = nil) async throws -> String {
+        let store = Store(database: database)
+        let c = Conversation(
+            id: "conv-t", customerId: "cus-100000", visitorName: "客户", state: .assigned, skill: .mobile, vip: false,
+            agentId: "staff-agent1", createdAt: Date(), assignedAt: Date()
+        )
+        _ = try await store.chat.create(c, greeting: "您好")
+        _ = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "1", text: "宽带断网了", attachmentId: attachment, now: Date())
+        return c.id
+    }
+
+    @Test func attachmentsAreSniffedAndServedOnlyToParticipants() async throws {
+        try await TestApp.run { client, sms, database in
+            let id = try await Self.seedConversation(database)
+            let customer = try await client.customerLogin("13800138000", sms: sms)
+            func upload(_ bytes: [UInt8], token: String) async throws -> (HTTPResponse.Status, [String: Any]?) {
+                try await client.execute(
+                    uri: "/api/v1/chat/conversations/\(id)/attachments", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream"], body: ByteBuffer(bytes: bytes)
+                ) { ($0.status, try? JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any]) }
+            }
+            let uploaded = try await upload(Self.png, token: customer)
+            #expect(uploaded.0 == .created)
+            #expect(uploaded.1?["mime"] as? String == "image/png")
+            let attachmentId = try #require(uploaded.1?["id"] as? String)
+            // A script renamed to .png is not an image.
+            #expect(try await upload(Array("<script>alert(1)</script>".utf8), token: customer).0 == .unsupportedMediaType)
+            let big = [UInt8](repeating: 0, count: AttachmentKind.maxBytes + 1)
+            #expect(try await upload(big, token: customer).0 == .contentTooLarge)
+            let stranger = try await client.customerLogin("13900139001", sms: sms)
+            #expect(try await upload(Self.png, token: stranger).0 == .notFound)
+
+            _ = try await Store(database: database).chat.append(
+                conversationId: id, sender: .customer, senderId: "cus-100000", clientId: "2", text: "", attachmentId: attachmentId, now: Date()
+            )
+            for (token, status) in [(customer, HTTPResponse.Status.ok), (try await client.login("agent1"), .ok), (stranger, .notFound), (try await client.login("agent2"), .notFound), (try await client.login("qa"), .ok)] {
+                try await client.execute(uri: "/api/v1/attachments/\(attachmentId)", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                    #expect(response.status == status)
+                    if status == .ok {
+                        #expect(response.headers[.contentType] == "image/png")
+                        #expect(Array(buffer: response.body) == Self.png)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func transcriptsAreSearchableAndExportable() async throws {
+        try await TestApp.run { client, _, database in
+            let id = try await Self.seedConversation(database)
+            let qa = try await client.login("qa")
+            let byPhone = try await client.json(.get, "/api/v1/transcripts?phone=13800138000", token: qa)
+            #expect(((byPhone.json as? [[String: Any]]) ?? []).map { $0["id"] as? String } == [id])
+            let byKeyword = try await client.json(.get, "/api/v1/transcripts?q=%E6%96%AD%E7%BD%91", token: qa)
+            #expect(((byKeyword.json as? [[String: Any]]) ?? []).count == 1)
+            let none = try await client.json(.get, "/api/v1/transcripts?q=%E8%AF%9D%E8%B4%B9", token: qa)
+            #expect(((none.json as? [[String: Any]]) ?? []).isEmpty)
+            let byOtherPhone = try await client.json(.get, "/api/v1/transcripts?phone=13900139001", token: qa)
+            #expect(((byOtherPhone.json as? [[String: Any]]) ?? []).isEmpty)
+            let full = try await client.json(.get, "/api/v1/transcripts/\(id)", token: qa)
+            #expect(((full.json as? [String: Any])?["messages"] as? [[String: Any]])?.count == 2)
+            try await client.execute(uri: "/api/v1/transcripts/\(id)?format=text", method: .get, headers: [.authorization: "Bearer \(qa)"]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("客户：宽带断网了"))
+            }
+            let agent2 = try await client.login("agent2")
+            #expect(try await client.json(.get, "/api/v1/transcripts/\(id)", token: agent2).status == .notFound)
+            let mine = try await client.json(.get, "/api/v1/transcripts", token: agent2)
+            #expect(((mine.json as? [[String: Any]]) ?? []).isEmpty)
+        }
+    }
+
+    @Test func ticketsOpenTheSocketOnce() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let token = try await client.customerLogin("13800138000", sms: sms)
+            let ticket = try await client.json(.post, "/api/v1/chat/tickets", token: token)
+            #expect(ticket.status == .created)
+            let value = try #require((ticket.json as? [String: Any])?["ticket"] as? String)
+            // The ticket is not a session: it opens nothing over HTTP.
+            #expect(try await client.json(.get, "/api/v1/auth/me", token: value).status == .unauthorized)
+        }
+    }
+}
