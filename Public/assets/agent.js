@@ -1,17 +1,29 @@
 import { api } from "./api.js";
-import { $, h, showError } from "./dom.js";
+import { $, h, showError, labels } from "./dom.js";
 import { render360 } from "./customer360.js";
 import { staffSession } from "./staff-login.js";
+import { ChatConnection, bubble } from "./chat-client.js";
 
-let permissions = [];
+let me = null;
 let query = "";
 let cursor = null;
+let chat = null;
+let active = null;                 // conversation id shown in the pane
+const chats = new Map();           // id -> { view, messages: Map(seq -> message), unread, waitingSince }
+let replies = [];
+let forbidden = [];
 
-staffSession((who) => {
-  permissions = who.permissions;
+staffSession(async (who) => {
+  me = who;
   $("#desk").hidden = false;
-  $("#search").focus();
+  [replies, forbidden] = await Promise.all([
+    api("GET", "/api/v1/quick-replies").catch(() => []),
+    api("GET", "/api/v1/forbidden-words").catch(() => []),
+  ]);
+  startChat();
 });
+
+// ---- customer search -------------------------------------------------------------------------
 
 $("#search-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -31,7 +43,7 @@ async function search() {
     const page = await api("GET", "/api/v1/customers?" + params);
     if (page.items.length === 0 && !cursor) $("#results").append(h("li", { class: "hint" }, "没有找到匹配的客户"));
     for (const c of page.items) {
-      $("#results").append(h("li", { onclick: (e) => open(c.id, e.currentTarget), tabindex: "0", "data-id": c.id },
+      $("#results").append(h("li", { onclick: (e) => openCustomer(c.id, e.currentTarget), tabindex: "0", "data-id": c.id },
         h("div", {}, c.name, " ", c.vipLevel > 0 ? h("span", { class: "badge vip" }, "VIP") : null),
         h("div", { class: "hint" }, `${c.contactPhone} · ${c.city}${c.district}`)));
     }
@@ -42,7 +54,7 @@ async function search() {
   }
 }
 
-async function open(id, item) {
+async function openCustomer(id, item) {
   for (const li of $("#results").children) li.removeAttribute("aria-current");
   if (item) item.setAttribute("aria-current", "true");
   const target = $("#customer");
@@ -50,7 +62,7 @@ async function open(id, item) {
   try {
     const view = await api("GET", `/api/v1/customers/${encodeURIComponent(id)}/360`);
     const parts = render360(view, { staff: true });
-    if (view.customer.masked && permissions.includes("pii.unmask")) parts[0].append(unmaskForm(id));
+    if (view.customer.masked && me.permissions.includes("pii.unmask")) parts[0].append(unmaskForm(id));
     target.replaceChildren(...parts);
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
@@ -76,3 +88,194 @@ function unmaskForm(id) {
   });
   return h("div", {}, form, error);
 }
+
+// ---- chats -----------------------------------------------------------------------------------
+
+const stateNames = { bot: "机器人", queued: "排队中", assigned: "接待中", resolved: "已结束", closed: "已关闭" };
+
+function startChat() {
+  chat = new ChatConnection({ storageKey: "kefu-desk-" + me.id });
+  chat.addEventListener("welcome", (e) => {
+    $("#status").value = e.detail.status || "online";
+    for (const view of e.detail.conversations || []) upsert(view);
+    renderList();
+  });
+  chat.addEventListener("status", (e) => {
+    $("#status").value = e.detail.status;
+    $("#load").textContent = `接待 ${e.detail.activeChats}/${e.detail.limit}`;
+  });
+  chat.addEventListener("conversation", (e) => {
+    const view = e.detail.conversation;
+    const mine = view.agent && view.agent.id === me.id && (view.state === "assigned" || view.state === "resolved");
+    if (mine) upsert(view); else chats.delete(view.id);
+    if (!mine && active === view.id) { showEnded(view); }
+    renderList();
+    if (active === view.id) renderHead();
+  });
+  chat.addEventListener("message", (e) => {
+    const m = e.detail.message;
+    const entry = chats.get(m.conversationId);
+    if (!entry) return;
+    entry.messages.set(m.seq, m);
+    if (m.sender === "customer") entry.waitingSince = entry.waitingSince || new Date(m.createdAt);
+    if (m.sender === "agent") entry.waitingSince = null;
+    if (active === m.conversationId) {
+      appendToLog(m);
+      chat.raw({ type: "read", conversationId: m.conversationId, seq: m.seq });
+    } else if (m.sender === "customer") {
+      entry.unread += 1;
+    }
+    renderList();
+  });
+  chat.addEventListener("typing", (e) => {
+    if (e.detail.conversationId !== active) return;
+    $("#chat-typing").textContent = "客户正在输入…";
+    clearTimeout(startChat.typingTimer);
+    startChat.typingTimer = setTimeout(() => { $("#chat-typing").textContent = ""; }, 3000);
+  });
+  chat.addEventListener("error", (e) => {
+    showError($("#chat-error"), { message: e.detail.text });
+  });
+  chat.addEventListener("offline", () => showError($("#chat-error"), { message: "连接中断，正在重连…" }));
+  chat.addEventListener("online", () => showError($("#chat-error"), null));
+  chat.connect();
+  setInterval(renderTimers, 1000);
+}
+
+function upsert(view) {
+  const entry = chats.get(view.id) || { messages: new Map(), unread: 0, waitingSince: null };
+  entry.view = view;
+  chats.set(view.id, entry);
+}
+
+function renderList() {
+  const list = $("#chats");
+  if (chats.size === 0) {
+    list.replaceChildren(h("li", { class: "hint" }, "暂无会话，新的会话会自动分配给你。"));
+    return;
+  }
+  list.replaceChildren(...[...chats.values()].map(({ view, unread }) => h("li", {
+    "data-id": view.id, "aria-current": view.id === active ? "true" : false, tabindex: "0",
+    onclick: () => select(view.id),
+  },
+  h("div", { class: "row", style: "align-items: center" },
+    h("span", {}, view.visitorName, " ", view.vip ? h("span", { class: "badge vip" }, "VIP") : null),
+    unread ? h("span", { class: "unread", "aria-label": `${unread}条未读` }, unread) : null),
+  h("div", { class: "hint" }, `${labels.skill[view.skill] || view.skill} · ${stateNames[view.state] || view.state} `,
+    h("span", { class: "waiting", "data-waiting": view.id })))));
+  renderTimers();
+}
+
+function renderTimers() {
+  for (const span of document.querySelectorAll("[data-waiting]")) {
+    const entry = chats.get(span.dataset.waiting);
+    if (!entry || !entry.waitingSince || entry.view.state !== "assigned") { span.textContent = ""; continue; }
+    const seconds = Math.max(0, Math.floor((Date.now() - entry.waitingSince.getTime()) / 1000));
+    span.textContent = `待回复 ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    span.classList.toggle("late", seconds >= 30);
+  }
+}
+
+function select(id) {
+  active = id;
+  const entry = chats.get(id);
+  entry.unread = 0;
+  renderList();
+  renderHead();
+  const log = $("#chat-log");
+  log.replaceChildren(...[...entry.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => bubble(h, m, { mine: m.sender === "agent" })));
+  log.scrollTop = log.scrollHeight;
+  const last = Math.max(0, ...entry.messages.keys());
+  if (last) chat.raw({ type: "read", conversationId: id, seq: last });
+  $("#chat-input").disabled = false;
+  $("#chat-send").disabled = false;
+  $("#chat-actions").hidden = false;
+  $("#chat-input").focus();
+  if (entry.view.customerId) openCustomer(entry.view.customerId);
+}
+
+function renderHead() {
+  const entry = chats.get(active);
+  if (!entry) return;
+  $("#chat-title").textContent = `${entry.view.visitorName} · ${labels.skill[entry.view.skill] || entry.view.skill}`;
+  $("#chat-state").textContent = stateNames[entry.view.state] || entry.view.state;
+}
+
+function showEnded(view) {
+  $("#chat-state").textContent = stateNames[view.state] || "已转出";
+  $("#chat-input").disabled = true;
+  $("#chat-send").disabled = true;
+  $("#chat-actions").hidden = true;
+}
+
+function appendToLog(m) {
+  const log = $("#chat-log");
+  if (log.querySelector(`[data-seq="${m.seq}"]`)) return;
+  log.append(bubble(h, m, { mine: m.sender === "agent" }));
+  log.scrollTop = log.scrollHeight;
+}
+
+// ---- composing -------------------------------------------------------------------------------
+
+function fold(text) {
+  return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, " ").toLowerCase();
+}
+
+$("#chat-input").addEventListener("input", () => {
+  const text = $("#chat-input").value;
+  const hit = forbidden.find((w) => fold(text).includes(fold(w.word)));
+  $("#forbidden-warning").textContent = hit ? `含禁用词“${hit.word}”，建议改为“${hit.suggestion}”` : "";
+  const box = $("#replies");
+  if (text.startsWith("/")) {
+    const matches = replies.filter((r) => r.shortcode.startsWith(text.trim()));
+    box.hidden = matches.length === 0;
+    box.replaceChildren(...matches.map((r) => h("button", { type: "button", title: r.text, onclick: () => useReply(r) }, `${r.shortcode} ${r.text.slice(0, 16)}`)));
+  } else {
+    box.hidden = true;
+  }
+  if (active && Date.now() - (startChat.lastTyping || 0) > 2000) {
+    startChat.lastTyping = Date.now();
+    chat.raw({ type: "typing", conversationId: active });
+  }
+});
+
+function useReply(reply) {
+  $("#chat-input").value = reply.text;
+  $("#replies").hidden = true;
+  $("#chat-input").focus();
+}
+
+$("#chat-input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    const text = $("#chat-input").value.trim();
+    const exact = replies.find((r) => r.shortcode === text);
+    if (exact) return useReply(exact);
+    $("#chat-form").requestSubmit();
+  }
+});
+
+$("#chat-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("#chat-input").value.trim();
+  if (!text || !active) return;
+  showError($("#chat-error"), null);
+  chat.send(active, text);
+  $("#chat-input").value = "";
+  $("#forbidden-warning").textContent = "";
+  $("#replies").hidden = true;
+});
+
+$("#transfer").addEventListener("click", () => {
+  const skill = $("#transfer-to").value;
+  if (!active || !skill) return showError($("#chat-error"), { message: "请选择转接的技能组" });
+  chat.raw({ type: "transfer", conversationId: active, toSkill: skill });
+});
+
+$("#end-chat").addEventListener("click", () => {
+  if (active) chat.raw({ type: "end", conversationId: active });
+});
+
+$("#status").addEventListener("change", () => {
+  chat.raw({ type: "status", status: $("#status").value });
+});

@@ -1,6 +1,7 @@
 import { api, me, logout } from "./api.js";
 import { $, showError } from "./dom.js";
 import { render360 } from "./customer360.js";
+import { mountWidget } from "./chat-widget.js";
 
 const loginCard = $("#login");
 const account = $("#account");
@@ -64,9 +65,16 @@ $("#logout").addEventListener("click", async () => {
   location.reload();
 });
 
+let widget = null;
+
 async function showAccount(who) {
   $("#who").textContent = who.phone || "";
   $("#logout").hidden = false;
+  $("#open-chat").hidden = false;
+  $("#open-chat").onclick = () => {
+    $("#chat-panel").hidden = false;
+    if (!widget) widget = mountWidget($("#chat-panel"), who);
+  };
   account.hidden = false;
   account.replaceChildren();
   try {

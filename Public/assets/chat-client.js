@@ -1,0 +1,134 @@
+// The chat connection both pages use: reconnects by itself, resumes each conversation from the last
+// sequence number seen, resends what was not acknowledged, and hands each message over once, in order.
+export class ChatConnection extends EventTarget {
+  constructor({ storageKey }) {
+    super();
+    this.storageKey = storageKey;
+    this.lastSeq = new Map();      // conversationId -> highest seq handed over
+    this.pending = new Map();      // clientId -> frame, until acknowledged
+    this.known = new Set();        // conversations to resume after a reconnect
+    this.delay = 500;
+    this.socket = null;
+    this.closedByUs = false;
+    this.load();
+  }
+
+  // Unacknowledged messages survive a reload and are resent; the seen sequence numbers live as long
+  // as the page, so a fresh page shows the whole history and a reconnect fetches only what it missed.
+  load() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(this.storageKey) || "{}");
+      for (const frame of saved.pending || []) this.pending.set(frame.clientId, frame);
+    } catch { /* a damaged cache loses nothing stored on the server */ }
+  }
+
+  save() {
+    localStorage.setItem(this.storageKey, JSON.stringify({ pending: [...this.pending.values()] }));
+  }
+
+  connect() {
+    this.closedByUs = false;
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/chat`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      this.delay = 500;
+      this.emit("online", {});
+    });
+    socket.addEventListener("message", (event) => {
+      let frame;
+      try { frame = JSON.parse(event.data); } catch { return; }
+      this.receive(frame);
+    });
+    socket.addEventListener("close", () => {
+      this.emit("offline", {});
+      if (this.closedByUs) return;
+      setTimeout(() => this.connect(), this.delay);
+      this.delay = Math.min(this.delay * 2, 8000);
+    });
+  }
+
+  close() {
+    this.closedByUs = true;
+    if (this.socket) this.socket.close();
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case "welcome":
+        for (const c of frame.conversations || []) this.known.add(c.id);
+        for (const id of this.known) this.raw({ type: "subscribe", conversationId: id, lastSeq: this.lastSeq.get(id) || 0 });
+        for (const pending of this.pending.values()) this.raw(pending);
+        break;
+      case "message": {
+        const seen = this.lastSeq.get(frame.conversationId) || 0;
+        if (frame.seq <= seen) return;
+        this.known.add(frame.conversationId);
+        this.lastSeq.set(frame.conversationId, frame.seq);
+        if (frame.message.clientId) this.pending.delete(frame.message.clientId);
+        this.save();
+        break;
+      }
+      case "ack":
+        this.pending.delete(frame.clientId);
+        this.save();
+        break;
+      case "error":
+        // A refused message will not be stored: stop resending it.
+        if (frame.clientId) { this.pending.delete(frame.clientId); this.save(); }
+        break;
+      case "conversation":
+        this.known.add(frame.conversation.id);
+        break;
+    }
+    this.emit(frame.type, frame);
+  }
+
+  emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+
+  raw(frame) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  /// Sends a message; it is kept and resent after reconnects until acknowledged. Returns its clientId.
+  send(conversationId, text, attachmentId) {
+    const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+    const frame = { type: "send", conversationId, clientId, text };
+    if (attachmentId) frame.attachmentId = attachmentId;
+    this.pending.set(clientId, frame);
+    this.save();
+    this.raw(frame);
+    return clientId;
+  }
+
+  forget(conversationId) {
+    this.known.delete(conversationId);
+    this.lastSeq.delete(conversationId);
+    this.save();
+  }
+}
+
+/// One message bubble; text only ever goes in as text.
+export function bubble(h, message, { mine }) {
+  const classes = ["bubble", message.sender, mine ? "mine" : "theirs"].join(" ");
+  const parts = [];
+  if (message.text) parts.push(h("div", { class: "text" }, message.text));
+  if (message.attachmentId) {
+    const url = `/api/v1/attachments/${message.attachmentId}`;
+    parts.push(message.mime && message.mime.startsWith("audio/")
+      ? h("audio", { controls: true, src: url, preload: "none" })
+      : h("a", { href: url, target: "_blank", rel: "noopener" }, h("img", { src: url, alt: "图片", loading: "lazy" })));
+  }
+  const time = new Date(message.createdAt);
+  parts.push(h("div", { class: "meta" }, `${String(time.getHours()).padStart(2, "0")}:${String(time.getMinutes()).padStart(2, "0")}`));
+  return h("div", { class: classes, "data-seq": message.seq }, parts);
+}
+
+export async function uploadAttachment(conversationId, file) {
+  const response = await fetch(`/api/v1/chat/conversations/${encodeURIComponent(conversationId)}/attachments`, {
+    method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/octet-stream" }, body: file,
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(data && data.error ? data.error.message : "上传失败");
+  return data;
+}

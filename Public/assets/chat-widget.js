@@ -1,0 +1,146 @@
+// The customer's chat window: skill menu, bot, queue, agent, survey. Reconnects and resumes by itself.
+import { h, $ } from "./dom.js";
+import { ChatConnection, bubble, uploadAttachment } from "./chat-client.js";
+
+const skills = [["billing", "话费账单"], ["mobile", "手机业务"], ["broadband", "宽带/电视"], ["enterprise", "政企业务"]];
+
+export function mountWidget(root, who) {
+  const chat = new ChatConnection({ storageKey: "kefu-chat-" + who.id });
+  let conversation = null;
+  const rendered = new Map();       // seq -> element
+  const pendingBubbles = new Map(); // clientId -> element
+
+  const title = h("h2", {}, "在线客服");
+  const status = h("span", { class: "badge" }, "连接中…");
+  const close = h("button", { "aria-label": "关闭", onclick: () => { root.hidden = true; } }, "×");
+  const log = h("div", { class: "chat-log", role: "log", "aria-live": "polite" });
+  const typing = h("div", { class: "chat-typing" });
+  const banner = h("div", { class: "chat-banner", hidden: true });
+  const chips = h("div", { class: "chips" });
+  const input = h("textarea", { placeholder: "请输入您的问题", maxlength: "2000", "aria-label": "消息" });
+  const file = h("input", { type: "file", accept: "image/*,audio/*", hidden: true });
+  const attach = h("button", { type: "button", title: "发送图片或语音", "aria-label": "发送图片或语音", onclick: () => file.click() }, "＋");
+  const sendButton = h("button", { class: "primary", type: "submit" }, "发送");
+  const form = h("form", { class: "chat-input" }, attach, input, sendButton, file);
+  const error = h("div", { class: "error", role: "alert", style: "padding: 0 14px" });
+  root.replaceChildren(h("div", { class: "chat", style: "height: 100%" },
+    h("div", { class: "chat-head" }, title, status, close), log, typing, banner, chips, error, form));
+
+  function showMenu() {
+    chips.replaceChildren(h("span", { class: "hint" }, "请选择咨询类别："),
+      ...skills.map(([skill, label]) => h("button", { type: "button", onclick: () => chat.raw({ type: "start", skill }) }, label)));
+  }
+
+  function showActions() {
+    chips.replaceChildren();
+    if (conversation && conversation.state === "bot") {
+      chips.append(h("button", { type: "button", onclick: () => chat.raw({ type: "human", conversationId: conversation.id }) }, "转人工"));
+    }
+  }
+
+  function setConversation(c) {
+    if (conversation && conversation.id !== c.id) { log.replaceChildren(); rendered.clear(); }
+    conversation = c;
+    title.textContent = c.agent ? `客服 ${c.agent.agentNo}` : c.state === "queued" ? "排队中" : "智能客服";
+    if (c.state !== "queued") banner.hidden = true;
+    if (c.state === "closed") {
+      chips.replaceChildren(h("span", { class: "hint" }, "本次会话已结束。"),
+        h("button", { type: "button", onclick: () => { chat.forget(c.id); conversation = null; log.replaceChildren(); rendered.clear(); showMenu(); } }, "发起新会话"));
+    } else if (c.state !== "resolved") {
+      showActions();
+    }
+  }
+
+  function addMessage(m) {
+    if (rendered.has(m.seq)) return;
+    const element = bubble(h, m, { mine: m.sender === "customer" });
+    const placeholder = m.clientId && pendingBubbles.get(m.clientId);
+    if (placeholder) { placeholder.remove(); pendingBubbles.delete(m.clientId); }
+    // Keep the log in seq order even if a catch-up arrives after a newer message.
+    const later = [...rendered.entries()].filter(([seq]) => seq > m.seq).sort((a, b) => a[0] - b[0])[0];
+    if (later) log.insertBefore(element, later[1]); else log.insertBefore(element, log.querySelector(".bubble.pending"));
+    rendered.set(m.seq, element);
+    log.scrollTop = log.scrollHeight;
+    if (m.sender !== "customer") chat.raw({ type: "read", conversationId: m.conversationId, seq: m.seq });
+  }
+
+  chat.addEventListener("online", () => { status.textContent = "在线"; status.className = "badge ok"; });
+  chat.addEventListener("offline", () => { status.textContent = "重新连接中…"; status.className = "badge warn"; });
+  chat.addEventListener("welcome", (e) => {
+    const open = (e.detail.conversations || [])[0];
+    if (open) setConversation(open); else if (!conversation) showMenu();
+  });
+  chat.addEventListener("conversation", (e) => setConversation(e.detail.conversation));
+  chat.addEventListener("message", (e) => {
+    if (!conversation) setConversation({ id: e.detail.conversationId, state: "bot" });
+    addMessage(e.detail.message);
+  });
+  chat.addEventListener("queue", (e) => {
+    banner.hidden = false;
+    const minutes = Math.max(1, Math.round(e.detail.estimatedWaitSeconds / 60));
+    banner.textContent = `正在排队：您前面还有 ${e.detail.position - 1} 位，预计等待约 ${minutes} 分钟`;
+  });
+  chat.addEventListener("typing", () => {
+    typing.textContent = "客服正在输入…";
+    clearTimeout(typing.timer);
+    typing.timer = setTimeout(() => { typing.textContent = ""; }, 3000);
+  });
+  chat.addEventListener("survey", () => showSurvey());
+  chat.addEventListener("error", (e) => {
+    error.textContent = e.detail.text || "";
+    if (e.detail.clientId && pendingBubbles.has(e.detail.clientId)) pendingBubbles.get(e.detail.clientId).classList.add("failed");
+  });
+
+  function showSurvey() {
+    let score = 0;
+    const stars = h("div", { class: "stars", role: "radiogroup", "aria-label": "满意度" },
+      [1, 2, 3, 4, 5].map((n) => h("button", { type: "button", "aria-label": `${n}分`, onclick: (ev) => {
+        score = n;
+        for (const b of ev.currentTarget.parentElement.children) b.classList.toggle("on", Number(b.getAttribute("aria-label")[0]) <= n);
+      } }, "★")));
+    const comment = h("input", { placeholder: "还有什么想说的？（选填）", maxlength: "500" });
+    chips.replaceChildren(h("div", { style: "width: 100%" }, h("div", { class: "hint" }, "请对本次服务评价："), stars, comment,
+      h("button", { class: "primary", type: "button", style: "margin-top: 8px", onclick: () => {
+        if (!score) { error.textContent = "请选择评分"; return; }
+        chat.raw({ type: "rate", conversationId: conversation.id, score, comment: comment.value.trim() || undefined });
+      } }, "提交评价")));
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const text = input.value.trim();
+    if (!text) return;
+    if (!conversation) { error.textContent = "请先选择咨询类别"; return; }
+    const clientId = chat.send(conversation.id, text);
+    const placeholder = bubble(h, { sender: "customer", text, createdAt: new Date().toISOString() }, { mine: true });
+    placeholder.classList.add("pending");
+    pendingBubbles.set(clientId, placeholder);
+    log.append(placeholder);
+    log.scrollTop = log.scrollHeight;
+    input.value = "";
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
+  });
+  input.addEventListener("input", () => {
+    if (conversation && Date.now() - (input.lastTyping || 0) > 2000) {
+      input.lastTyping = Date.now();
+      chat.raw({ type: "typing", conversationId: conversation.id });
+    }
+  });
+  file.addEventListener("change", async () => {
+    const chosen = file.files[0];
+    file.value = "";
+    if (!chosen || !conversation) return;
+    try {
+      const uploaded = await uploadAttachment(conversation.id, chosen);
+      chat.send(conversation.id, "", uploaded.id);
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  });
+
+  chat.connect();
+  return chat;
+}

@@ -1,0 +1,100 @@
+"""The live chat as its two users meet it: a customer on a phone and agents at their desks, in
+separate browser contexts, through queue, assignment, both directions, a forbidden word, a transfer,
+the end of the chat and the survey."""
+import json
+import urllib.request
+
+from playwright.sync_api import expect
+
+from conftest import shot
+
+CUSTOMER_PHONE = "18600186002"
+
+
+def api(server, method, path, token=None, body=None):
+    request = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(request) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def desk(browser, server, username):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(server.url + "/agent/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的会话")).to_be_visible()
+    return context, page
+
+
+def test_customer_and_agents_go_through_a_whole_chat(server, browser):
+    admin = api(server, "POST", "/api/v1/auth/login", body={"username": "admin", "password": "kefu-demo-2026"})["token"]
+    api(server, "POST", "/api/v1/admin/forbidden-words", admin, {"word": "不知道", "suggestion": "我帮您查询一下"})
+
+    # The customer logs in on a phone and opens the chat.
+    customer_context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    customer = customer_context.new_page()
+    customer.goto(server.url + "/")
+    customer.get_by_label("手机号码").fill(CUSTOMER_PHONE)
+    customer.locator("#send-code").click()
+    customer.get_by_label("验证码", exact=True).fill(server.sms_code(CUSTOMER_PHONE))
+    customer.get_by_role("button", name="登录", exact=True).click()
+    customer.get_by_role("button", name="在线客服").click()
+    customer.get_by_role("button", name="手机业务").click()
+    expect(customer.get_by_text("欢迎来到在线客服")).to_be_visible()
+    customer.get_by_role("button", name="转人工").click()
+    expect(customer.get_by_text("正在排队")).to_be_visible()
+    shot(customer, "chat-customer-queued")
+
+    # An agent comes online and gets the chat with a greeting that names the agent number.
+    agent_context, agent = desk(browser, server, "agent1")
+    agent.locator("#chats li[data-id]").first.click()
+    expect(customer.get_by_text("客服 K3001 很高兴为您服务")).to_be_visible()
+    expect(agent.get_by_text("客服 K3001 很高兴为您服务")).to_be_visible()
+
+    customer.get_by_label("消息").fill("我的话费为什么这么高？<b>急</b>")
+    customer.get_by_role("button", name="发送", exact=True).click()
+    expect(agent.get_by_text("我的话费为什么这么高？<b>急</b>")).to_be_visible()
+
+    # The forbidden word is flagged while typing and refused by the server.
+    agent.get_by_label("回复").fill("这个我也不知道")
+    expect(agent.locator("#forbidden-warning")).to_contain_text("我帮您查询一下")
+    agent.get_by_role("button", name="发送", exact=True).click()
+    expect(agent.locator("#chat-error")).to_contain_text("禁用词")
+    expect(customer.get_by_text("这个我也不知道")).to_have_count(0)
+
+    agent.get_by_label("回复").fill("您好，我帮您查询一下本月账单。")
+    agent.get_by_role("button", name="发送", exact=True).click()
+    expect(customer.get_by_text("我帮您查询一下本月账单")).to_be_visible()
+    expect(agent.locator("#customer").get_by_role("heading", name="近期账单")).to_be_visible()
+    shot(agent, "chat-agent-desk")
+
+    # Transfer to the billing group, where agent3 is waiting.
+    other_context, other = desk(browser, server, "agent3")
+    agent.get_by_label("转接至").select_option("billing")
+    agent.get_by_role("button", name="转接").click()
+    expect(customer.get_by_text("会话已转接至账务")).to_be_visible()
+    expect(customer.get_by_text("客服 K3003 很高兴为您服务")).to_be_visible()
+    other.locator("#chats li[data-id]").first.click()
+    # The history came along.
+    expect(other.get_by_text("我的话费为什么这么高？<b>急</b>")).to_be_visible()
+    other.get_by_label("回复").fill("已为您核对，账单无误。")
+    other.get_by_role("button", name="发送", exact=True).click()
+    expect(customer.get_by_text("已为您核对，账单无误。")).to_be_visible()
+
+    # End of the chat, closing phrase and survey.
+    other.get_by_role("button", name="结束会话").click()
+    expect(customer.get_by_text("祝您生活愉快")).to_be_visible()
+    customer.get_by_role("button", name="5分").click()
+    customer.get_by_placeholder("还有什么想说的？（选填）").fill("很满意")
+    customer.get_by_role("button", name="提交评价").click()
+    expect(customer.get_by_text("感谢您的评价！")).to_be_visible()
+    expect(customer.get_by_text("本次会话已结束。")).to_be_visible()
+    shot(customer, "chat-customer-rated")
+    assert customer.evaluate("document.querySelector('.chat-log b')") is None
+
+    for context in (customer_context, agent_context, other_context):
+        context.close()
