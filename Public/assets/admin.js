@@ -19,7 +19,7 @@ for (const tab of document.querySelectorAll("[data-tab]")) {
 function show(name) {
   for (const tab of document.querySelectorAll("[data-tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
   for (const panel of document.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== name;
-  ({ staff: loadStaff, packages: loadPackages, audit: loadAudit })[name]();
+  ({ staff: loadStaff, packages: loadPackages, audit: loadAudit, transcripts: loadTranscripts, words: loadWords, replies: loadReplies })[name]();
 }
 
 const panel = (name) => $(`[data-panel="${name}"]`);
@@ -123,4 +123,123 @@ async function loadAudit() {
   target.replaceChildren(h("div", { class: "card" }, h("h2", {}, "审计日志"), form, error,
     h("div", { class: "scroll" }, h("table", {}, h("thead", {}, h("tr", {}, ["时间", "操作人", "操作", "对象", "原因", "地址"].map((t) => h("th", {}, t)))), body))));
   load();
+}
+
+const senderNames = { customer: "客户", agent: "客服", bot: "机器人", system: "系统" };
+const stateNames = { bot: "机器人", queued: "排队中", assigned: "接待中", resolved: "已结束", closed: "已关闭" };
+
+async function loadTranscripts() {
+  const target = panel("transcripts");
+  const phone = h("input", { placeholder: "手机号", maxlength: "20", inputmode: "numeric" });
+  const keyword = h("input", { placeholder: "关键词", maxlength: "100" });
+  const agent = h("input", { placeholder: "客服 ID，如 staff-agent1", maxlength: "64" });
+  const since = h("input", { type: "date", "aria-label": "开始日期" });
+  const until = h("input", { type: "date", "aria-label": "结束日期" });
+  const list = h("ul", { class: "list" });
+  const detail = h("div");
+  const error = h("div", { class: "error", role: "alert" });
+  const form = h("form", { class: "grid" }, phone, keyword, agent, since, until, h("button", { class: "primary", type: "submit" }, "查询"));
+  const search = async () => {
+    showError(error, null);
+    const params = new URLSearchParams({ limit: "100" });
+    if (phone.value.trim()) params.set("phone", phone.value.trim());
+    if (keyword.value.trim()) params.set("q", keyword.value.trim());
+    if (agent.value.trim()) params.set("agentId", agent.value.trim());
+    if (since.value) params.set("since", new Date(since.value + "T00:00:00+08:00").toISOString());
+    if (until.value) params.set("until", new Date(until.value + "T24:00:00+08:00").toISOString());
+    try {
+      const found = await api("GET", "/api/v1/transcripts?" + params);
+      list.replaceChildren(...(found.length ? found.map((c) => h("li", { onclick: () => open(c.id), tabindex: "0" },
+        h("div", {}, `${dateTime(c.createdAt)} · ${c.visitorName} · ${labels.skill[c.skill] || c.skill}`),
+        h("div", { class: "hint" }, `${stateNames[c.state] || c.state} · ${c.lastSeq} 条消息${c.agentId ? " · " + c.agentId : ""}`)))
+        : [h("li", { class: "hint" }, "没有符合条件的会话")]));
+    } catch (e) {
+      showError(error, e);
+    }
+  };
+  const open = async (id) => {
+    try {
+      const transcript = await api("GET", `/api/v1/transcripts/${encodeURIComponent(id)}`);
+      detail.replaceChildren(h("div", { class: "card" },
+        h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `会话 ${id}`),
+          h("a", { href: `/api/v1/transcripts/${encodeURIComponent(id)}?format=text`, download: `${id}.txt` }, "导出文本")),
+        h("table", {}, h("tbody", {}, transcript.messages.map((m) => h("tr", {},
+          h("td", { class: "num" }, "#" + m.seq), h("td", {}, dateTime(m.createdAt)), h("td", {}, senderNames[m.sender] || m.sender),
+          h("td", {}, m.text, m.attachmentId ? h("a", { href: `/api/v1/attachments/${m.attachmentId}`, target: "_blank" }, " [附件]") : null)))))));
+    } catch (e) {
+      showError(error, e);
+    }
+  };
+  form.addEventListener("submit", (event) => { event.preventDefault(); search(); });
+  target.replaceChildren(h("div", { class: "card" }, h("h2", {}, "会话记录"), form, error, list), detail);
+  search();
+}
+
+async function loadWords() {
+  const target = panel("words");
+  const manage = permissions.includes("forbidden_words.manage");
+  try {
+    const words = await api("GET", "/api/v1/forbidden-words");
+    const word = h("input", { placeholder: "禁用词", maxlength: "20" });
+    const suggestion = h("input", { placeholder: "建议说法", maxlength: "100" });
+    const error = h("div", { class: "error", role: "alert" });
+    const form = h("form", { class: "row" }, word, suggestion, h("button", { class: "primary", type: "submit" }, "添加"));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api("POST", "/api/v1/admin/forbidden-words", { word: word.value.trim(), suggestion: suggestion.value.trim() });
+        loadWords();
+      } catch (e) {
+        showError(error, e);
+      }
+    });
+    const hits = permissions.includes("audit.read") ? await api("GET", "/api/v1/forbidden-word-hits?limit=50") : [];
+    target.replaceChildren(
+      h("div", { class: "card" }, h("h2", {}, "禁用词"),
+        h("table", {}, h("thead", {}, h("tr", {}, ["禁用词", "建议说法", ""].map((t) => h("th", {}, t)))),
+          h("tbody", {}, words.map((w) => h("tr", {}, h("td", {}, w.word), h("td", {}, w.suggestion),
+            h("td", {}, manage ? h("button", { onclick: async () => { await api("DELETE", `/api/v1/admin/forbidden-words/${w.id}`).catch((e) => alert(e.message)); loadWords(); } }, "删除") : null))))),
+        manage ? [h("h3", {}, "添加禁用词"), form, error] : null),
+      permissions.includes("audit.read") ? h("div", { class: "card" }, h("h2", {}, "最近拦截"),
+        hits.length === 0 ? h("p", { class: "hint" }, "暂无拦截记录") :
+          h("table", {}, h("tbody", {}, hits.map((hit) => h("tr", {}, h("td", {}, dateTime(hit.at)), h("td", {}, hit.agentId), h("td", {}, hit.word), h("td", {}, hit.text)))))) : null);
+  } catch (e) {
+    target.replaceChildren(h("div", { class: "card error" }, e.message));
+  }
+}
+
+async function loadReplies() {
+  const target = panel("replies");
+  if (!permissions.includes("chat.handle")) {
+    target.replaceChildren(h("p", { class: "card hint" }, "快捷短语供接待会话的客服使用。"));
+    return;
+  }
+  const team = permissions.includes("team_replies.manage");
+  try {
+    const replies = await api("GET", "/api/v1/quick-replies");
+    const shortcode = h("input", { placeholder: "/hi", maxlength: "20" });
+    const text = h("textarea", { placeholder: "您好{客户姓名}，工号{工号}为您服务。", maxlength: "1000", rows: "2" });
+    const forTeam = h("input", { type: "checkbox" });
+    const error = h("div", { class: "error", role: "alert" });
+    const form = h("form", { class: "stack" }, h("div", { class: "row" }, shortcode, text),
+      team ? h("label", { style: "display:flex; gap:6px; align-items:center" }, forTeam, "团队共享") : null,
+      h("button", { class: "primary", type: "submit" }, "添加"), error);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api("POST", "/api/v1/quick-replies", { shortcode: shortcode.value.trim(), text: text.value.trim(), team: forTeam.checked });
+        loadReplies();
+      } catch (e) {
+        showError(error, e);
+      }
+    });
+    target.replaceChildren(h("div", { class: "card" }, h("h2", {}, "快捷短语"),
+      h("p", { class: "hint" }, "在工作台输入框中键入短语编码（如 /hi）即可插入；{客户姓名}、{工号} 发送时自动替换。"),
+      h("table", {}, h("tbody", {}, replies.map((r) => h("tr", {}, h("td", {}, r.shortcode), h("td", {}, r.text),
+        h("td", {}, r.ownerId ? "个人" : "团队"),
+        h("td", {}, r.ownerId || team ? h("button", { onclick: async () => { await api("DELETE", `/api/v1/quick-replies/${r.id}`).catch((e) => alert(e.message)); loadReplies(); } }, "删除") : null))))),
+      h("h3", {}, "添加快捷短语"), form));
+  } catch (e) {
+    target.replaceChildren(h("div", { class: "card error" }, e.message));
+  }
 }

@@ -127,15 +127,15 @@ import Testing
             func audit() -> AuditEntry {
                 AuditEntry(id: UUID().uuidString, at: Date(), actorKind: "test", actorId: "t", action: "x", targetType: "t", targetId: "t")
             }
-            try await store.chatTools.addForbiddenWord(.init(id: "w1", word: "不知道", suggestion: "我帮您查询一下"), now: Date(), audit: audit())
+            try await store.chatTools.addForbiddenWord(.init(id: "w1", word: "看不懂", suggestion: "我帮您解释一下"), now: Date(), audit: audit())
             let pair = try await Self.connectPair(client, sms: sms)
-            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "这个我也不知道"])
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "这个我也看不懂"])
             let refusal = try await pair.agent.next("error")
             #expect(refusal["code"] as? String == "forbidden_word")
-            #expect(refusal["suggestion"] as? String == "我帮您查询一下")
+            #expect(refusal["suggestion"] as? String == "我帮您解释一下")
             let stored = try await store.chat.messages(conversationId: pair.conversationId, after: 0)
-            #expect(!stored.contains { $0.text.contains("不知道") })
-            #expect(try await store.chatTools.hits(limit: 10).first?.word == "不知道")
+            #expect(!stored.contains { $0.text.contains("看不懂") })
+            #expect(try await store.chatTools.hits(limit: 10).first?.word == "看不懂")
             // Full-width or mixed case does not slip past.
             try await store.chatTools.addForbiddenWord(.init(id: "w2", word: "sb", suggestion: "—"), now: Date(), audit: audit())
             pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-2", "text": "ＳＢ"])

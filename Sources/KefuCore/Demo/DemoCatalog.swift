@@ -29,6 +29,22 @@ public enum DemoCatalog {
         .init(name: "来电提醒", monthlyFeeFen: 200),
     ]
 
+    /// Words agents must not send, as a service centre's QA team would list them.
+    public static let forbiddenWords: [ForbiddenWord] = [
+        .init(id: "fw-demo-1", word: "不知道", suggestion: "我帮您查询一下"),
+        .init(id: "fw-demo-2", word: "不归我管", suggestion: "我帮您转接至相关部门"),
+        .init(id: "fw-demo-3", word: "你自己看", suggestion: "我来为您说明一下"),
+        .init(id: "fw-demo-4", word: "没办法", suggestion: "我们一起想想办法"),
+        .init(id: "fw-demo-5", word: "系统问题", suggestion: "我已记录并为您跟进"),
+    ]
+
+    public static let teamReplies: [QuickReply] = [
+        .init(id: "qr-demo-hi", ownerId: nil, shortcode: "/hi", text: "您好{客户姓名}，客服{工号}很高兴为您服务，请问有什么可以帮您？"),
+        .init(id: "qr-demo-wait", ownerId: nil, shortcode: "/wait", text: "请您稍等，我正在为您查询。"),
+        .init(id: "qr-demo-bill", ownerId: nil, shortcode: "/bill", text: "您可以在“我的账户”查看本月账单明细，如对某一项费用有疑问，请告诉我具体项目。"),
+        .init(id: "qr-demo-bye", ownerId: nil, shortcode: "/bye", text: "感谢您的耐心，祝您生活愉快！如还有问题，欢迎随时咨询。"),
+    ]
+
     public static let regions: [(city: String, districts: [String], areaCode: String, idRegion: String)] = [
         ("杭州", ["西湖区", "上城区", "拱墅区", "滨江区", "余杭区"], "0571", "330106"),
         ("南京", ["玄武区", "秦淮区", "鼓楼区", "建邺区"], "025", "320102"),

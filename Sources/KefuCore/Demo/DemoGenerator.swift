@@ -17,6 +17,8 @@ public struct DemoDataset: Sendable {
     public var payments: [Payment]
     public var orders: [BusinessOrder]
     public var devices: [Device]
+    public var forbiddenWords: [ForbiddenWord] = DemoCatalog.forbiddenWords
+    public var teamReplies: [QuickReply] = DemoCatalog.teamReplies
 }
 
 /// Builds the demo data from a seed: the same seed and date give the same data, byte for byte.

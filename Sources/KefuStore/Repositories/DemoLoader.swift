@@ -78,6 +78,15 @@ public struct DemoLoader: Sendable {
                 columns: ["id", "customer_id", "subscription_id", "kind", "model", "serial", "status", "installed_on"],
                 rows: data.devices.map { [$0.id, $0.customerId, $0.subscriptionId, $0.kind.rawValue, $0.model, $0.serial, $0.status, $0.installedOn] }
             )
+            let now = Date()
+            try await Rows.insert(
+                db, into: "forbidden_words", columns: ["id", "word", "suggestion", "created_at"],
+                rows: data.forbiddenWords.map { [$0.id, $0.word, $0.suggestion, now] }
+            )
+            try await Rows.insert(
+                db, into: "quick_replies", columns: ["id", "owner_id", "shortcode", "text", "created_at"],
+                rows: data.teamReplies.map { [$0.id, $0.ownerId, $0.shortcode, $0.text, now] }
+            )
             try await db.insert(into: "settings").columns("key", "value")
                 .values(SQLBind("demo_loaded"), SQLBind(ISO8601DateFormatter().string(from: Date()))).run()
             return Summary(customers: data.customers.count, subscriptions: data.subscriptions.count, bills: data.bills.count, usage: data.usage.count)
