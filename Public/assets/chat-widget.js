@@ -142,5 +142,7 @@ export function mountWidget(root, who) {
   });
 
   chat.connect();
+  // A handle for diagnostics and the browser tests, which cut the connection to check the resume.
+  window.kefuChat = chat;
   return chat;
 }

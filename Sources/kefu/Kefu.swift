@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SMS gateway URL (see docs/sms-gateway.md); without it codes go to the log. Also $KEFU_SMS_GATEWAY_URL.")
     var smsGatewayURL: String?
     @Flag(help: "Mark the session cookie Secure (behind TLS).") var secureCookies = false
+    @Option(help: "Chats an agent holds at once unless they set their own limit.") var agentChatLimit = 5
+    @Option(help: "Seconds of customer silence before the idle reminder.") var idleReminder = 180
+    @Option(help: "Seconds after the reminder before an idle chat closes.") var idleClose = 300
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -74,6 +77,11 @@ struct Serve: AsyncParsableCommand {
         config.production = production
         config.publicDirectory = publicDir
         config.secureCookies = secureCookies
+        guard (1...10).contains(agentChatLimit) else { throw ValidationError("--agent-chat-limit must be 1–10") }
+        guard idleReminder > 0, idleClose > 0 else { throw ValidationError("--idle-reminder and --idle-close must be positive") }
+        config.chat.agentChatLimit = agentChatLimit
+        config.chat.idleReminderSeconds = TimeInterval(idleReminder)
+        config.chat.idleCloseSeconds = TimeInterval(idleClose)
         let env = ProcessInfo.processInfo.environment
         if let url = smsGatewayURL ?? env["KEFU_SMS_GATEWAY_URL"] {
             config.smsGateway = .http(url: url, apiKey: env["KEFU_SMS_API_KEY"] ?? "")

@@ -192,6 +192,22 @@ import Testing
         }
     }
 
+    @Test func idleCustomerIsRemindedThenClosed() async throws {
+        var config = TestApp.config
+        config.chat.idleReminderSeconds = 0.4
+        config.chat.idleCloseSeconds = 0.4
+        config.chat.sweepInterval = .milliseconds(100)
+        try await TestApp.run(config: config, mode: .live) { client, sms, database in
+            let pair = try await Self.connectPair(client, sms: sms)
+            try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("请问还在吗") == true }
+            try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("长时间未回复") == true }
+            try await pair.agent.next("conversation", timeout: .seconds(5)) { $0.conversation?["state"] as? String == "closed" }
+            #expect(try await Store(database: database).chat.conversation(id: pair.conversationId)?.state == .closed)
+            await pair.customer.close()
+            await pair.agent.close()
+        }
+    }
+
     @Test func upgradeWithoutSessionIsRefused() async throws {
         try await TestApp.run(mode: .live) { client, _, _ in
             let anonymous = ChatTestClient(port: client.port!, token: "forged")

@@ -257,7 +257,12 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             c.state = .assigned
             c.agentId = "staff-agent1"
             c.assignedAt = start
+            c.createdAt = start
             _ = try await store.chat.create(c, greeting: "你好")
+            // A customer waiting for the agent is not idle.
+            _ = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: nil, clientId: "q", text: "在吗", now: start)
+            #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(600), after: 180).isEmpty)
+            _ = try await store.chat.append(conversationId: c.id, sender: .agent, senderId: "staff-agent1", clientId: "a", text: "在的", now: start)
             #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(179), after: 180).isEmpty)
             #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(181), after: 180).count == 1)
             #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(200), after: 180).isEmpty)

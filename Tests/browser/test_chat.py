@@ -85,3 +85,48 @@ def test_customer_and_agents_go_through_a_whole_chat(server, browser):
 
     for context in (customer_context, agent_context, other_context):
         context.close()
+
+
+def test_widget_reconnects_without_gap_or_duplicate(server, browser):
+    import json
+    import urllib.request
+
+    def call(method, path, token=None, body=None):
+        request = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                         headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+        with urllib.request.urlopen(request) as response:
+            return json.loads(response.read() or b"null")
+
+    lead = call("POST", "/api/v1/auth/login", body={"username": "lead", "password": "kefu-demo-2026"})["token"]
+    phone = call("POST", "/api/v1/customers/cus-100005/unmask", lead, {"reason": "测试重连"})["contactPhone"]
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    customer = context.new_page()
+    customer.goto(server.url + "/")
+    customer.get_by_label("手机号码").fill(phone)
+    customer.locator("#send-code").click()
+    customer.get_by_label("验证码", exact=True).fill(server.sms_code(phone))
+    customer.get_by_role("button", name="登录", exact=True).click()
+    customer.get_by_role("button", name="在线客服").click()
+    customer.get_by_role("button", name="宽带/电视").click()
+    customer.get_by_label("消息").fill("人工")
+    customer.get_by_role("button", name="发送", exact=True).click()
+    agent_context, agent = desk(browser, server, "agent2")
+    expect(customer.get_by_text("客服 K3002 很高兴为您服务")).to_be_visible()
+    agent.locator("#chats li[data-id]").first.click()
+
+    # Cut the customer's connection and talk while it is down.
+    customer.evaluate("window.kefuChat.socket.close()")
+    for n in range(3):
+        agent.get_by_label("回复").fill(f"断线期间的第{n + 1}条")
+        agent.get_by_role("button", name="发送", exact=True).click()
+    customer.get_by_label("消息").fill("我回来了")
+    customer.get_by_role("button", name="发送", exact=True).click()
+    expect(customer.get_by_text("断线期间的第3条")).to_be_visible()
+    expect(agent.get_by_text("我回来了")).to_be_visible()
+    seqs = customer.evaluate("[...document.querySelectorAll('.chat-log .bubble[data-seq]')].map(e => Number(e.dataset.seq))")
+    assert seqs == list(range(1, len(seqs) + 1)), seqs
+    assert customer.locator(".chat-log .bubble.pending").count() == 0
+    assert customer.get_by_text("我回来了").count() == 1
+    context.close()
+    agent_context.close()
