@@ -115,7 +115,7 @@ export function bubble(h, message, { mine }) {
   if (message.text) parts.push(h("div", { class: "text" }, message.text));
   if (message.attachmentId) {
     const url = `/api/v1/attachments/${message.attachmentId}`;
-    parts.push(message.mime && message.mime.startsWith("audio/")
+    parts.push(message.attachmentMime && message.attachmentMime.startsWith("audio/")
       ? h("audio", { controls: true, src: url, preload: "none" })
       : h("a", { href: url, target: "_blank", rel: "noopener" }, h("img", { src: url, alt: "图片", loading: "lazy" })));
   }

@@ -9,16 +9,23 @@ import Testing
 
 /// A WebSocket chat client for tests: sends frames, and waits for the frames it expects.
 final class ChatTestClient: Sendable {
-    private let outgoing: AsyncStream<String>.Continuation
+    private let outgoing: AsyncStream<Outgoing>.Continuation
+
+    enum Outgoing: Sendable {
+        case text(String)
+        case bytes([UInt8])
+    }
     private final class Inbox: Sendable { let lines = Mutex<[String]>([]) }
     private let received = Inbox()
+    private let finished = Inbox()
     private let task: Task<Void, any Error>
     private let cursor = Mutex(0)
 
     init(port: Int, token: String) {
-        let (outStream, outContinuation) = AsyncStream.makeStream(of: String.self)
+        let (outStream, outContinuation) = AsyncStream.makeStream(of: Outgoing.self)
         self.outgoing = outContinuation
         let received = self.received
+        let finished = self.finished
         var configuration = WebSocketClientConfiguration()
         configuration.additionalHeaders = [.authorization: "Bearer \(token)"]
         let config = configuration
@@ -28,7 +35,13 @@ final class ChatTestClient: Sendable {
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/chat", configuration: config, logger: logger) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await text in outStream { try await outbound.write(.text(text)) }
+                        for await item in outStream {
+                            switch item {
+                            case .text(let text): try await outbound.write(.text(text))
+                            case .bytes(let bytes):
+                                try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: bytes))))
+                            }
+                        }
                         try await outbound.close(.normalClosure, reason: nil)
                     }
                     for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -38,15 +51,22 @@ final class ChatTestClient: Sendable {
                     group.cancelAll()
                 }
             }
+            finished.lines.withLock { $0.append("closed") }
         }
     }
 
     func send(_ frame: [String: Any]) {
         let data = try! JSONSerialization.data(withJSONObject: frame)
-        outgoing.yield(String(decoding: data, as: UTF8.self))
+        outgoing.yield(.text(String(decoding: data, as: UTF8.self)))
     }
 
-    func sendRaw(_ text: String) { outgoing.yield(text) }
+    func sendRaw(_ text: String) { outgoing.yield(.text(text)) }
+
+    /// A text frame whose bytes are not UTF-8, which no String can hold.
+    func sendRawBytes(_ bytes: [UInt8]) { outgoing.yield(.bytes(bytes)) }
+
+    /// Whether the connection has ended (closed by either side).
+    var isClosed: Bool { task.isCancelled || finished.lines.withLock { !$0.isEmpty } }
 
     /// The next frame after the last one returned that satisfies `match`, waiting up to `timeout`.
     @discardableResult

@@ -168,6 +168,27 @@ import Testing
         }
     }
 
+    @Test func invalidUTF8ClosesTheSocketAndLosesNothing() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let pair = try await Self.connectPair(client, sms: sms)
+            pair.customer.send(["type": "send", "conversationId": pair.conversationId, "clientId": "before", "text": "之前"])
+            try await pair.customer.next("ack") { $0["clientId"] as? String == "before" }
+            pair.customer.sendRawBytes(Array(#"{"type":"send","text":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8))
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !pair.customer.isClosed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(pair.customer.isClosed, "the server closes on invalid UTF-8 (1007)")
+            // The stored conversation is intact and the customer resumes on a new socket.
+            let again = ChatTestClient(port: client.port!, token: pair.customerToken)
+            try await again.next("welcome")
+            again.send(["type": "send", "conversationId": pair.conversationId, "clientId": "after", "text": "之后"])
+            try await again.next("ack") { $0["clientId"] as? String == "after" }
+            let texts = try await Store(database: database).chat.messages(conversationId: pair.conversationId, after: 0).map(\.text)
+            #expect(texts.contains("之前") && texts.contains("之后"))
+            await again.close()
+            await pair.agent.close()
+        }
+    }
+
     @Test func transferEndAndSurvey() async throws {
         try await TestApp.run(mode: .live) { client, sms, database in
             let pair = try await Self.connectPair(client, sms: sms)
@@ -200,7 +221,7 @@ import Testing
         try await TestApp.run(config: config, mode: .live) { client, sms, database in
             let pair = try await Self.connectPair(client, sms: sms)
             try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("请问还在吗") == true }
-            try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("长时间未回复") == true }
+            try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("本次会话已结束") == true }
             try await pair.agent.next("conversation", timeout: .seconds(5)) { $0.conversation?["state"] as? String == "closed" }
             #expect(try await Store(database: database).chat.conversation(id: pair.conversationId)?.state == .closed)
             await pair.customer.close()

@@ -270,6 +270,14 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let closed = try await store.chat.claimIdleClosures(now: start.addingTimeInterval(181 + 301), after: 300, farewell: "再见")
             #expect(closed.count == 1 && closed.first?.1.text == "再见" && closed.first?.0.state == .closed)
             #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(1000), after: 300, farewell: "再见").isEmpty)
+            // A resolved chat whose survey nobody answers closes too.
+            var resolved = Self.conversation("conv-2")
+            resolved.state = .resolved
+            resolved.agentId = "staff-agent1"
+            resolved.createdAt = start
+            _ = try await store.chat.create(resolved, greeting: "你好")
+            #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(299), after: 300, farewell: "再见").isEmpty)
+            #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(301), after: 300, farewell: "再见").map(\.0.id) == ["conv-2"])
 
         case .attachmentsAreStoredOncePerContent:
             let bytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 5000))

@@ -89,11 +89,13 @@ public struct ChatMessage: Codable, Hashable, Sendable {
     public var senderId: String?
     public var text: String
     public var attachmentId: String?
+    /// The attachment's type as read from its bytes, so a page knows to show an image or a player.
+    public var attachmentMime: String?
     public var createdAt: Date
 
     public init(
         conversationId: String, seq: Int, clientId: String?, sender: Sender, senderId: String?, text: String,
-        attachmentId: String? = nil, createdAt: Date
+        attachmentId: String? = nil, attachmentMime: String? = nil, createdAt: Date
     ) {
         self.conversationId = conversationId
         self.seq = seq
@@ -102,6 +104,7 @@ public struct ChatMessage: Codable, Hashable, Sendable {
         self.senderId = senderId
         self.text = text
         self.attachmentId = attachmentId
+        self.attachmentMime = attachmentMime
         self.createdAt = createdAt
     }
 }

@@ -113,7 +113,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         router: router,
         server: .http1WebSocketUpgrade(
             webSocketRouter: router,
-            configuration: .init(ws: .init(maxFrameSize: 64 * 1024, autoPing: .enabled(timePeriod: .seconds(30))))
+            configuration: .init(ws: .init(maxFrameSize: 64 * 1024, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))
         ),
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "kefu"),
         logger: logger

@@ -40,11 +40,11 @@ struct ChatService: Sendable {
     @discardableResult
     func post(
         _ c: Conversation, sender: ChatMessage.Sender, senderId: String?, text: String, clientId: String? = nil,
-        attachmentId: String? = nil
+        attachmentId: String? = nil, attachmentMime: String? = nil
     ) async throws -> ChatRepository.Appended {
         let appended = try await store.chat.append(
             conversationId: c.id, sender: sender, senderId: senderId, clientId: clientId, text: text,
-            attachmentId: attachmentId, now: now()
+            attachmentId: attachmentId, attachmentMime: attachmentMime, now: now()
         )
         if !appended.duplicate { publish(.message(appended.message), for: appended.conversation) }
         return appended
@@ -157,7 +157,7 @@ struct ChatService: Sendable {
             try await post(c, sender: .system, senderId: nil, text: "您好，请问还在吗？如无回复，本次会话将在\(minutes)分钟后自动结束。")
         }
         let closures = try await store.chat.claimIdleClosures(
-            now: now(), after: settings.idleCloseSeconds, farewell: "由于您长时间未回复，本次会话已结束。如有需要，欢迎随时再次咨询。"
+            now: now(), after: settings.idleCloseSeconds, farewell: "本次会话已结束。如有需要，欢迎随时再次咨询。"
         )
         for (c, farewell) in closures {
             publish(.message(farewell), for: c)

@@ -209,17 +209,19 @@ final class Session: Sendable {
                 throw ChatRefusal("invalid_frame", "每条消息需要客户端生成的 clientId（1–64字符）")
             }
             let text = (frame.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            var mime: String?
             if let attachmentId = frame.attachmentId {
-                guard try await service.store.chatTools.attachment(id: attachmentId) != nil else {
+                guard let attachment = try await service.store.chatTools.attachment(id: attachmentId) else {
                     throw ChatRefusal("invalid_attachment", "附件不存在，请重新上传")
                 }
+                mime = attachment.mime
             } else {
                 guard !text.isEmpty else { throw ChatRefusal("empty_message", "消息不能为空") }
             }
             guard text.count <= ChatSocket.maxTextCharacters, text.isEmpty || Validation.isCleanText(text, max: ChatSocket.maxTextCharacters) else {
                 throw ChatRefusal("invalid_text", "消息不能超过2000字，且不能含控制字符")
             }
-            try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId)
+            try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId, attachmentMime: mime)
 
         case .typing:
             let c = try await conversation(frame.conversationId)
@@ -274,7 +276,7 @@ final class Session: Sendable {
         }
     }
 
-    private func send(_ c: Conversation, clientId: String, text: String, attachmentId: String?) async throws {
+    private func send(_ c: Conversation, clientId: String, text: String, attachmentId: String?, attachmentMime: String?) async throws {
         var body = text
         let sender: ChatMessage.Sender
         if let staff {
@@ -298,7 +300,7 @@ final class Session: Sendable {
             guard c.state != .resolved else { throw ChatRefusal("invalid_state", "会话已结束，请评价或发起新会话") }
             sender = .customer
         }
-        let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? customer?.id, text: body, clientId: clientId, attachmentId: attachmentId)
+        let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? customer?.id, text: body, clientId: clientId, attachmentId: attachmentId, attachmentMime: attachmentMime)
         var ack = ServerFrame(type: "ack")
         ack.clientId = clientId
         ack.conversationId = c.id

@@ -17,7 +17,7 @@ enum Migration002 {
             """
             CREATE TABLE chat_messages (
                 conversation_id TEXT NOT NULL REFERENCES conversations (id), seq \(t.int) NOT NULL,
-                client_id TEXT, sender TEXT NOT NULL, sender_id TEXT, text TEXT NOT NULL, attachment_id TEXT,
+                client_id TEXT, sender TEXT NOT NULL, sender_id TEXT, text TEXT NOT NULL, attachment_id TEXT, attachment_mime TEXT,
                 created_at \(t.timestamp) NOT NULL, PRIMARY KEY (conversation_id, seq))
             """,
             "CREATE UNIQUE INDEX chat_messages_client ON chat_messages (conversation_id, client_id)",

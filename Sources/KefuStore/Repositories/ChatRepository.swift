@@ -102,7 +102,7 @@ public struct ChatRepository: Sendable {
     /// Stores a message under the next sequence number, or finds the one stored before under the same client id.
     public func append(
         conversationId: String, sender: ChatMessage.Sender, senderId: String?, clientId: String?, text: String,
-        attachmentId: String? = nil, now: Date
+        attachmentId: String? = nil, attachmentMime: String? = nil, now: Date
     ) async throws -> Appended {
         do {
             return try await database.transaction { db in
@@ -127,7 +127,7 @@ public struct ChatRepository: Sendable {
                 try await Self.update(conversation, db)
                 let message = ChatMessage(
                     conversationId: conversationId, seq: conversation.lastSeq, clientId: clientId, sender: sender,
-                    senderId: senderId, text: text, attachmentId: attachmentId, createdAt: now
+                    senderId: senderId, text: text, attachmentId: attachmentId, attachmentMime: attachmentMime, createdAt: now
                 )
                 try await Self.insert(message, db)
                 return Appended(message: message, conversation: conversation, duplicate: false)
@@ -283,15 +283,26 @@ public struct ChatRepository: Sendable {
         }
     }
 
-    /// Closes chats reminded `after` seconds ago without an answer, with a farewell as their last message.
+    /// Closes, with a farewell as their last message, chats reminded `after` seconds ago without an
+    /// answer, and resolved chats whose survey went unanswered for as long.
     public func claimIdleClosures(now: Date, after: TimeInterval, farewell: String) async throws -> [(Conversation, ChatMessage)] {
         try await database.transaction { db in
             let cutoff = now.addingTimeInterval(-after)
             let reminded = try await db.select().columns("*").from("conversations")
                 .where("state", .equal, ConversationState.assigned.rawValue)
-                .where("idle_reminder_sent_at", .lessThan, cutoff).all().map(Self.conversation)
+                .where("idle_reminder_sent_at", .lessThan, cutoff)
+                .lockingClause(SQLLockingClause.update)
+                .all().map(Self.conversation)
+            let unrated = try await db.select().columns("*").from("conversations")
+                .where("state", .equal, ConversationState.resolved.rawValue)
+                .where(SQLQueryString("""
+                    EXISTS (SELECT 1 FROM chat_messages m WHERE m.conversation_id = conversations.id
+                    AND m.seq = conversations.last_seq AND m.created_at < \(bind: cutoff))
+                    """))
+                .lockingClause(SQLLockingClause.update)
+                .all().map(Self.conversation)
             var claimed: [(Conversation, ChatMessage)] = []
-            for var conversation in reminded {
+            for var conversation in reminded + unrated {
                 conversation.state = .closed
                 conversation.closedAt = now
                 conversation.lastSeq += 1
@@ -358,8 +369,8 @@ public struct ChatRepository: Sendable {
     static func insert(_ m: ChatMessage, _ db: any SQLDatabase) async throws {
         try await Rows.insert(
             db, into: "chat_messages",
-            columns: ["conversation_id", "seq", "client_id", "sender", "sender_id", "text", "attachment_id", "created_at"],
-            rows: [[m.conversationId, m.seq, m.clientId, m.sender.rawValue, m.senderId, m.text, m.attachmentId, m.createdAt]]
+            columns: ["conversation_id", "seq", "client_id", "sender", "sender_id", "text", "attachment_id", "attachment_mime", "created_at"],
+            rows: [[m.conversationId, m.seq, m.clientId, m.sender.rawValue, m.senderId, m.text, m.attachmentId, m.attachmentMime, m.createdAt]]
         )
     }
 
@@ -373,7 +384,8 @@ public struct ChatRepository: Sendable {
             conversationId: try row.text("conversation_id"), seq: try row.int("seq"), clientId: try row.optionalText("client_id"),
             sender: try decodeEnum(ChatMessage.Sender.self, try row.text("sender"), column: "sender"),
             senderId: try row.optionalText("sender_id"), text: try row.text("text"),
-            attachmentId: try row.optionalText("attachment_id"), createdAt: try row.date("created_at")
+            attachmentId: try row.optionalText("attachment_id"), attachmentMime: try row.optionalText("attachment_mime"),
+            createdAt: try row.date("created_at")
         )
     }
 }
