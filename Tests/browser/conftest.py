@@ -96,7 +96,7 @@ def page(context):
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     page = context.new_page()
     yield page
     context.close()
@@ -105,3 +105,17 @@ def phone_page(browser):
 def shot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def phone_context(browser):
+    """A new browser context shaped like a phone."""
+    return browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+
+
+def customer_login(page, server, phone):
+    """Logs a customer in at / with the SMS code the development sender wrote to the log."""
+    page.goto(server.url + "/")
+    page.get_by_label("手机号码").fill(phone)
+    page.locator("#send-code").click()
+    page.get_by_label("验证码", exact=True).fill(server.sms_code(phone))
+    page.get_by_role("button", name="登录", exact=True).click()

@@ -3,7 +3,7 @@ separate browser contexts, through queue, assignment, both directions, a forbidd
 the end of the chat and the survey."""
 from playwright.sync_api import expect
 
-from conftest import shot
+from conftest import customer_login, phone_context, shot
 
 CUSTOMER_PHONE = "18600186002"
 
@@ -20,15 +20,10 @@ def desk(browser, server, username):
 
 
 def test_customer_and_agents_go_through_a_whole_chat(server, browser):
-    # "不知道" is one of the demo's forbidden words.
-    # The customer logs in on a phone and opens the chat.
-    customer_context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    # The customer logs in on a phone and opens the chat. ("不知道", used below, is a demo forbidden word.)
+    customer_context = phone_context(browser)
     customer = customer_context.new_page()
-    customer.goto(server.url + "/")
-    customer.get_by_label("手机号码").fill(CUSTOMER_PHONE)
-    customer.locator("#send-code").click()
-    customer.get_by_label("验证码", exact=True).fill(server.sms_code(CUSTOMER_PHONE))
-    customer.get_by_role("button", name="登录", exact=True).click()
+    customer_login(customer, server, CUSTOMER_PHONE)
     customer.get_by_role("button", name="在线客服").click()
     customer.get_by_role("button", name="手机业务").click()
     expect(customer.get_by_text("欢迎来到在线客服")).to_be_visible()
@@ -100,13 +95,9 @@ def test_widget_reconnects_without_gap_or_duplicate(server, browser):
     lead = call("POST", "/api/v1/auth/login", body={"username": "lead", "password": "kefu-demo-2026"})["token"]
     phone = call("POST", "/api/v1/customers/cus-100005/unmask", lead, {"reason": "测试重连"})["contactPhone"]
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     customer = context.new_page()
-    customer.goto(server.url + "/")
-    customer.get_by_label("手机号码").fill(phone)
-    customer.locator("#send-code").click()
-    customer.get_by_label("验证码", exact=True).fill(server.sms_code(phone))
-    customer.get_by_role("button", name="登录", exact=True).click()
+    customer_login(customer, server, phone)
     customer.get_by_role("button", name="在线客服").click()
     customer.get_by_role("button", name="宽带/电视").click()
     customer.get_by_label("消息").fill("人工")

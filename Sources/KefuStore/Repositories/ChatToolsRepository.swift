@@ -17,9 +17,7 @@ public struct ChatToolsRepository: Sendable {
         try await database.read { db in
             try await db.select().columns("*").from("quick_replies")
                 .where { $0.where("owner_id", .is, SQLLiteral.null).orWhere("owner_id", .equal, agentId) }
-                .orderBy("shortcode").all().map { row in
-                    QuickReply(id: try row.text("id"), ownerId: try row.optionalText("owner_id"), shortcode: try row.text("shortcode"), text: try row.text("text"))
-                }
+                .orderBy("shortcode").all().map(Self.reply)
         }
     }
 
@@ -38,10 +36,12 @@ public struct ChatToolsRepository: Sendable {
 
     public func quickReply(id: String) async throws -> QuickReply? {
         try await database.read { db in
-            try await db.select().columns("*").from("quick_replies").where("id", .equal, id).first().map { row in
-                QuickReply(id: try row.text("id"), ownerId: try row.optionalText("owner_id"), shortcode: try row.text("shortcode"), text: try row.text("text"))
-            }
+            try await db.select().columns("*").from("quick_replies").where("id", .equal, id).first().map(Self.reply)
         }
+    }
+
+    static func reply(_ row: any SQLRow) throws -> QuickReply {
+        QuickReply(id: try row.text("id"), ownerId: try row.optionalText("owner_id"), shortcode: try row.text("shortcode"), text: try row.text("text"))
     }
 
     public func deleteQuickReply(id: String, audit: AuditEntry) async throws {
