@@ -19,6 +19,22 @@ public enum PlanChange {
         /// Unused general data of this month that moves to the next month, once.
         public var carryOverMB: Int
         public var notes: [String]
+
+        public init(
+            fromPackage: String, toPackage: String, upgrade: Bool, effectiveOn: String, newMonthlyFeeFen: Int64,
+            proratedChargeFen: Int64, penaltyFen: Int64, remainingContractMonths: Int, carryOverMB: Int, notes: [String]
+        ) {
+            self.fromPackage = fromPackage
+            self.toPackage = toPackage
+            self.upgrade = upgrade
+            self.effectiveOn = effectiveOn
+            self.newMonthlyFeeFen = newMonthlyFeeFen
+            self.proratedChargeFen = proratedChargeFen
+            self.penaltyFen = penaltyFen
+            self.remainingContractMonths = remainingContractMonths
+            self.carryOverMB = carryOverMB
+            self.notes = notes
+        }
     }
 
     public enum Problem: Error, Equatable, Sendable {

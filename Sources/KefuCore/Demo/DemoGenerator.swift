@@ -17,6 +17,9 @@ public struct DemoDataset: Sendable {
     public var payments: [Payment]
     public var orders: [BusinessOrder]
     public var devices: [Device]
+    public var valueAddedServices: [ValueAddedService] = []
+    /// Numbers free to choose when opening an account, per city.
+    public var numberPool: [(number: String, city: String)] = []
     public var forbiddenWords: [ForbiddenWord] = DemoCatalog.forbiddenWords
     public var teamReplies: [QuickReply] = DemoCatalog.teamReplies
 }
@@ -51,6 +54,9 @@ public struct DemoGenerator {
         var usedNumbers = Set<String>()
         for index in 0..<customerCount {
             makeCustomer(index: index, into: &data, usedNumbers: &usedNumbers)
+        }
+        for region in DemoCatalog.regions {
+            for _ in 0..<200 { data.numberPool.append((uniqueMobile(&usedNumbers), region.city)) }
         }
         return data
     }
@@ -209,7 +215,15 @@ public struct DemoGenerator {
             }
         }
 
-        for (line, _) in lines {
+        for (line, vas) in lines {
+            for (offset, charge) in vas.enumerated() {
+                data.valueAddedServices.append(
+                    ValueAddedService(
+                        id: "vas-\(line.id)-\(offset)", customerId: id, subscriptionId: line.id, number: line.number,
+                        name: charge.name, monthlyFeeFen: charge.monthlyFeeFen, subscribedOn: opened.description, status: .active
+                    )
+                )
+            }
             var line = line
             if inArrears && line.kind == .mobile { line.status = .suspendedArrears }
             if !inArrears && line.kind == .mobile && chance(0.01) { line.status = .suspendedRequest }

@@ -3,5 +3,6 @@ enum Migrations {
     static let all: [Migration] = [
         Migration001.migration,
         Migration002.migration,
+        Migration003.migration,
     ]
 }

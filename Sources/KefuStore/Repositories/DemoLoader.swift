@@ -80,6 +80,15 @@ public struct DemoLoader: Sendable {
             )
             let now = Date()
             try await Rows.insert(
+                db, into: "value_added_services",
+                columns: ["id", "customer_id", "subscription_id", "name", "monthly_fee_fen", "subscribed_on", "status"],
+                rows: data.valueAddedServices.map { [$0.id, $0.customerId, $0.subscriptionId, $0.name, $0.monthlyFeeFen, $0.subscribedOn, $0.status.rawValue] }
+            )
+            try await Rows.insert(
+                db, into: "number_pool", columns: ["number", "city", "status"],
+                rows: data.numberPool.map { [$0.number, $0.city, "available"] }
+            )
+            try await Rows.insert(
                 db, into: "forbidden_words", columns: ["id", "word", "suggestion", "created_at"],
                 rows: data.forbiddenWords.map { [$0.id, $0.word, $0.suggestion, now] }
             )

@@ -16,6 +16,7 @@ public struct Store: Sendable {
     public var audit: AuditRepository { AuditRepository(database: database) }
     public var chat: ChatRepository { ChatRepository(database: database) }
     public var chatTools: ChatToolsRepository { ChatToolsRepository(database: database) }
+    public var business: BusinessRepository { BusinessRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }
