@@ -58,6 +58,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SMS gateway URL (see docs/sms-gateway.md); without it codes go to the log. Also $KEFU_SMS_GATEWAY_URL.")
     var smsGatewayURL: String?
     @Flag(help: "Mark the session cookie Secure (behind TLS).") var secureCookies = false
+    @Option(help: "Face-verification provider URL (see docs/identity-verification.md); without it the local verifier decides. Also $KEFU_IDENTITY_PROVIDER_URL with $KEFU_IDENTITY_API_KEY.")
+    var identityProviderURL: String?
     @Option(help: "Chats an agent holds at once unless they set their own limit.") var agentChatLimit = 5
     @Option(help: "Seconds of customer silence before the idle reminder.") var idleReminder = 180
     @Option(help: "Seconds after the reminder before an idle chat closes.") var idleClose = 300
@@ -85,6 +87,9 @@ struct Serve: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         if let url = smsGatewayURL ?? env["KEFU_SMS_GATEWAY_URL"] {
             config.smsGateway = .http(url: url, apiKey: env["KEFU_SMS_API_KEY"] ?? "")
+        }
+        if let url = identityProviderURL ?? env["KEFU_IDENTITY_PROVIDER_URL"] {
+            config.identityProvider = .http(url: url, apiKey: env["KEFU_IDENTITY_API_KEY"] ?? "")
         }
         do {
             try config.validate()

@@ -79,6 +79,8 @@ import Testing
         config.loadDemo = false
         #expect(throws: AppConfig.Invalid.self) { try config.validate() }
         config.smsGateway = .http(url: "http://127.0.0.1:9/sms", apiKey: "k")
+        #expect(throws: AppConfig.Invalid.self) { try config.validate() }
+        config.identityProvider = .http(url: "http://127.0.0.1:9/verify", apiKey: "k")
         #expect(throws: Never.self) { try config.validate() }
     }
 }

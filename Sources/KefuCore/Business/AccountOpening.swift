@@ -74,3 +74,21 @@ public enum ICCID {
         return (10 - sum % 10) % 10
     }
 }
+
+/// The service agreement new customers sign online; its text and version are stored with each signature.
+public enum ServiceAgreement {
+    public static let version = "2026-11"
+    public static let text = """
+        客户入网服务协议（\(version)版）
+        一、客户应使用本人有效身份证件办理入网手续，并保证所提供资料真实、准确、完整。依据“一证五号”规定，同一证件名下的移动电话号码不超过5个。
+        二、运营商按客户选定的套餐提供移动通信服务，资费标准以套餐说明为准；套餐变更、退订增值业务等按业务规则办理。
+        三、客户应按时缴纳通信费用；账户欠费时，运营商可暂停服务，缴清欠费后自动恢复。
+        四、运营商依法保护客户个人信息，未经客户同意不向第三方提供，法律法规另有规定的除外。
+        五、客户以电子方式确认本协议，与书面签署具有同等效力。
+        """
+
+    /// What the signature covers; its SHA-256 is stored, so the record shows exactly what was agreed to.
+    public static func signedContent(name: String, idNumber: String, number: String, consentedAt: String) -> String {
+        [version, text, name, idNumber, number, consentedAt].joined(separator: "\n")
+    }
+}

@@ -18,9 +18,9 @@ extension KefuAPI {
 
     /// Looks the customer up for someone allowed to see them. A customer asking for someone
     /// else gets the same 404 as for a missing record, so ids cannot be probed.
-    func accessibleCustomer(_ id: String, _ principal: Principal) async throws -> Customer {
+    func accessibleCustomer(_ id: String, _ principal: Principal, needing permission: Permission = .customerRead) async throws -> Customer {
         if case .customer(let own, _) = principal, own != id { throw KefuError.notFound("客户") }
-        guard principal.mayAccessCustomer(id, needing: .customerRead) else { throw KefuError.forbidden }
+        guard principal.mayAccessCustomer(id, needing: permission) else { throw KefuError.forbidden }
         guard let customer = try await store.customers.find(id: id) else { throw KefuError.notFound("客户") }
         return customer
     }

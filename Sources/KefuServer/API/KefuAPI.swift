@@ -11,6 +11,7 @@ struct KefuAPI: APIProtocol {
     let config: AppConfig
     let hasher: PasswordHasher
     let sms: any SmsSender
+    let identity: any IdentityVerifier
     let rateLimits: RateLimits
     let metrics: PrometheusCollectorRegistry
     let logger: Logger

@@ -28,6 +28,14 @@ public struct AppConfig: Sendable {
     /// Set a `Secure` cookie: on when the server sits behind TLS.
     public var secureCookies: Bool = false
     public var chat = ChatSettings()
+    public var identityProvider: IdentityProvider = .local
+
+    public enum IdentityProvider: Sendable, Equatable {
+        /// Decides from what can be checked here; refused in production.
+        case local
+        /// An external provider (see docs/identity-verification.md).
+        case http(url: String, apiKey: String)
+    }
 
     public init() {}
 
@@ -39,6 +47,9 @@ public struct AppConfig: Sendable {
     public func validate() throws {
         if production, smsGateway == .log {
             throw Invalid(description: "production mode needs a real SMS gateway (--sms-gateway-url); the log sender would expose login codes")
+        }
+        if production, identityProvider == .local {
+            throw Invalid(description: "production mode needs a real identity provider (--identity-provider-url); the local one only checks the photo is an image")
         }
         if production, loadDemo {
             throw Invalid(description: "production mode does not load demo data; pass --no-demo")

@@ -20,6 +20,8 @@ public struct AppDependencies: Sendable {
     public var logger: Logger
     /// The chat fan-out; nil builds the in-process hub.
     var chatHub: (any ChatHub)?
+    /// Face verification; nil builds what the configuration names.
+    public var identityVerifier: (any IdentityVerifier)?
 
     public init(
         database: Database? = nil, smsSender: (any SmsSender)? = nil, metrics: PrometheusCollectorRegistry = .init(),
@@ -93,7 +95,14 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     }
 
     let api = KefuAPI(
-        store: store, config: config, hasher: hasher, sms: sms, rateLimits: RateLimits(now: dependencies.now),
+        store: store, config: config, hasher: hasher, sms: sms,
+        identity: dependencies.identityVerifier ?? {
+            switch config.identityProvider {
+            case .local: LocalIdentityVerifier()
+            case .http(let url, let apiKey): HTTPIdentityVerifier(url: url, apiKey: apiKey)
+            }
+        }(),
+        rateLimits: RateLimits(now: dependencies.now),
         metrics: dependencies.metrics, logger: logger, now: dependencies.now
     )
     try api.registerHandlers(on: router)

@@ -11,6 +11,7 @@ final class RateLimits: Sendable {
         case loginPerUser, loginPerAddress
         case smsPerPhone, smsPerPhoneDaily, smsPerAddress
         case smsVerifyPerPhone
+        case reservePerAddress, openPerAddress
     }
 
     init(now: @escaping @Sendable () -> Date) {
@@ -22,6 +23,8 @@ final class RateLimits: Sendable {
             .smsPerPhoneDaily: RateLimiter(limit: 10, window: 86_400),
             .smsPerAddress: RateLimiter(limit: 20, window: 3_600),
             .smsVerifyPerPhone: RateLimiter(limit: 10, window: 600),
+            .reservePerAddress: RateLimiter(limit: 30, window: 600),
+            .openPerAddress: RateLimiter(limit: 10, window: 3_600),
         ])
     }
 

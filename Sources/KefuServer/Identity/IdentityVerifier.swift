@@ -1,0 +1,146 @@
+public import AsyncHTTPClient
+public import Foundation
+import KefuCore
+public import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Face verification against the resident ID (人脸核验) before a number is opened.
+public protocol IdentityVerifier: Sendable {
+    func verify(name: String, idNumber: String, faceImage: Data) async throws -> IdentityVerdict
+}
+
+public struct IdentityVerdict: Sendable, Equatable {
+    public var passed: Bool
+    public var score: Double
+    public var reference: String
+    public var reason: String?
+
+    public init(passed: Bool, score: Double, reference: String, reason: String? = nil) {
+        self.passed = passed
+        self.score = score
+        self.reference = reference
+        self.reason = reason
+    }
+}
+
+/// Why a verification could not be made: each maps to a clear answer for the customer.
+public enum IdentityVerificationError: Error, Equatable, CustomStringConvertible {
+    case unreachable
+    case timedOut
+    case rejectedRequest(String)
+    case providerError(Int)
+    case malformedAnswer
+
+    public var description: String {
+        switch self {
+        case .unreachable: "人脸核验服务暂不可用，请稍后再试"
+        case .timedOut: "人脸核验超时，请稍后再试"
+        case .rejectedRequest(let reason): "人脸核验请求被拒绝：\(reason)"
+        case .providerError(let status): "人脸核验服务出错（\(status)），请稍后再试"
+        case .malformedAnswer: "人脸核验服务返回了无法识别的结果"
+        }
+    }
+}
+
+/// The client for an external provider, as documented in docs/identity-verification.md:
+/// `POST {url}` with `Authorization: Bearer {apiKey}` and
+/// `{"name", "idNumber", "image": base64, "requestId"}`; the answer is
+/// `{"passed": Bool, "score": 0…1, "reference": "…", "reason"?: "…"}`.
+public struct HTTPIdentityVerifier: IdentityVerifier {
+    let url: String
+    let apiKey: String
+    let client: HTTPClient
+    let timeout: TimeAmount
+    let attempts: Int
+
+    public init(url: String, apiKey: String, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5), attempts: Int = 3) {
+        self.url = url
+        self.apiKey = apiKey
+        self.client = client
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
+    }
+
+    struct Payload: Encodable {
+        let name: String
+        let idNumber: String
+        let image: String
+        let requestId: String
+    }
+
+    struct Answer: Decodable {
+        let passed: Bool
+        let score: Double
+        let reference: String
+        let reason: String?
+    }
+
+    public func verify(name: String, idNumber: String, faceImage: Data) async throws -> IdentityVerdict {
+        let body = try JSONEncoder().encode(Payload(name: name, idNumber: idNumber, image: faceImage.base64EncodedString(), requestId: UUID().uuidString))
+        var last: IdentityVerificationError = .unreachable
+        for attempt in 1...attempts {
+            do {
+                return try await post(body)
+            } catch let error as IdentityVerificationError {
+                switch error {
+                case .rejectedRequest, .malformedAnswer: throw error  // Retrying the same request changes nothing.
+                default: last = error
+                }
+            }
+            if attempt < attempts { try await Task.sleep(for: .milliseconds(200 * attempt)) }
+        }
+        throw last
+    }
+
+    private func post(_ body: Data) async throws -> IdentityVerdict {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.body = .bytes(ByteBuffer(data: body))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw IdentityVerificationError.timedOut
+        } catch {
+            throw IdentityVerificationError.unreachable
+        }
+        let bytes: ByteBuffer
+        do {
+            bytes = try await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            throw IdentityVerificationError.timedOut
+        }
+        switch response.status.code {
+        case 200..<300:
+            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(buffer: bytes)), (0...1).contains(answer.score) else {
+                throw IdentityVerificationError.malformedAnswer
+            }
+            return IdentityVerdict(passed: answer.passed, score: answer.score, reference: answer.reference, reason: answer.reason)
+        case 400..<500:
+            let reason = (try? JSONDecoder().decode([String: String].self, from: Data(buffer: bytes)))?["error"] ?? "HTTP \(response.status.code)"
+            throw IdentityVerificationError.rejectedRequest(reason)
+        default:
+            throw IdentityVerificationError.providerError(Int(response.status.code))
+        }
+    }
+}
+
+/// The local provider the demo and tests run against: the same decisions a provider would make from what
+/// it can check here. The photo must be a real image of some size; `AppConfig.validate()` refuses it in production.
+public struct LocalIdentityVerifier: IdentityVerifier {
+    public init() {}
+
+    public func verify(name: String, idNumber: String, faceImage: Data) async throws -> IdentityVerdict {
+        let reference = "local-" + UUID().uuidString.prefix(8).lowercased()
+        guard faceImage.count >= 64, let mime = AttachmentKind.sniff(Array(faceImage.prefix(16))), mime.hasPrefix("image/") else {
+            return IdentityVerdict(passed: false, score: 0, reference: reference, reason: "未检测到有效的人脸照片")
+        }
+        guard case .success = ResidentID.parse(idNumber), !name.isEmpty else {
+            return IdentityVerdict(passed: false, score: 0, reference: reference, reason: "身份信息不一致")
+        }
+        return IdentityVerdict(passed: true, score: 0.93, reference: reference)
+    }
+}
