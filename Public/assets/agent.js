@@ -3,6 +3,7 @@ import { $, h, showError, labels } from "./dom.js";
 import { render360 } from "./customer360.js";
 import { staffSession } from "./staff-login.js";
 import { ChatConnection, bubble } from "./chat-client.js";
+import { servicesCard } from "./business.js";
 
 let me = null;
 let query = "";
@@ -63,7 +64,7 @@ async function openCustomer(id, item) {
     const view = await api("GET", `/api/v1/customers/${encodeURIComponent(id)}/360`);
     const parts = render360(view, { staff: true });
     if (view.customer.masked && me.permissions.includes("pii.unmask")) parts[0].append(unmaskForm(id));
-    target.replaceChildren(...parts);
+    target.replaceChildren(parts[0], servicesCard(id, view), ...parts.slice(1));
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
   }

@@ -2,6 +2,7 @@ import { api, me, logout } from "./api.js";
 import { $, showError } from "./dom.js";
 import { render360 } from "./customer360.js";
 import { mountWidget } from "./chat-widget.js";
+import { servicesCard } from "./business.js";
 
 const loginCard = $("#login");
 const account = $("#account");
@@ -79,7 +80,8 @@ async function showAccount(who) {
   account.replaceChildren();
   try {
     const view = await api("GET", `/api/v1/customers/${encodeURIComponent(who.id)}/360`);
-    account.append(...render360(view));
+    const parts = render360(view);
+    account.append(parts[0], servicesCard(who.id, view), ...parts.slice(1));
   } catch (e) {
     account.textContent = e.message;
   }

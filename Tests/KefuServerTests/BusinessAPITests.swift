@@ -74,6 +74,7 @@ import Testing
             #expect(try await Store(database: database).business.pendingChange(subscriptionId: line.id)?.0 == "M4G-19")
             let view = try #require(try await Store(database: database).customers.view360(id: "cus-100002"))
             #expect(view.orders.contains { $0.kind == "change_plan" })
+            #expect(view.subscriptions.first { $0.id == line.id }?.pendingPackageCode == "M4G-19")
         }
     }
 

@@ -26,6 +26,11 @@ public struct Subscription: Codable, Hashable, Sendable {
     public var contract: Contract?
     /// Lines on one family bundle share this id (the id of the bundle's primary line).
     public var bundleId: String?
+    /// A confirmed plan change waiting for its date (downgrades and next-month upgrades).
+    public var pendingPackageCode: String?
+    public var pendingEffectiveOn: String?
+    /// Unused data carried into next month by a plan change, once.
+    public var carryOverMB: Int?
 
     public init(
         id: String, customerId: String, number: String, kind: Kind, packageCode: String, status: Status,

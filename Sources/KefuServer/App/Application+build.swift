@@ -183,14 +183,14 @@ struct SessionSweeper: Service {
     }
 }
 
-/// `/agent` and `/admin` without a trailing slash: send the browser to the folder, so relative links work.
+/// `/agent`, `/admin` and `/open` without a trailing slash: send the browser to the folder, so relative links work.
 struct StaticPagesMiddleware: RouterMiddleware {
     typealias Context = KefuRequestContext
     let publicDirectory: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if request.method == .get, path == "/agent" || path == "/admin" {
+        if request.method == .get, path == "/agent" || path == "/admin" || path == "/open" {
             return .redirect(to: path + "/", type: .found)
         }
         return try await next(request, context)

@@ -197,12 +197,16 @@ public struct CustomerRepository: Sendable {
                 minimumPackageCode: try row.optionalText("contract_minimum_package_code") ?? ""
             )
         }
-        return Subscription(
+        var subscription = Subscription(
             id: try row.text("id"), customerId: try row.text("customer_id"), number: try row.text("number"),
             kind: try decodeEnum(Subscription.Kind.self, try row.text("kind"), column: "kind"),
             packageCode: try row.text("package_code"),
             status: try decodeEnum(Subscription.Status.self, try row.text("status"), column: "status"),
             openedOn: try row.text("opened_on"), contract: contract, bundleId: try row.optionalText("bundle_id")
         )
+        subscription.pendingPackageCode = try row.optionalText("pending_package_code")
+        subscription.pendingEffectiveOn = try row.optionalText("pending_effective_on")
+        subscription.carryOverMB = try row.decode(column: "carry_over_mb", as: Int?.self)
+        return subscription
     }
 }
