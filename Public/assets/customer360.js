@@ -40,7 +40,7 @@ export function render360(view, { staff = false } = {}) {
           h("td", { "data-label": "类型" }, labels.subscriptionKind[s.kind] || s.kind),
           h("td", { "data-label": "套餐" }, plan ? `${plan.name}（${yuan(plan.monthlyFeeFen)}/月）` : s.packageCode,
             s.pendingPackageCode ? h("div", { class: "hint" }, `${s.pendingEffectiveOn} 起变更为 ${s.pendingPackageCode}`) : null,
-            s.carryOverMB ? h("div", { class: "hint" }, `下月结转流量 ${dataSize(s.carryOverMB)}`) : null),
+            s.carryOverMB ? h("div", { class: "hint" }, `${s.carryOverMonth} 结转流量 ${dataSize(s.carryOverMB)}`) : null),
           h("td", { "data-label": "状态" }, statusBadge(s.status)),
           h("td", { "data-label": "上月用量" }, used),
           h("td", { "data-label": "合约" }, s.contract ? `至 ${s.contract.endsOn}，月优惠 ${yuan(s.contract.monthlyDiscountFen)}` : "无"));

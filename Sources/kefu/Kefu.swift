@@ -13,7 +13,7 @@ struct Kefu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kefu",
         abstract: "Kefu: online customer service for a telecom operator.",
-        subcommands: [Serve.self, Migrate.self, User.self, Demo.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Demo.self, Billing.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -187,6 +187,36 @@ struct Demo: AsyncParsableCommand {
             } else {
                 print("demo data is already loaded")
             }
+        }
+    }
+}
+
+struct Billing: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Monthly billing.", subcommands: [Close.self])
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bill a month (YYYY-MM) once: plan, usage, value-added services, discounts and one-off charges; apply due plan changes."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The month to close, YYYY-MM (default: last month).") var month: String?
+
+        func run() async throws {
+            let target: CalendarDate
+            if let month {
+                guard let parsed = CalendarDate(iso: month + "-01") else { throw ValidationError("--month must be YYYY-MM") }
+                target = parsed
+            } else {
+                target = CalendarDate(chinaTime: Date()).firstOfMonth.addingMonths(-1)
+            }
+            let run = try await Database.withDatabase(try database.resolved(), logger: makeLogger()) { db in
+                try await db.migrate()
+                return try await Store(database: db).business.closeMonth(target, now: Date())
+            }
+            print(run.ran
+                ? "billed \(run.month): \(run.bills) bills, \(run.changesApplied) plan changes applied, \(run.suspended) lines stopped for arrears"
+                : "\(run.month) was already billed")
         }
     }
 }

@@ -41,6 +41,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case planQuoteConfirmsOnceAndNotWhenStale
     case numberReservationIsExclusiveUnderConcurrency
     case openingRefusesTheSixthNumber
+    case billingRunBillsOnceAppliesChangesAndStopsArrears
 
     var testDescription: String { rawValue }
 
@@ -412,6 +413,35 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
                 }
             }
             #expect(try await store.business.activeNumbers(idNumber: "11010519491231002X") == 5)
+
+        case .billingRunBillsOnceAppliesChangesAndStopsArrears:
+            _ = try await Self.loadDemo(store, customers: 10)
+            let line = try #require(try await store.customers.view360(id: "cus-100002")?.subscriptions.first)
+            let quote = PlanChange.Quote(
+                fromPackage: line.packageCode, toPackage: "M4G-19", upgrade: false, effectiveOn: "2026-12-01", newMonthlyFeeFen: 1900,
+                proratedChargeFen: 0, penaltyFen: 3000, remainingContractMonths: 3, carryOverMB: 1024, notes: []
+            )
+            let now = Date(timeIntervalSince1970: 1_795_798_200)  // 2026-11-28 in China
+            try await store.business.saveQuote(.init(id: "q", customerId: "cus-100002", subscriptionId: line.id, timing: .nextMonth, quote: quote, expiresAt: now.addingTimeInterval(900)), now: now)
+            _ = try await store.business.confirmQuote(id: "q", customerId: "cus-100002", now: now, audit: Self.entry())
+            let balanceBefore = try #require(try await store.customers.find(id: "cus-100002")).balanceFen
+            let november = CalendarDate(year: 2026, month: 11, day: 1)!
+            let run = try await store.business.closeMonth(november, now: now)
+            #expect(run.ran && run.bills > 10 && run.changesApplied == 1)
+            #expect(try await store.business.closeMonth(november, now: now).ran == false)
+            let after = try #require(try await store.customers.view360(id: "cus-100002"))
+            let bill = try #require(after.bills.first { $0.month == "2026-11" && $0.subscriptionId == line.id })
+            #expect(bill.items.contains { $0.description == "合约违约金" && $0.amountFen == 3000 })
+            #expect(bill.totalFen == BillCalculator.total(bill.items))
+            #expect(after.customer.balanceFen == balanceBefore - after.bills.filter { $0.month == "2026-11" }.map(\.totalFen).reduce(0, +))
+            let changed = try #require(after.subscriptions.first { $0.id == line.id })
+            #expect(changed.packageCode == "M4G-19" && changed.pendingPackageCode == nil && changed.carryOverMonth == "2026-12")
+            // The customer already in arrears goes further below zero: their mobile line stays stopped, and bills stay unpaid.
+            let debtor = try #require(try await store.customers.view360(id: "cus-100001"))
+            #expect(debtor.customer.balanceFen < 0 && debtor.bills.first { $0.month == "2026-11" }?.status == .unpaid)
+            // December counts the carried data once, then forgets it.
+            _ = try await store.business.closeMonth(CalendarDate(year: 2026, month: 12, day: 1)!, now: now)
+            #expect(try await store.customers.view360(id: "cus-100002")?.subscriptions.first { $0.id == line.id }?.carryOverMB == nil)
 
         case .failedTransactionLeavesNothing:
             struct Boom: Error {}

@@ -29,8 +29,9 @@ public struct Subscription: Codable, Hashable, Sendable {
     /// A confirmed plan change waiting for its date (downgrades and next-month upgrades).
     public var pendingPackageCode: String?
     public var pendingEffectiveOn: String?
-    /// Unused data carried into next month by a plan change, once.
+    /// Unused data carried by a plan change into `carryOverMonth` (YYYY-MM), once.
     public var carryOverMB: Int?
+    public var carryOverMonth: String?
 
     public init(
         id: String, customerId: String, number: String, kind: Kind, packageCode: String, status: Status,

@@ -128,6 +128,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         logger: logger
     )
     app.addServices(ChatSweeper(chat: chat))
+    app.addServices(BillingScheduler(store: store, now: dependencies.now, logger: logger))
     if let service = database.service { app.addServices(service) }
     app.addServices(SessionSweeper(store: store, now: dependencies.now, logger: logger))
     let loadDemo = config.loadDemo
@@ -210,5 +211,29 @@ struct ChatSweeper: Service {
                 chat.logger.warning("chat sweep failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+}
+
+/// Closes the previous month once it has ended: on the 1st (China time) or at the first start after it.
+/// The month's settings row makes the run happen once, whichever node gets there first.
+struct BillingScheduler: Service {
+    let store: Store
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    func run() async throws {
+        // Let the migrations run first.
+        guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(30)) })) != nil else { return }
+        repeat {
+            let previous = CalendarDate(chinaTime: now()).firstOfMonth.addingMonths(-1)
+            do {
+                let run = try await store.business.closeMonth(previous, now: now())
+                if run.ran {
+                    logger.info("closed billing month", metadata: ["month": "\(run.month)", "bills": "\(run.bills)", "suspended": "\(run.suspended)"])
+                }
+            } catch {
+                logger.error("billing run failed", metadata: ["error": "\(error)"])
+            }
+        } while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(3600)) })) != nil
     }
 }

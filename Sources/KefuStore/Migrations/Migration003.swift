@@ -20,6 +20,7 @@ enum Migration003 {
             "ALTER TABLE subscriptions ADD COLUMN pending_package_code TEXT",
             "ALTER TABLE subscriptions ADD COLUMN pending_effective_on TEXT",
             "ALTER TABLE subscriptions ADD COLUMN carry_over_mb \(t.int)",
+            "ALTER TABLE subscriptions ADD COLUMN carry_over_month TEXT",
             "ALTER TABLE subscriptions ADD COLUMN iccid TEXT",
             """
             CREATE TABLE one_off_charges (

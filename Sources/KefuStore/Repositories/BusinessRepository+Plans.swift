@@ -51,8 +51,12 @@ extension BusinessRepository {
             else { throw Failure.quoteStale }
 
             let effective = CalendarDate(iso: quote.effectiveOn)!
-            let billMonth = effective.firstOfMonth.addingMonths(timing == .immediately ? 1 : 0).monthKey
-            let update = db.update("subscriptions").set("carry_over_mb", to: quote.carryOverMB > 0 ? quote.carryOverMB : nil)
+            // Charges and carried data belong to the month after the change is made.
+            let nextMonth = effective.firstOfMonth.addingMonths(timing == .immediately ? 1 : 0).monthKey
+            let billMonth = CalendarDate(chinaTime: now).firstOfMonth.monthKey
+            let update = db.update("subscriptions")
+                .set("carry_over_mb", to: quote.carryOverMB > 0 ? quote.carryOverMB : nil)
+                .set("carry_over_month", to: quote.carryOverMB > 0 ? nextMonth : nil)
             if timing == .immediately && quote.upgrade {
                 update.set("package_code", to: quote.toPackage)
             } else {

@@ -207,6 +207,7 @@ public struct CustomerRepository: Sendable {
         subscription.pendingPackageCode = try row.optionalText("pending_package_code")
         subscription.pendingEffectiveOn = try row.optionalText("pending_effective_on")
         subscription.carryOverMB = try row.decode(column: "carry_over_mb", as: Int?.self)
+        subscription.carryOverMonth = try row.optionalText("carry_over_month")
         return subscription
     }
 }

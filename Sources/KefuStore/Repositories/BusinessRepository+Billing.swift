@@ -1,0 +1,107 @@
+import Foundation
+import KefuCore
+import SQLKit
+
+extension BusinessRepository {
+    public struct BillingRun: Sendable, Equatable {
+        public var month: String
+        public var bills: Int
+        public var changesApplied: Int
+        public var suspended: Int
+        /// False when the month had been billed before: nothing was done twice.
+        public var ran: Bool
+    }
+
+    /// Closes a month: applies plan changes due by the 1st of the next month, bills every open line
+    /// from its plan, usage, value-added services, contract discount and one-off charges (proration,
+    /// penalties), takes the bills from the prepaid balance, and stops mobile lines whose balance goes
+    /// below zero. One transaction, recorded in settings, so a month is billed once even when several
+    /// nodes or a restart try again.
+    public func closeMonth(_ month: CalendarDate, now: Date) async throws -> BillingRun {
+        let monthStart = month.firstOfMonth
+        let key = "billing_closed:" + monthStart.monthKey
+        return try await database.transaction { db in
+            if try await db.select().column("value").from("settings").where("key", .equal, key).lockingClause(SQLLockingClause.update).first() != nil {
+                return BillingRun(month: monthStart.monthKey, bills: 0, changesApplied: 0, suspended: 0, ran: false)
+            }
+            try await db.insert(into: "settings").columns("key", "value").values(SQLBind(key), SQLBind(ISO8601DateFormatter().string(from: now))).run()
+
+            let catalog = Dictionary(
+                try await db.select().columns("*").from("packages").all().map(CatalogRepository.package).map { ($0.code, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            let lines = try await db.select().columns("*").from("subscriptions")
+                .where("status", .notEqual, Subscription.Status.closed.rawValue).orderBy("id").all().map(CustomerRepository.subscription)
+            let billed = Set(try await db.select().column("subscription_id").from("bills").where("month", .equal, monthStart.monthKey).all()
+                .map { try $0.text("subscription_id") })
+            let usage = try await db.select().columns("*").from("usage_records").where("month", .equal, monthStart.monthKey).all()
+                .reduce(into: [String: UsageRecord]()) { result, row in
+                    let record = UsageRecord(
+                        subscriptionId: try row.text("subscription_id"), month: try row.text("month"), dataMB: try row.int("data_mb"),
+                        voiceMinutes: try row.int("voice_minutes"), smsCount: try row.int("sms_count")
+                    )
+                    result[record.subscriptionId] = record
+                }
+            var totals: [String: Int64] = [:]
+            var bills = 0
+            for line in lines where !billed.contains(line.id) && (line.bundleId == nil || line.bundleId == line.id) {
+                guard var plan = catalog[line.packageCode] else { continue }
+                // Data carried over by a plan change counts once, in the month it was carried into.
+                let carries = line.carryOverMB != nil && line.carryOverMonth == monthStart.monthKey
+                if carries, let carried = line.carryOverMB { plan.dataMB += carried }
+                let used = usage[line.id] ?? UsageRecord(subscriptionId: line.id, month: monthStart.monthKey, dataMB: 0, voiceMinutes: 0, smsCount: 0)
+                let services = try await db.select().columns("name", "monthly_fee_fen").from("value_added_services")
+                    .where("subscription_id", .equal, line.id).where("status", .equal, ValueAddedService.Status.active.rawValue).all()
+                    .map { ValueAddedCharge(name: try $0.text("name"), monthlyFeeFen: try $0.int64("monthly_fee_fen")) }
+                var items = BillCalculator.items(package: plan, usage: used, valueAdded: services, contract: line.contract, monthStart: monthStart)
+                items += try await db.select().columns("description", "amount_fen").from("one_off_charges")
+                    .where("subscription_id", .equal, line.id).where("bill_month", .equal, monthStart.monthKey).all()
+                    .map { BillItem(kind: .planFee, description: try $0.text("description"), amountFen: try $0.int64("amount_fen")) }
+                let total = BillCalculator.total(items)
+                let billID = "bill-\(line.id)-\(monthStart.monthKey)"
+                try await Rows.insert(
+                    db, into: "bills", columns: ["id", "customer_id", "subscription_id", "month", "total_fen", "status", "due_on"],
+                    rows: [[billID, line.customerId, line.id, monthStart.monthKey, total, Bill.Status.unpaid.rawValue, monthStart.addingMonths(1).addingDays(19).description]]
+                )
+                try await Rows.insert(
+                    db, into: "bill_items", columns: ["bill_id", "position", "kind", "description", "amount_fen"],
+                    rows: items.enumerated().map { [billID, $0.offset, $0.element.kind.rawValue, $0.element.description, $0.element.amountFen] }
+                )
+                totals[line.customerId, default: 0] += total
+                bills += 1
+                if carries {
+                    try await db.update("subscriptions").set("carry_over_mb", to: SQLLiteral.null).set("carry_over_month", to: SQLLiteral.null)
+                        .where("id", .equal, line.id).run()
+                }
+            }
+
+            // The prepaid balance pays the bills; what it cannot pay stays unpaid and stops the mobile lines.
+            var suspended = 0
+            for (customerId, total) in totals.sorted(by: { $0.key < $1.key }) {
+                let balance = (try await db.select().column("balance_fen").from("customers").where("id", .equal, customerId).first()?.int64("balance_fen") ?? 0) - total
+                try await db.update("customers").set("balance_fen", to: balance).where("id", .equal, customerId).run()
+                if balance >= 0 {
+                    try await db.update("bills").set("status", to: Bill.Status.paid.rawValue).where("customer_id", .equal, customerId)
+                        .where("month", .equal, monthStart.monthKey).run()
+                } else {
+                    let stopping = try await db.select().column("id").from("subscriptions").where("customer_id", .equal, customerId)
+                        .where("kind", .equal, Subscription.Kind.mobile.rawValue).where("status", .equal, Subscription.Status.active.rawValue).all()
+                    suspended += stopping.count
+                    try await db.update("subscriptions").set("status", to: Subscription.Status.suspendedArrears.rawValue)
+                        .where("customer_id", .equal, customerId).where("kind", .equal, Subscription.Kind.mobile.rawValue)
+                        .where("status", .equal, Subscription.Status.active.rawValue).run()
+                }
+            }
+
+            // Changes due on the 1st of the next month take effect now, after this month is billed on the old plan.
+            let next = monthStart.addingMonths(1).description
+            let due = lines.filter { $0.pendingPackageCode != nil && ($0.pendingEffectiveOn ?? "9999") <= next }
+            for line in due {
+                try await db.update("subscriptions").set("package_code", to: line.pendingPackageCode)
+                    .set("pending_package_code", to: SQLLiteral.null).set("pending_effective_on", to: SQLLiteral.null)
+                    .where("id", .equal, line.id).run()
+            }
+            return BillingRun(month: monthStart.monthKey, bills: bills, changesApplied: due.count, suspended: suspended, ran: true)
+        }
+    }
+}
