@@ -215,7 +215,7 @@ struct Billing: AsyncParsableCommand {
                 return try await Store(database: db).business.closeMonth(target, now: Date())
             }
             print(run.ran
-                ? "billed \(run.month): \(run.bills) bills, \(run.changesApplied) plan changes applied, \(run.suspended) lines stopped for arrears"
+                ? "billed \(run.month): \(run.bills) bills, \(run.changesApplied) plan changes applied"
                 : "\(run.month) was already billed")
         }
     }

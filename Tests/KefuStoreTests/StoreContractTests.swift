@@ -433,12 +433,27 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let bill = try #require(after.bills.first { $0.month == "2026-11" && $0.subscriptionId == line.id })
             #expect(bill.items.contains { $0.description == "合约违约金" && $0.amountFen == 3000 })
             #expect(bill.totalFen == BillCalculator.total(bill.items))
-            #expect(after.customer.balanceFen == balanceBefore - after.bills.filter { $0.month == "2026-11" }.map(\.totalFen).reduce(0, +))
+            let novemberTotal = after.bills.filter { $0.month == "2026-11" }.map(\.totalFen).reduce(0, +)
+            if balanceBefore >= novemberTotal {
+                #expect(after.customer.balanceFen == balanceBefore - novemberTotal && bill.status == .paid)
+            } else {
+                #expect(after.customer.balanceFen == balanceBefore && bill.status == .unpaid)
+            }
             let changed = try #require(after.subscriptions.first { $0.id == line.id })
             #expect(changed.packageCode == "M4G-19" && changed.pendingPackageCode == nil && changed.carryOverMonth == "2026-12")
-            // The customer already in arrears goes further below zero: their mobile line stays stopped, and bills stay unpaid.
+            // The customer in arrears cannot pay from the balance: the bill waits for its due date, then is overdue.
             let debtor = try #require(try await store.customers.view360(id: "cus-100001"))
-            #expect(debtor.customer.balanceFen < 0 && debtor.bills.first { $0.month == "2026-11" }?.status == .unpaid)
+            let debtorBill = try #require(debtor.bills.first { $0.month == "2026-11" })
+            #expect(debtorBill.status == .unpaid)
+            #expect(try await store.business.markOverdue(today: CalendarDate(iso: debtorBill.dueOn)!, now: now) == 0)
+            _ = try await store.business.markOverdue(today: CalendarDate(iso: debtorBill.dueOn)!.addingDays(1), now: now)
+            let overdue = try #require(try await store.customers.view360(id: "cus-100001"))
+            #expect(overdue.bills.first { $0.month == "2026-11" }?.status == .overdue)
+            #expect(overdue.customer.balanceFen == debtor.customer.balanceFen - debtorBill.totalFen)
+            #expect(overdue.subscriptions.filter { $0.kind == .mobile }.allSatisfy { $0.status == .suspendedArrears })
+            // Paying it all back resumes the line and settles the bills.
+            let back = try await store.business.recharge(customerId: "cus-100001", amountFen: -overdue.customer.balanceFen, channel: .bank, idempotencyKey: "pay-back", now: now, audit: Self.entry())
+            #expect(back.balanceFen == 0 && !back.resumed.isEmpty)
             // December counts the carried data once, then forgets it.
             _ = try await store.business.closeMonth(CalendarDate(year: 2026, month: 12, day: 1)!, now: now)
             #expect(try await store.customers.view360(id: "cus-100002")?.subscriptions.first { $0.id == line.id }?.carryOverMB == nil)

@@ -214,8 +214,9 @@ struct ChatSweeper: Service {
     }
 }
 
-/// Closes the previous month once it has ended: on the 1st (China time) or at the first start after it.
-/// The month's settings row makes the run happen once, whichever node gets there first.
+/// Closes the previous month once it has ended (on the 1st, China time, or at the first start after it)
+/// and marks bills past their due date overdue. The month's settings row and the bills' status make
+/// each happen once, whichever node gets there first.
 struct BillingScheduler: Service {
     let store: Store
     let now: @Sendable () -> Date
@@ -225,12 +226,14 @@ struct BillingScheduler: Service {
         // Let the migrations run first.
         guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(30)) })) != nil else { return }
         repeat {
-            let previous = CalendarDate(chinaTime: now()).firstOfMonth.addingMonths(-1)
+            let today = CalendarDate(chinaTime: now())
             do {
-                let run = try await store.business.closeMonth(previous, now: now())
+                let run = try await store.business.closeMonth(today.firstOfMonth.addingMonths(-1), now: now())
                 if run.ran {
-                    logger.info("closed billing month", metadata: ["month": "\(run.month)", "bills": "\(run.bills)", "suspended": "\(run.suspended)"])
+                    logger.info("closed billing month", metadata: ["month": "\(run.month)", "bills": "\(run.bills)", "changes": "\(run.changesApplied)"])
                 }
+                let stopped = try await store.business.markOverdue(today: today, now: now())
+                if stopped > 0 { logger.info("stopped lines for arrears", metadata: ["lines": "\(stopped)"]) }
             } catch {
                 logger.error("billing run failed", metadata: ["error": "\(error)"])
             }

@@ -7,22 +7,21 @@ extension BusinessRepository {
         public var month: String
         public var bills: Int
         public var changesApplied: Int
-        public var suspended: Int
         /// False when the month had been billed before: nothing was done twice.
         public var ran: Bool
     }
 
-    /// Closes a month: applies plan changes due by the 1st of the next month, bills every open line
-    /// from its plan, usage, value-added services, contract discount and one-off charges (proration,
-    /// penalties), takes the bills from the prepaid balance, and stops mobile lines whose balance goes
-    /// below zero. One transaction, recorded in settings, so a month is billed once even when several
-    /// nodes or a restart try again.
+    /// Closes a month: bills every open line from its plan, usage, value-added services, contract discount
+    /// and one-off charges (proration, penalties); pays the bills from the balance where it suffices (the
+    /// rest are due on the 20th of the next month); then applies the plan changes due by the 1st. One
+    /// transaction, recorded in settings, so a month is billed once even when several nodes or a restart
+    /// try again.
     public func closeMonth(_ month: CalendarDate, now: Date) async throws -> BillingRun {
         let monthStart = month.firstOfMonth
         let key = "billing_closed:" + monthStart.monthKey
         return try await database.transaction { db in
             if try await db.select().column("value").from("settings").where("key", .equal, key).lockingClause(SQLLockingClause.update).first() != nil {
-                return BillingRun(month: monthStart.monthKey, bills: 0, changesApplied: 0, suspended: 0, ran: false)
+                return BillingRun(month: monthStart.monthKey, bills: 0, changesApplied: 0, ran: false)
             }
             try await db.insert(into: "settings").columns("key", "value").values(SQLBind(key), SQLBind(ISO8601DateFormatter().string(from: now))).run()
 
@@ -75,22 +74,13 @@ extension BusinessRepository {
                 }
             }
 
-            // The prepaid balance pays the bills; what it cannot pay stays unpaid and stops the mobile lines.
-            var suspended = 0
+            // A balance that covers the month pays it at once; otherwise the bills wait for their due date.
             for (customerId, total) in totals.sorted(by: { $0.key < $1.key }) {
-                let balance = (try await db.select().column("balance_fen").from("customers").where("id", .equal, customerId).first()?.int64("balance_fen") ?? 0) - total
-                try await db.update("customers").set("balance_fen", to: balance).where("id", .equal, customerId).run()
-                if balance >= 0 {
-                    try await db.update("bills").set("status", to: Bill.Status.paid.rawValue).where("customer_id", .equal, customerId)
-                        .where("month", .equal, monthStart.monthKey).run()
-                } else {
-                    let stopping = try await db.select().column("id").from("subscriptions").where("customer_id", .equal, customerId)
-                        .where("kind", .equal, Subscription.Kind.mobile.rawValue).where("status", .equal, Subscription.Status.active.rawValue).all()
-                    suspended += stopping.count
-                    try await db.update("subscriptions").set("status", to: Subscription.Status.suspendedArrears.rawValue)
-                        .where("customer_id", .equal, customerId).where("kind", .equal, Subscription.Kind.mobile.rawValue)
-                        .where("status", .equal, Subscription.Status.active.rawValue).run()
-                }
+                let balance = try await db.select().column("balance_fen").from("customers").where("id", .equal, customerId).first()?.int64("balance_fen") ?? 0
+                guard balance >= total else { continue }
+                try await db.update("customers").set("balance_fen", to: balance - total).where("id", .equal, customerId).run()
+                try await db.update("bills").set("status", to: Bill.Status.paid.rawValue).where("customer_id", .equal, customerId)
+                    .where("month", .equal, monthStart.monthKey).run()
             }
 
             // Changes due on the 1st of the next month take effect now, after this month is billed on the old plan.
@@ -101,7 +91,39 @@ extension BusinessRepository {
                     .set("pending_package_code", to: SQLLiteral.null).set("pending_effective_on", to: SQLLiteral.null)
                     .where("id", .equal, line.id).run()
             }
-            return BillingRun(month: monthStart.monthKey, bills: bills, changesApplied: due.count, suspended: suspended, ran: true)
+            return BillingRun(month: monthStart.monthKey, bills: bills, changesApplied: due.count, ran: true)
+        }
+    }
+}
+
+extension BusinessRepository {
+    /// Bills unpaid after their due date become overdue: the amount moves into the balance as arrears
+    /// and the customer's mobile lines stop until a recharge brings the balance back to zero.
+    /// Returns how many lines were stopped. The conditional update makes each bill count once.
+    public func markOverdue(today: CalendarDate, now: Date) async throws -> Int {
+        try await database.transaction { db in
+            let late = try await db.select().columns("id", "customer_id", "total_fen").from("bills")
+                .where("status", .equal, Bill.Status.unpaid.rawValue).where("due_on", .lessThan, today.description)
+                .lockingClause(SQLLockingClause.update).all()
+            var owed: [String: Int64] = [:]
+            for bill in late {
+                owed[try bill.text("customer_id"), default: 0] += try bill.int64("total_fen")
+                try await db.update("bills").set("status", to: Bill.Status.overdue.rawValue).where("id", .equal, try bill.text("id")).run()
+            }
+            var stopped = 0
+            for (customerId, amount) in owed.sorted(by: { $0.key < $1.key }) {
+                let balance = (try await db.select().column("balance_fen").from("customers").where("id", .equal, customerId).first()?.int64("balance_fen") ?? 0) - amount
+                try await db.update("customers").set("balance_fen", to: balance).where("id", .equal, customerId).run()
+                guard balance < 0 else { continue }
+                let lines = try await db.select().column("id").from("subscriptions").where("customer_id", .equal, customerId)
+                    .where("kind", .equal, Subscription.Kind.mobile.rawValue).where("status", .equal, Subscription.Status.active.rawValue).all()
+                stopped += lines.count
+                try await db.update("subscriptions").set("status", to: Subscription.Status.suspendedArrears.rawValue)
+                    .where("customer_id", .equal, customerId).where("kind", .equal, Subscription.Kind.mobile.rawValue)
+                    .where("status", .equal, Subscription.Status.active.rawValue).run()
+                try await Self.order(db, customerId: customerId, subscriptionId: nil, kind: "arrears_stop", summary: "欠费 \(Money.format(fen: -balance))，停机", channel: "system", now: now)
+            }
+            return stopped
         }
     }
 }

@@ -45,25 +45,35 @@ public struct BusinessRepository: Sendable {
                 guard let row = try await db.select().column("balance_fen").from("customers").where("id", .equal, customerId)
                     .lockingClause(SQLLockingClause.update).first()
                 else { throw Failure.noSuchCustomer }
-                let balance = try row.int64("balance_fen") + amountFen
+                var balance = try row.int64("balance_fen") + amountFen
                 let payment = Payment(id: Rows.newID("pay"), customerId: customerId, amountFen: amountFen, channel: channel, paidAt: now, reference: reference)
                 try await Rows.insert(
                     db, into: "payments", columns: ["id", "customer_id", "amount_fen", "channel", "paid_at", "reference"],
                     rows: [[payment.id, customerId, amountFen, channel.rawValue, now, reference]]
                 )
-                try await db.update("customers").set("balance_fen", to: balance).where("id", .equal, customerId).run()
                 var resumed: [String] = []
                 if balance >= 0 {
+                    // Overdue bills already sit in the balance as arrears: back at zero, they are settled.
                     try await db.update("bills").set("status", to: Bill.Status.paid.rawValue).where("customer_id", .equal, customerId)
-                        .where("status", .in, [Bill.Status.unpaid.rawValue, Bill.Status.overdue.rawValue]).run()
+                        .where("status", .equal, Bill.Status.overdue.rawValue).run()
+                    // Bills not yet due are paid from what is left, oldest first, while it suffices.
+                    let open = try await db.select().columns("id", "total_fen").from("bills").where("customer_id", .equal, customerId)
+                        .where("status", .equal, Bill.Status.unpaid.rawValue).orderBy("month").orderBy("id").all()
+                    for bill in open {
+                        let total = try bill.int64("total_fen")
+                        guard balance >= total else { break }
+                        balance -= total
+                        try await db.update("bills").set("status", to: Bill.Status.paid.rawValue).where("id", .equal, try bill.text("id")).run()
+                    }
                     let stopped = try await db.select().columns("id", "number", "status").from("subscriptions")
                         .where("customer_id", .equal, customerId).where("status", .equal, Subscription.Status.suspendedArrears.rawValue).all()
-                    for line in stopped where RechargeRules.shouldResume(.suspendedArrears, balanceFen: balance) {
+                    for line in stopped {
                         try await db.update("subscriptions").set("status", to: Subscription.Status.active.rawValue)
                             .where("id", .equal, try line.text("id")).run()
                         resumed.append(try line.text("number"))
                     }
                 }
+                try await db.update("customers").set("balance_fen", to: balance).where("id", .equal, customerId).run()
                 try await Self.order(
                     db, customerId: customerId, subscriptionId: nil, kind: "recharge",
                     summary: "充值 \(Money.format(fen: amountFen))" + (resumed.isEmpty ? "" : "，复机 \(resumed.joined(separator: "、"))"),
