@@ -46,6 +46,13 @@ let package = Package(
             dependencies: [],
             swiftSettings: swiftSettings
         ),
+        // Chinese intent classification, keywords and entities: pure Swift, trained at start.
+        .target(
+            name: "KefuNLU",
+            dependencies: ["KefuCore"],
+            resources: [.copy("Resources/training.jsonl")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KefuStore",
             dependencies: [
@@ -63,6 +70,7 @@ let package = Package(
             name: "KefuServer",
             dependencies: [
                 "KefuCore",
+                "KefuNLU",
                 "KefuStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -84,6 +92,7 @@ let package = Package(
             name: "kefu",
             dependencies: [
                 "KefuCore",
+                "KefuNLU",
                 "KefuStore",
                 "KefuServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -97,6 +106,16 @@ let package = Package(
         .testTarget(
             name: "KefuCoreTests",
             dependencies: ["KefuCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KefuNLUTests",
+            dependencies: ["KefuNLU"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "KefuBench",
+            dependencies: ["KefuNLU"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

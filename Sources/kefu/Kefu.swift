@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KefuCore
+import KefuNLU
 import Hummingbird
 import KefuServer
 import KefuStore
@@ -13,7 +14,7 @@ struct Kefu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kefu",
         abstract: "Kefu: online customer service for a telecom operator.",
-        subcommands: [Serve.self, Migrate.self, User.self, Demo.self, Billing.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Demo.self, Billing.self, NLUCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -217,6 +218,48 @@ struct Billing: AsyncParsableCommand {
             print(run.ran
                 ? "billed \(run.month): \(run.bills) bills, \(run.changesApplied) plan changes applied"
                 : "\(run.month) was already billed")
+        }
+    }
+}
+
+struct NLUCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "nlu", abstract: "The bot's language understanding.", subcommands: [Eval.self])
+
+    struct Eval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train as the server does and report accuracy, per-intent precision/recall and confusions on a labelled file.",
+            discussion: "FILE has one {\"text\": …, \"intent\": …} per line. Needs no running server."
+        )
+
+        @Argument(help: "Labelled JSONL file.") var file: String
+        @Flag(help: "Also list every misclassified line.") var verbose = false
+
+        func run() async throws {
+            let training = try NLU.bundledTraining()
+            let intents = Set(training.map(\.intent))
+            let content: String
+            do {
+                content = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+            }
+            let samples: [LabelledText]
+            do {
+                samples = try LabelledText.parseJSONL(content, knownIntents: intents)
+            } catch let error as NLUDataError {
+                throw ValidationError("\(file): \(error)")
+            }
+            guard !samples.isEmpty else { throw ValidationError("\(file) has no labelled lines") }
+            let start = ContinuousClock.now
+            let nlu = NLU(training: training)
+            let trained = ContinuousClock.now - start
+            let evaluation = Evaluation(nlu: nlu, samples: samples)
+            print(evaluation.report())
+            print("")
+            print("trained on \(training.count) phrases in \(trained); evaluated \(samples.count) lines")
+            if verbose {
+                for miss in evaluation.misclassified { print("  \(miss.expected) → \(miss.predicted): \(miss.text)") }
+            }
         }
     }
 }

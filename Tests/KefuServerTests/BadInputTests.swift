@@ -135,3 +135,32 @@ import Testing
         }
     }
 }
+
+@Suite struct ClassifyAPITests {
+    @Test func classifiesWithTheDocumentedShape() async throws {
+        try await TestApp.run { client, _, _ in
+            let agent = try await client.login("agent1")
+            let result = try await client.json(.post, "/api/v1/bot/classify", token: agent, body: #"{"text":"上个月话费怎么扣了这么多，明细给我看看"}"#)
+            #expect(result.status == .ok)
+            let body = try #require(result.json as? [String: Any])
+            #expect(body["intent"] as? String == "bill_query")
+            #expect((body["confidence"] as? Double ?? 0) > 0)
+            #expect((body["keywords"] as? [String])?.contains("话费") == true)
+            #expect((body["alternatives"] as? [[String: Any]])?.count == 3)
+            #expect(((body["entities"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "month" })
+        }
+    }
+
+    @Test func refusesEmptyTooLongAndMalformed() async throws {
+        try await TestApp.run { client, _, _ in
+            let agent = try await client.login("agent1")
+            #expect(try await client.json(.post, "/api/v1/bot/classify", token: agent, body: #"{"text":"   "}"#).status == .unprocessableContent)
+            let long = String(repeating: "流", count: 10_000)
+            #expect(try await client.json(.post, "/api/v1/bot/classify", token: agent, body: #"{"text":"\#(long)"}"#).status == .unprocessableContent)
+            #expect(try await client.json(.post, "/api/v1/bot/classify", token: agent, body: #"{"text":"#).status == .badRequest)
+            let emoji = try await client.json(.post, "/api/v1/bot/classify", token: agent, body: #"{"text":"😀😀😀"}"#)
+            #expect(emoji.status == .ok)
+            #expect(try await client.json(.post, "/api/v1/bot/classify", body: #"{"text":"你好"}"#).status == .unauthorized)
+        }
+    }
+}

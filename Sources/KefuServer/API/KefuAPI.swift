@@ -1,5 +1,6 @@
 import Foundation
 import KefuCore
+import KefuNLU
 import KefuStore
 import Logging
 import Prometheus
@@ -12,6 +13,7 @@ struct KefuAPI: APIProtocol {
     let hasher: PasswordHasher
     let sms: any SmsSender
     let identity: any IdentityVerifier
+    let nlu: NLU
     let rateLimits: RateLimits
     let metrics: PrometheusCollectorRegistry
     let logger: Logger

@@ -1,6 +1,7 @@
 public import Foundation
 public import Hummingbird
 import KefuCore
+import KefuNLU
 public import KefuStore
 public import Logging
 import NIOCore
@@ -102,6 +103,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
             case .http(let url, let apiKey): HTTPIdentityVerifier(url: url, apiKey: apiKey)
             }
         }(),
+        nlu: NLU(training: try NLU.bundledTraining()),
         rateLimits: RateLimits(now: dependencies.now),
         metrics: dependencies.metrics, logger: logger, now: dependencies.now
     )

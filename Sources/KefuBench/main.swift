@@ -1,0 +1,44 @@
+import Foundation
+import KefuNLU
+
+/// Load generators and timings that print their figures. Run with `swift run -c release KefuBench nlu`.
+/// Figures are medians and percentiles over many runs: the machines are noisy.
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+}
+
+func benchNLU() throws {
+    let training = try NLU.bundledTraining()
+    var trainTimes: [Double] = []
+    var nlu = NLU(training: training)
+    for _ in 0..<9 {
+        let start = ContinuousClock.now
+        nlu = NLU(training: training)
+        let elapsed = ContinuousClock.now - start
+        trainTimes.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+    }
+    trainTimes.sort()
+    let texts = training.map(\.text)
+    var latencies: [Double] = []
+    latencies.reserveCapacity(20_000)
+    for round in 0..<20_000 {
+        let text = texts[round % texts.count]
+        let start = ContinuousClock.now
+        _ = nlu.understand(text)
+        let elapsed = ContinuousClock.now - start
+        latencies.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+    }
+    latencies.sort()
+    print("nlu training: \(training.count) phrases, median \(String(format: "%.1f", trainTimes[trainTimes.count / 2])) ms over 9 runs")
+    print("nlu classify (understand: intent, keywords, entities): 20000 messages, p50 \(String(format: "%.1f", percentile(latencies, 0.5))) µs, p99 \(String(format: "%.1f", percentile(latencies, 0.99))) µs, max \(String(format: "%.1f", latencies.last!)) µs")
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "nlu", nil:
+    try benchNLU()
+default:
+    print("usage: KefuBench nlu")
+    exit(2)
+}
