@@ -229,6 +229,71 @@ import Testing
         }
     }
 
+    /// A customer alone with the bot.
+    static func botChat(_ client: any TestClientProtocol, sms: RecordingSmsSender, phone: String = "13800138000") async throws -> (ChatTestClient, String) {
+        let customer = ChatTestClient(port: try #require(client.port), token: try await client.customerLogin(phone, sms: sms))
+        try await customer.next("welcome")
+        customer.send(["type": "start", "skill": "mobile"])
+        let id = try #require(try await customer.next("message")["conversationId"] as? String)
+        return (customer, id)
+    }
+
+    @Test func botAnswersWithTheCustomersOwnBill() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let (customer, id) = try await Self.botChat(client, sms: sms)
+            customer.send(["type": "send", "conversationId": id, "clientId": "q1", "text": "帮我查一下这个月的话费账单"])
+            let answer = try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
+            #expect((answer.message?["text"] as? String)?.contains("账单合计") == true)
+            customer.send(["type": "send", "conversationId": id, "clientId": "q2", "text": "我的流量还剩多少"])
+            let usage = try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
+            #expect((usage.message?["text"] as? String)?.contains("流量已用") == true)
+            await customer.close()
+        }
+    }
+
+    @Test func angerHandsOverWithASummary() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let (customer, id) = try await Self.botChat(client, sms: sms)
+            customer.send(["type": "send", "conversationId": id, "clientId": "q1", "text": "宽带又断网了"])
+            try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
+            customer.send(["type": "send", "conversationId": id, "clientId": "q2", "text": "你们这什么破服务！！！"])
+            let summary = try await customer.next("message") { ($0.message?["text"] as? String)?.contains("转接摘要") == true }
+            #expect((summary.message?["text"] as? String)?.contains("宽带故障") == true)
+            try await customer.next("queue")
+            // The group follows the problem (broadband), or the VIP desk for an angry VIP.
+            let stored = try #require(try await Store(database: database).chat.conversation(id: id))
+            #expect(stored.state == .queued)
+            #expect(stored.skill == .broadband || stored.skill == .vip)
+            await customer.close()
+        }
+    }
+
+    @Test func aBareRequestForAPersonKeepsTheChosenGroup() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let customer = ChatTestClient(port: try #require(client.port), token: try await client.customerLogin("13900139001", sms: sms))
+            try await customer.next("welcome")
+            customer.send(["type": "start", "skill": "broadband"])
+            let id = try #require(try await customer.next("message")["conversationId"] as? String)
+            customer.send(["type": "send", "conversationId": id, "clientId": "q1", "text": "人工"])
+            try await customer.next("queue")
+            #expect(try await Store(database: database).chat.conversation(id: id)?.skill == .broadband)
+            await customer.close()
+        }
+    }
+
+    @Test func twoMisunderstandingsHandOver() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let (customer, id) = try await Self.botChat(client, sms: sms, phone: "18600186002")
+            customer.send(["type": "send", "conversationId": id, "clientId": "q1", "text": "qwpoeiru zxmcnv"])
+            let first = try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
+            #expect((first.message?["text"] as? String)?.contains("没有完全理解") == true)
+            customer.send(["type": "send", "conversationId": id, "clientId": "q2", "text": "lkjasd qpwoei"])
+            try await customer.next("message") { ($0.message?["text"] as? String)?.contains("两次未能理解") == true }
+            #expect(try await Store(database: database).chat.conversation(id: id)?.state == .queued)
+            await customer.close()
+        }
+    }
+
     @Test func upgradeWithoutSessionIsRefused() async throws {
         try await TestApp.run(mode: .live) { client, _, _ in
             let anonymous = ChatTestClient(port: client.port!, token: "forged")

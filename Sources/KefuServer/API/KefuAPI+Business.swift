@@ -122,20 +122,8 @@ extension KefuAPI {
     func recommendPlans(_ input: Operations.RecommendPlans.Input) async throws -> Operations.RecommendPlans.Output {
         let principal = try requirePrincipal()
         let customer = try await accessibleCustomer(input.path.customerId, principal)
-        guard let view = try await store.customers.view360(id: customer.id) else { throw KefuError.notFound("客户") }
-        let catalog = try await store.catalog.list()
-        let packages = Dictionary((catalog + view.packages).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-        let slow = try await !store.chatTools.transcripts(
-            .init(customerIds: [customer.id], since: now().addingTimeInterval(-90 * 86_400), keyword: "慢", limit: 1)
-        ).isEmpty
-        var found: [PlanRecommender.Recommendation] = []
-        for line in view.subscriptions where line.status != .closed {
-            guard let current = packages[line.packageCode] else { continue }
-            if let rec = PlanRecommender.mobilePlan(subscription: line, current: current, usage: view.usage, bills: view.bills, catalog: catalog) { found.append(rec) }
-            if let rec = PlanRecommender.broadbandUpgrade(subscription: line, current: current, reportedSlow: slow, catalog: catalog) { found.append(rec) }
-        }
-        if let rec = PlanRecommender.familyBundle(subscriptions: view.subscriptions, packages: packages, catalog: catalog) { found.append(rec) }
-        return .ok(.init(body: .json(found.sorted { $0.monthlySavingFen > $1.monthlySavingFen }.map {
+        let found = try await Recommendations.make(for: customer.id, store: store, now: now())
+        return .ok(.init(body: .json(found.map {
             .init(
                 kind: .init(rawValue: $0.kind.rawValue)!, subscriptionId: $0.subscriptionId, currentPackage: $0.currentPackage,
                 suggestedPackage: $0.suggestedPackage, monthlySavingFen: $0.monthlySavingFen, reason: $0.reason

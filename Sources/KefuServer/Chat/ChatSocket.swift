@@ -312,14 +312,9 @@ final class Session: Sendable {
         }
     }
 
-    /// Until the NLU arrives the bot only hands over: a request for a person goes to the queue.
     private func botAnswer(_ c: Conversation, text: String) async throws {
-        let wantsHuman = ["人工", "客服", "真人", "转人工", "投诉"].contains { text.contains($0) }
-        if wantsHuman {
-            try await service.requestHuman(c)
-        } else {
-            try await service.post(c, sender: .bot, senderId: nil, text: "抱歉，我暂时无法回答这个问题。您可以输入“人工”，由人工客服为您服务。")
-        }
+        guard let customer, let nlu = service.nlu else { return try await service.requestHuman(c) }
+        try await ChatBot(service: service, nlu: nlu).answer(c, customer: customer, text: text)
     }
 }
 

@@ -1,0 +1,93 @@
+import Foundation
+import KefuCore
+import KefuNLU
+import KefuStore
+
+/// The bot in the chat: understands each customer message, answers from the customer's own data or
+/// the solution library, asks when two readings are close, and hands over to a person on request,
+/// on anger, or after failing twice, with a summary for the agent.
+struct ChatBot: Sendable {
+    let service: ChatService
+    let nlu: NLU
+
+    static let notUnderstood = "抱歉，我没有完全理解您的问题。可以换个说法再试试，或输入“人工”由客服为您服务。"
+
+    func answer(_ c: Conversation, customer: Customer, text: String) async throws {
+        let understanding = nlu.understand(text)
+        let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
+        let lastBot = recent.last { $0.sender == .bot }
+        let failures = lastBot?.text == Self.notUnderstood ? 1 : 0
+        let decision = BotPolicy.decide(
+            intent: understanding.intent, confidence: understanding.confidence,
+            runnerUp: understanding.alternatives.first.map { ($0.intent, $0.confidence) },
+            angry: BotPolicy.isAngry(text), failuresSoFar: failures
+        )
+        switch decision {
+        case .handOver(let reason):
+            // The group follows the problem, not the request for a person: use the last real intent.
+            let topical = ["human_agent", "complaint", "greeting", "out_of_scope"].contains(understanding.intent)
+                ? recent.filter { $0.sender == .customer }.reversed().lazy.map { nlu.understand($0.text).intent }
+                    .first { !["human_agent", "complaint", "greeting", "out_of_scope"].contains($0) }
+                : understanding.intent
+            let keywords = understanding.keywords.isEmpty ? "无" : understanding.keywords.joined(separator: "、")
+            let soothing = BotPolicy.isAngry(text) || understanding.intent == "complaint"
+                ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
+            try await service.post(
+                c, sender: .bot, senderId: nil,
+                text: "正在为您转接人工客服。转接摘要——意图：\(BotPolicy.intentNames[topical ?? understanding.intent] ?? "其他")；关键词：\(keywords)；原因：\(reason)。\(soothing)"
+            )
+            // Without a topic of its own, the chat keeps the group the customer chose from the menu.
+            let group = topical.map(BotPolicy.skill(for:)) ?? c.skill
+            try await service.requestHuman(c, skill: customer.vipLevel > 0 && BotPolicy.isAngry(text) ? .vip : group)
+        case .clarify(let first, let second):
+            try await service.post(
+                c, sender: .bot, senderId: nil,
+                text: "请问您是想「\(BotPolicy.intentNames[first] ?? first)」，还是「\(BotPolicy.intentNames[second] ?? second)」？"
+            )
+        case .notUnderstood:
+            try await service.post(c, sender: .bot, senderId: nil, text: Self.notUnderstood)
+        case .answer(let intent):
+            try await service.post(c, sender: .bot, senderId: nil, text: try await reply(intent, customer: customer))
+        }
+    }
+
+    /// Self-service answers with the customer's real data; the library for the rest.
+    func reply(_ intent: String, customer: Customer) async throws -> String {
+        let store = service.store
+        switch intent {
+        case "greeting":
+            return "您好，\(Masking.name(customer.name))！我可以帮您查话费、查流量、充值、变更套餐、报宽带故障，请问有什么需要？"
+        case "bill_query", "billing_dispute":
+            guard let view = try await store.customers.view360(id: customer.id), let month = view.bills.first?.month else {
+                return "暂时没有查到您的账单。"
+            }
+            let bills = view.bills.filter { $0.month == month }
+            var lines = ["您 \(month) 的账单合计 \(Money.format(fen: bills.map(\.totalFen).reduce(0, +)))："]
+            for bill in bills {
+                for item in bill.items.prefix(6) { lines.append("· \(item.description) \(Money.format(fen: item.amountFen))") }
+            }
+            lines.append("账户余额 \(Money.format(fen: view.customer.balanceFen))。" + (intent == "billing_dispute" ? "如对某项费用有异议，请输入“人工”为您核实处理。" : ""))
+            return lines.joined(separator: "\n")
+        case "data_usage":
+            guard let view = try await store.customers.view360(id: customer.id) else { return "暂时没有查到您的用量。" }
+            let packages = Dictionary(view.packages.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+            var lines: [String] = []
+            for line in view.subscriptions where line.kind == .mobile {
+                guard let plan = packages[line.packageCode], let used = view.usage.first(where: { $0.subscriptionId == line.id }) else { continue }
+                let quota = plan.dataMB + (line.carryOverMonth == used.month ? line.carryOverMB ?? 0 : 0)
+                lines.append("号码 \(line.number)（\(used.month)）：流量已用 \(used.dataMB / 1024)GB/共 \(quota / 1024)GB，通话 \(used.voiceMinutes)/\(plan.voiceMinutes) 分钟。")
+            }
+            return lines.isEmpty ? "您名下没有移动号码的用量记录。" : lines.joined(separator: "\n")
+        case "recharge":
+            return "您当前余额 \(Money.format(fen: customer.balanceFen))。可在“办理业务 → 充值缴费”中充值（1–5000元，支持微信、支付宝、银行卡），欠费停机的号码缴清后自动复机。"
+        case "package_inquiry", "package_change":
+            let recommendations = try await Recommendations.make(for: customer.id, store: store, now: service.now())
+            guard let best = recommendations.first else {
+                return "根据您近3个月的用量，目前的套餐已经比较合适。如需变更，可在“办理业务 → 套餐变更”先获取报价再确认。"
+            }
+            return "为您推荐：\(best.reason)\n可在“办理业务 → 套餐变更”获取报价后确认办理。"
+        default:
+            return SolutionLibrary.text(for: intent) ?? Self.notUnderstood
+        }
+    }
+}
