@@ -48,18 +48,10 @@ public enum IdentityVerificationError: Error, Equatable, CustomStringConvertible
 /// `{"name", "idNumber", "image": base64, "requestId"}`; the answer is
 /// `{"passed": Bool, "score": 0…1, "reference": "…", "reason"?: "…"}`.
 public struct HTTPIdentityVerifier: IdentityVerifier {
-    let url: String
-    let apiKey: String
-    let client: HTTPClient
-    let timeout: TimeAmount
-    let attempts: Int
+    let endpoint: JSONEndpoint
 
     public init(url: String, apiKey: String, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5), attempts: Int = 3) {
-        self.url = url
-        self.apiKey = apiKey
-        self.client = client
-        self.timeout = timeout
-        self.attempts = max(1, attempts)
+        self.endpoint = JSONEndpoint(url: url, apiKey: apiKey, client: client, timeout: timeout, attempts: max(1, attempts))
     }
 
     struct Payload: Encodable {
@@ -78,52 +70,38 @@ public struct HTTPIdentityVerifier: IdentityVerifier {
 
     public func verify(name: String, idNumber: String, faceImage: Data) async throws -> IdentityVerdict {
         let body = try JSONEncoder().encode(Payload(name: name, idNumber: idNumber, image: faceImage.base64EncodedString(), requestId: UUID().uuidString))
-        var last: IdentityVerificationError = .unreachable
-        for attempt in 1...attempts {
-            do {
-                return try await post(body)
-            } catch let error as IdentityVerificationError {
-                switch error {
-                case .rejectedRequest, .malformedAnswer: throw error  // Retrying the same request changes nothing.
-                default: last = error
-                }
+        // A refused request or an answer that does not parse will not change on retry.
+        return try await endpoint.withRetries({ error in
+            switch error as? IdentityVerificationError {
+            case .rejectedRequest, .malformedAnswer: false
+            default: true
             }
-            if attempt < attempts { try await Task.sleep(for: .milliseconds(200 * attempt)) }
+        }) {
+            try await post(body)
         }
-        throw last
     }
 
     private func post(_ body: Data) async throws -> IdentityVerdict {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        request.body = .bytes(ByteBuffer(data: body))
-        let response: HTTPClientResponse
+        let status: UInt
+        let bytes: ByteBuffer
         do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            (status, bytes) = try await endpoint.post(body)
+        } catch JSONEndpoint.TransportError.timedOut {
             throw IdentityVerificationError.timedOut
         } catch {
             throw IdentityVerificationError.unreachable
         }
-        let bytes: ByteBuffer
-        do {
-            bytes = try await response.body.collect(upTo: 64 * 1024)
-        } catch {
-            throw IdentityVerificationError.timedOut
-        }
-        switch response.status.code {
+        switch status {
         case 200..<300:
             guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(buffer: bytes)), (0...1).contains(answer.score) else {
                 throw IdentityVerificationError.malformedAnswer
             }
             return IdentityVerdict(passed: answer.passed, score: answer.score, reference: answer.reference, reason: answer.reason)
         case 400..<500:
-            let reason = (try? JSONDecoder().decode([String: String].self, from: Data(buffer: bytes)))?["error"] ?? "HTTP \(response.status.code)"
+            let reason = (try? JSONDecoder().decode([String: String].self, from: Data(buffer: bytes)))?["error"] ?? "HTTP \(status)"
             throw IdentityVerificationError.rejectedRequest(reason)
         default:
-            throw IdentityVerificationError.providerError(Int(response.status.code))
+            throw IdentityVerificationError.providerError(Int(status))
         }
     }
 }

@@ -30,18 +30,10 @@ public struct LogSmsSender: SmsSender {
 /// `POST {url}` with `Authorization: Bearer {apiKey}` and `{"phone", "text", "requestId"}`;
 /// the gateway answers 2xx with `{"accepted": true, "messageId": "…"}`.
 public struct HTTPSmsSender: SmsSender {
-    let url: String
-    let apiKey: String
-    let client: HTTPClient
-    let timeout: TimeAmount
-    let attempts: Int
+    let endpoint: JSONEndpoint
 
     public init(url: String, apiKey: String, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5), attempts: Int = 2) {
-        self.url = url
-        self.apiKey = apiKey
-        self.client = client
-        self.timeout = timeout
-        self.attempts = max(1, attempts)
+        self.endpoint = JSONEndpoint(url: url, apiKey: apiKey, client: client, timeout: timeout, attempts: max(1, attempts))
     }
 
     struct Payload: Encodable {
@@ -59,34 +51,23 @@ public struct HTTPSmsSender: SmsSender {
     public func send(to phone: String, text: String) async throws {
         // One request id for all attempts lets the gateway drop a duplicate of a retried send.
         let body = try JSONEncoder().encode(Payload(phone: phone, text: text, requestId: UUID().uuidString))
-        var lastError: any Error = SmsDeliveryError(description: "not attempted")
-        for attempt in 1...attempts {
-            do {
+        do {
+            // The gateway saying no is final; only transport failures and 5xx are worth another try.
+            try await endpoint.withRetries({ !(($0 as? SmsDeliveryError)?.description.hasPrefix("rejected") ?? false) }) {
                 try await post(body)
-                return
-            } catch let error as SmsDeliveryError where error.description.hasPrefix("rejected") {
-                throw error  // The gateway said no: retrying will not change its mind.
-            } catch {
-                lastError = error
-                if attempt < attempts { try await Task.sleep(for: .milliseconds(200 * attempt)) }
             }
+        } catch let error as SmsDeliveryError where error.description.hasPrefix("rejected") {
+            throw error
+        } catch {
+            throw SmsDeliveryError(description: "gateway unreachable: \(error)")
         }
-        throw SmsDeliveryError(description: "gateway unreachable: \(lastError)")
     }
 
     private func post(_ body: Data) async throws {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        request.body = .bytes(ByteBuffer(data: body))
-        let response = try await client.execute(request, timeout: timeout)
-        let bytes = try await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(response.status.code) else {
-            if (400..<500).contains(response.status.code) {
-                throw SmsDeliveryError(description: "rejected with HTTP \(response.status.code)")
-            }
-            throw SmsDeliveryError(description: "HTTP \(response.status.code)")
+        let (status, bytes) = try await endpoint.post(body)
+        guard (200..<300).contains(status) else {
+            if (400..<500).contains(status) { throw SmsDeliveryError(description: "rejected with HTTP \(status)") }
+            throw SmsDeliveryError(description: "HTTP \(status)")
         }
         let reply = try JSONDecoder().decode(Reply.self, from: Data(buffer: bytes))
         guard reply.accepted else {
