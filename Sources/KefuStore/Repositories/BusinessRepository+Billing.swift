@@ -33,14 +33,9 @@ extension BusinessRepository {
                 .where("status", .notEqual, Subscription.Status.closed.rawValue).orderBy("id").all().map(CustomerRepository.subscription)
             let billed = Set(try await db.select().column("subscription_id").from("bills").where("month", .equal, monthStart.monthKey).all()
                 .map { try $0.text("subscription_id") })
-            let usage = try await db.select().columns("*").from("usage_records").where("month", .equal, monthStart.monthKey).all()
-                .reduce(into: [String: UsageRecord]()) { result, row in
-                    let record = UsageRecord(
-                        subscriptionId: try row.text("subscription_id"), month: try row.text("month"), dataMB: try row.int("data_mb"),
-                        voiceMinutes: try row.int("voice_minutes"), smsCount: try row.int("sms_count")
-                    )
-                    result[record.subscriptionId] = record
-                }
+            let monthUsage = try await db.select().columns("*").from("usage_records").where("month", .equal, monthStart.monthKey).all()
+                .map(CustomerRepository.usageRecord)
+            let usage = Dictionary(monthUsage.map { ($0.subscriptionId, $0) }, uniquingKeysWith: { first, _ in first })
             var totals: [String: Int64] = [:]
             var bills = 0
             for line in lines where !billed.contains(line.id) && (line.bundleId == nil || line.bundleId == line.id) {

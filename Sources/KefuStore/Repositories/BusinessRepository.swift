@@ -90,13 +90,7 @@ public struct BusinessRepository: Sendable {
     }
 
     static func payment(reference: String, _ db: any SQLDatabase) async throws -> Payment? {
-        try await db.select().columns("*").from("payments").where("reference", .equal, reference).first().map { row in
-            Payment(
-                id: try row.text("id"), customerId: try row.text("customer_id"), amountFen: try row.int64("amount_fen"),
-                channel: try decodeEnum(Payment.Channel.self, try row.text("channel"), column: "channel"),
-                paidAt: try row.date("paid_at"), reference: try row.text("reference")
-            )
-        }
+        try await db.select().columns("*").from("payments").where("reference", .equal, reference).first().map(CustomerRepository.payment)
     }
 
     /// The stored answer to a repeated key; the same key with a different request is refused.

@@ -98,20 +98,9 @@ public struct CustomerRepository: Sendable {
             let subscriptionIDs = subscriptions.map(\.id)
             let usage = subscriptionIDs.isEmpty ? [] : try await db.select().columns("*").from("usage_records")
                 .where("subscription_id", .in, subscriptionIDs).orderBy("month", .descending).orderBy("subscription_id")
-                .limit(120).all().map { row in
-                    UsageRecord(
-                        subscriptionId: try row.text("subscription_id"), month: try row.text("month"), dataMB: try row.int("data_mb"),
-                        voiceMinutes: try row.int("voice_minutes"), smsCount: try row.int("sms_count")
-                    )
-                }
+                .limit(120).all().map(Self.usageRecord)
             let payments = try await db.select().columns("*").from("payments").where("customer_id", .equal, id)
-                .orderBy("paid_at", .descending).limit(24).all().map { row in
-                    Payment(
-                        id: try row.text("id"), customerId: try row.text("customer_id"), amountFen: try row.int64("amount_fen"),
-                        channel: try decodeEnum(Payment.Channel.self, try row.text("channel"), column: "channel"),
-                        paidAt: try row.date("paid_at"), reference: try row.text("reference")
-                    )
-                }
+                .orderBy("paid_at", .descending).limit(24).all().map(Self.payment)
             let orders = try await db.select().columns("*").from("business_orders").where("customer_id", .equal, id)
                 .orderBy("created_at", .descending).limit(50).all().map { row in
                     BusinessOrder(
@@ -145,6 +134,21 @@ public struct CustomerRepository: Sendable {
                 .orderBy("position").all().map(Self.billItem)
             return try Self.bill(row, items: items)
         }
+    }
+
+    static func usageRecord(_ row: any SQLRow) throws -> UsageRecord {
+        UsageRecord(
+            subscriptionId: try row.text("subscription_id"), month: try row.text("month"), dataMB: try row.int("data_mb"),
+            voiceMinutes: try row.int("voice_minutes"), smsCount: try row.int("sms_count")
+        )
+    }
+
+    static func payment(_ row: any SQLRow) throws -> Payment {
+        Payment(
+            id: try row.text("id"), customerId: try row.text("customer_id"), amountFen: try row.int64("amount_fen"),
+            channel: try decodeEnum(Payment.Channel.self, try row.text("channel"), column: "channel"),
+            paidAt: try row.date("paid_at"), reference: try row.text("reference")
+        )
     }
 
     static func bill(_ row: any SQLRow, items: [BillItem]) throws -> Bill {
