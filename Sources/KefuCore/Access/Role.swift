@@ -9,11 +9,12 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .agent:
-            [.customerRead, .customerWrite, .catalogRead, .chatHandle]
+            [.customerRead, .customerWrite, .catalogRead, .chatHandle, .ticketRead, .ticketHandle]
         case .teamLead:
-            [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage]
+            [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage,
+             .ticketRead, .ticketHandle, .ticketAssign, .outageManage]
         case .qa:
-            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead]
+            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead]
         case .admin:
             Set(Permission.allCases)
         }
@@ -38,4 +39,14 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case teamRepliesManage = "team_replies.manage"
     /// Keep the forbidden-word list.
     case forbiddenWordsManage = "forbidden_words.manage"
+    /// See every ticket and its history.
+    case ticketRead = "ticket.read"
+    /// Take, work on, comment, transfer and escalate tickets.
+    case ticketHandle = "ticket.handle"
+    /// Give tickets to other agents.
+    case ticketAssign = "ticket.assign"
+    /// Keep the regional fault library.
+    case outageManage = "outage.manage"
+    /// Keep webhook subscriptions and read their delivery log.
+    case webhookManage = "webhook.manage"
 }

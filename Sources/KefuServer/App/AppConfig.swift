@@ -29,6 +29,17 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool = false
     public var chat = ChatSettings()
     public var identityProvider: IdentityProvider = .local
+    public var tickets = TicketSettings()
+
+    /// How often the timed ticket work runs; tests shorten these.
+    public struct TicketSettings: Sendable {
+        public var timerInterval: Duration = .seconds(5)
+        public var webhookInterval: Duration = .seconds(2)
+        /// First retry delay; doubles each attempt up to an hour.
+        public var webhookBackoff: TimeInterval = 10
+
+        public init() {}
+    }
 
     public enum IdentityProvider: Sendable, Equatable {
         /// Decides from what can be checked here; refused in production.

@@ -133,6 +133,10 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     )
     app.addServices(ChatSweeper(chat: chat))
     app.addServices(BillingScheduler(store: store, now: dependencies.now, logger: logger))
+    app.addServices(TicketScheduler(store: store, now: dependencies.now, logger: logger, interval: config.tickets.timerInterval))
+    app.addServices(WebhookDispatcher(
+        store: store, now: dependencies.now, logger: logger, interval: config.tickets.webhookInterval, backoffBase: config.tickets.webhookBackoff
+    ))
     if let service = database.service { app.addServices(service) }
     app.addServices(SessionSweeper(store: store, now: dependencies.now, logger: logger))
     let loadDemo = config.loadDemo

@@ -4,11 +4,12 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// An outside service spoken to with JSON over HTTP and a bearer key: the SMS gateway and the face
-/// verification provider. It posts, tells transport failures apart, and retries what is worth retrying.
+/// An outside service spoken to with JSON over HTTP: the SMS gateway and the face verification provider
+/// (with a bearer key) and webhook receivers (signed instead). It posts, tells transport failures apart,
+/// and retries what is worth retrying.
 struct JSONEndpoint: Sendable {
     let url: String
-    let apiKey: String
+    let apiKey: String?
     let client: HTTPClient
     let timeout: TimeAmount
     let attempts: Int
@@ -19,11 +20,12 @@ struct JSONEndpoint: Sendable {
     }
 
     /// Posts `body` once; answers the status and at most 64 KiB of the reply.
-    func post(_ body: Data) async throws -> (status: UInt, body: ByteBuffer) {
+    func post(_ body: Data, headers: [(String, String)] = []) async throws -> (status: UInt, body: ByteBuffer) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(data: body))
         let response: HTTPClientResponse
         do {

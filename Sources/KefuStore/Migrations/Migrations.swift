@@ -4,5 +4,6 @@ enum Migrations {
         Migration001.migration,
         Migration002.migration,
         Migration003.migration,
+        Migration004.migration,
     ]
 }

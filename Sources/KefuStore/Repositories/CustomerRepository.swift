@@ -31,6 +31,13 @@ public struct CustomerRepository: Sendable {
         try await database.read { db in try await Self.customer(db, id: id) }
     }
 
+    /// The city a district belongs to, as the customer records know it.
+    public func city(ofDistrict district: String) async throws -> String? {
+        try await database.read { db in
+            try await db.select().column("city").from("customers").where("district", .equal, district).limit(1).first()?.text("city")
+        }
+    }
+
     /// The customer who holds `phone` as contact number or as a line.
     public func find(phone: String) async throws -> Customer? {
         try await database.read { db in

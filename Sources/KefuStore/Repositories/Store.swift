@@ -17,6 +17,8 @@ public struct Store: Sendable {
     public var chat: ChatRepository { ChatRepository(database: database) }
     public var chatTools: ChatToolsRepository { ChatToolsRepository(database: database) }
     public var business: BusinessRepository { BusinessRepository(database: database) }
+    public var tickets: TicketRepository { TicketRepository(database: database) }
+    public var webhooks: WebhookRepository { WebhookRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }

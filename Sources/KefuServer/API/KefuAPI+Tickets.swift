@@ -1,0 +1,234 @@
+import Foundation
+import KefuCore
+import KefuNLU
+import KefuStore
+
+/// Tickets, the regional fault library and staff notifications. Customers reach their own tickets
+/// only; staff need ticket.read to look and ticket.handle to act.
+extension KefuAPI {
+    func listTicketTemplates(_ input: Operations.ListTicketTemplates.Input) async throws -> Operations.ListTicketTemplates.Output {
+        _ = try requirePrincipal()
+        return .ok(.init(body: .json(TicketType.allCases.map {
+            .init(_type: $0, label: $0.label, requiredFields: $0.requiredFields, optionalFields: $0.optionalFields)
+        })))
+    }
+
+    func listTickets(_ input: Operations.ListTickets.Input) async throws -> Operations.ListTickets.Output {
+        let principal = try requirePrincipal()
+        var filter = TicketRepository.Filter()
+        let q = input.query
+        if let status = q.status, !status.isEmpty {
+            for word in status.split(separator: ",") {
+                if word == "open" {
+                    filter.status += TicketStatus.allCases.filter(\.isOpen)
+                } else if let value = TicketStatus(rawValue: String(word)) {
+                    filter.status.append(value)
+                } else {
+                    throw KefuError.invalid("status：未知的状态 \(word)")
+                }
+            }
+        }
+        filter.priority = q.priority
+        filter.type = q._type
+        filter.group = q.group
+        filter.assigneeId = q.assignee == "me" ? principal.actorID : q.assignee
+        filter.customerId = q.customerId
+        filter.outageId = q.outageId
+        filter.breachedOnly = q.breached ?? false
+        filter.limit = q.limit ?? 200
+        switch principal {
+        case .customer(let id, _): filter.customerId = id
+        case .staff: guard principal.has(.ticketRead) else { throw KefuError.forbidden }
+        }
+        return .ok(.init(body: .json(try await store.tickets.list(filter))))
+    }
+
+    func createTicket(_ input: Operations.CreateTicket.Input) async throws -> Operations.CreateTicket.Output {
+        let principal = try requirePrincipal()
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        let customerId: String
+        switch principal {
+        case .customer(let id, _):
+            guard body.customerId == nil || body.customerId == id else { throw KefuError.forbidden }
+            guard body.priorityOverride == nil else { throw KefuError.forbidden }
+            customerId = id
+        case .staff:
+            guard principal.has(.ticketHandle) else { throw KefuError.forbidden }
+            guard let id = body.customerId else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
+            customerId = id
+        }
+        var problems = body._type.problems(in: body.fields.additionalProperties)
+        if !Validation.isCleanText(body.title, max: 200) { problems.append("title：标题为 1–200 字") }
+        if let summary = body.summary, !summary.isEmpty, !Validation.isCleanText(summary, max: 2000) { problems.append("summary：最多 2000 字") }
+        var override: (priority: TicketPriority, reason: String)?
+        if let priority = body.priorityOverride {
+            let reason = (body.overrideReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if reason.isEmpty { problems.append("overrideReason：手工指定优先级必须填写原因") } else { override = (priority, reason) }
+        }
+        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
+        let draft = TicketRepository.Draft(
+            type: body._type, title: body.title.trimmingCharacters(in: .whitespacesAndNewlines), fields: body.fields.additionalProperties,
+            customerId: customerId, subscriptionId: body.subscriptionId, conversationId: body.conversationId, intent: body.intent,
+            keywords: body.keywords ?? [], summary: body.summary, serviceDown: body.serviceDown ?? false, priorityOverride: override,
+            actor: .init(kind: principal.actorKind, id: principal.actorID)
+        )
+        do {
+            let created = try await store.tickets.create(
+                draft, now: now(),
+                audit: entry(principal, "ticket.create", targetType: "customer", targetId: customerId, detail: "type=\(body._type.rawValue)" + (override.map { " override=\($0.priority.rawValue)" } ?? ""))
+            )
+            return .created(.init(body: .json(.init(ticket: created.ticket, incident: created.incident))))
+        } catch TicketRepository.Failure.customerNotFound {
+            throw KefuError.notFound("客户")
+        } catch TicketRepository.Failure.subscriptionNotCustomers {
+            throw KefuError.unprocessable(["subscriptionId：该号码不属于此客户"])
+        }
+    }
+
+    func draftTicketFromChat(_ input: Operations.DraftTicketFromChat.Input) async throws -> Operations.DraftTicketFromChat.Output {
+        let principal = try require(.ticketHandle)
+        guard let conversation = try await store.chat.conversation(id: input.query.conversationId),
+            Self.takesPart(principal, in: conversation) || principal.has(.transcriptRead),
+            let customerId = conversation.customerId, let customer = try await store.customers.find(id: customerId)
+        else { throw KefuError.notFound("会话") }
+        let messages = try await store.chat.messages(conversationId: conversation.id, after: 0)
+        let draft = TicketDrafts.make(conversation: conversation, messages: messages, customer: customer, view: try await store.customers.view360(id: customerId), nlu: nlu, now: now())
+        let outage = try await store.tickets.activeOutage(district: customer.district, service: draft.service)
+        return .ok(.init(body: .json(.init(
+            _type: draft.type, title: draft.title, fields: .init(additionalProperties: draft.fields), customerId: customerId,
+            subscriptionId: draft.subscriptionId, conversationId: conversation.id, intent: draft.intent, keywords: draft.keywords,
+            summary: draft.summary, activeOutage: outage
+        ))))
+    }
+
+    func getTicket(_ input: Operations.GetTicket.Input) async throws -> Operations.GetTicket.Output {
+        let principal = try requirePrincipal()
+        let ticket = try await visibleTicket(input.path.ticketId, to: principal)
+        let events = try await store.tickets.events(ticketId: ticket.id, includeInternal: principal.has(.ticketRead))
+        let outage = try await ticket.outageId.asyncMap { id in try await store.tickets.outages(activeOnly: false).first { $0.id == id } } ?? nil
+        return .ok(.init(body: .json(.init(ticket: ticket, events: events, outage: outage))))
+    }
+
+    func actOnTicket(_ input: Operations.ActOnTicket.Input) async throws -> Operations.ActOnTicket.Output {
+        let principal = try requirePrincipal()
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        let ticket = try await visibleTicket(input.path.ticketId, to: principal)
+        let isCustomer: Bool
+        if case .customer = principal { isCustomer = true } else { isCustomer = false }
+        let action: TicketAction
+        switch body.action {
+        case .assign:
+            let assignee = body.assigneeId ?? principal.actorID
+            if assignee != principal.actorID {
+                guard principal.has(.ticketAssign) else { throw KefuError.forbidden }
+                guard let staff = try await store.staff.find(id: assignee), !staff.disabled, staff.role.permissions.contains(.ticketHandle) else {
+                    throw KefuError.unprocessable(["assigneeId：没有这个可处理工单的员工"])
+                }
+            }
+            action = .assign(to: assignee)
+        case .start, .resume: action = .move(to: .inProgress, note: body.text)
+        case .wait: action = .move(to: .waitingCustomer, note: body.text)
+        case .resolve: action = .move(to: .resolved, note: body.text)
+        case .close, .confirm: action = .move(to: .closed, note: body.text ?? (isCustomer ? "客户确认已解决" : nil))
+        case .transfer:
+            guard let group = body.group else { throw KefuError.unprocessable(["group：请选择转派的技能组"]) }
+            action = .transfer(group: group, reason: body.reason ?? "")
+        case .escalate: action = .escalate(reason: body.reason ?? "")
+        case .comment: action = .comment(text: body.text ?? "", internal: isCustomer ? false : body._internal ?? false)
+        case .priority:
+            guard let priority = body.priority else { throw KefuError.unprocessable(["priority：请选择优先级"]) }
+            action = .setPriority(priority, reason: body.reason ?? "")
+        case .reopen: action = .reopen(reason: body.reason ?? "")
+        }
+        if isCustomer {
+            // Customers close the loop on their own tickets: comment, confirm the fix, or reopen.
+            switch body.action {
+            case .comment, .confirm, .reopen: break
+            default: throw KefuError.forbidden
+            }
+        } else if !principal.has(.ticketHandle) {
+            throw KefuError.forbidden
+        }
+        let actor = TicketAction.Actor(kind: principal.actorKind, id: principal.actorID)
+        var updated = try await apply(action, to: ticket.id, by: principal, actor: actor, detail: body.action.rawValue)
+        // A customer answering a ticket that waits for them starts its clock again.
+        if isCustomer, body.action == .comment, updated.status == .waitingCustomer {
+            updated = try await apply(.move(to: .inProgress, note: "客户已回复"), to: ticket.id, by: principal, actor: .init(kind: "system", id: "customer-reply"), detail: "resume")
+        }
+        return .ok(.init(body: .json(updated)))
+    }
+
+    private func apply(_ action: TicketAction, to id: String, by principal: Principal, actor: TicketAction.Actor, detail: String) async throws -> Ticket {
+        do {
+            return try await store.tickets.apply(
+                action, ticketId: id, actor: actor, now: now(), audit: entry(principal, "ticket.\(detail)", targetType: "ticket", targetId: id)
+            )
+        } catch TicketRepository.Failure.refused(let refused) {
+            switch refused.kind {
+            case .conflict: throw KefuError(.conflict, "invalid_transition", refused.description)
+            case .invalid: throw KefuError.unprocessable([refused.description])
+            }
+        } catch TicketRepository.Failure.notFound {
+            throw KefuError.notFound("工单")
+        }
+    }
+
+    /// The ticket, when the principal may see it; otherwise not found, so ids reveal nothing.
+    private func visibleTicket(_ id: String, to principal: Principal) async throws -> Ticket {
+        guard let ticket = try await store.tickets.ticket(id: id) else { throw KefuError.notFound("工单") }
+        switch principal {
+        case .customer(let customerId, _): guard ticket.customerId == customerId else { throw KefuError.notFound("工单") }
+        case .staff: guard principal.has(.ticketRead) else { throw KefuError.forbidden }
+        }
+        return ticket
+    }
+
+    // MARK: Outages
+
+    func listOutages(_ input: Operations.ListOutages.Input) async throws -> Operations.ListOutages.Output {
+        try require(.ticketRead)
+        return .ok(.init(body: .json(try await store.tickets.outages(activeOnly: input.query.active ?? false, district: input.query.district))))
+    }
+
+    func declareOutage(_ input: Operations.DeclareOutage.Input) async throws -> Operations.DeclareOutage.Output {
+        let principal = try require(.outageManage)
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        var problems: [String] = []
+        if !Validation.isCleanText(body.district, max: 40) { problems.append("district：请填写区县") }
+        if !Validation.isCleanText(body.title, max: 200) { problems.append("title：请填写故障说明（1–200 字）") }
+        let started = body.startedAt ?? now()
+        if let eta = body.eta, eta <= started { problems.append("eta：预计恢复时间应晚于开始时间") }
+        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
+        let city = try await store.customers.city(ofDistrict: body.district) ?? body.city ?? ""
+        let outage = Outage(
+            id: Store.newID("out"), city: city, district: body.district, service: body.service.rawValue, title: body.title,
+            status: .active, source: .declared, startedAt: started, eta: body.eta, resolvedAt: nil, createdBy: principal.actorID
+        )
+        let stored = try await store.tickets.declareOutage(outage, now: now(), audit: entry(principal, "outage.declare", targetType: "outage", targetId: outage.id, detail: "\(outage.district)/\(outage.service)"))
+        return .created(.init(body: .json(stored)))
+    }
+
+    func updateOutage(_ input: Operations.UpdateOutage.Input) async throws -> Operations.UpdateOutage.Output {
+        let principal = try require(.outageManage)
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        guard body.eta != nil || body.resolve == true else { throw KefuError.unprocessable(["请提供新的 eta 或 resolve: true"]) }
+        guard let outage = try await store.tickets.updateOutage(
+            id: input.path.outageId, eta: body.eta, resolve: body.resolve ?? false, now: now(),
+            audit: entry(principal, "outage.update", targetType: "outage", targetId: input.path.outageId, detail: body.resolve == true ? "resolve" : "eta")
+        ) else { throw KefuError.notFound("区域故障") }
+        return .ok(.init(body: .json(outage)))
+    }
+
+    // MARK: Notifications
+
+    func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output {
+        let principal = try require(.ticketRead)
+        return .ok(.init(body: .json(try await store.tickets.notifications(recipientId: principal.actorID))))
+    }
+
+    func markNotificationsRead(_ input: Operations.MarkNotificationsRead.Input) async throws -> Operations.MarkNotificationsRead.Output {
+        let principal = try require(.ticketRead)
+        try await store.tickets.markNotificationsRead(recipientId: principal.actorID, now: now())
+        return .noContent(.init())
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import KefuCore
+import KefuNLU
+
+/// A ticket prefilled from a conversation: the agent (or the bot) only checks and submits it.
+enum TicketDrafts {
+    struct Draft {
+        var type: TicketType
+        var title: String
+        var fields: [String: String]
+        var subscriptionId: String?
+        var service: String
+        var intent: String?
+        var keywords: [String]
+        var summary: String
+    }
+
+    static let untopical: Set<String> = ["human_agent", "greeting", "out_of_scope"]
+
+    static func make(conversation: Conversation, messages: [ChatMessage], customer: Customer, view: Customer360?, nlu: NLU, now: Date) -> Draft {
+        let said = messages.filter { $0.sender == .customer }.map(\.text).filter { !$0.isEmpty }
+        let readings = said.map(nlu.understand)
+        let intent = readings.reversed().first { !untopical.contains($0.intent) }?.intent
+        var keywords: [String] = []
+        for reading in readings { for word in reading.keywords where !keywords.contains(word) { keywords.append(word) } }
+        let summary = String(said.suffix(5).joined(separator: " / ").prefix(300))
+        let type = TicketType.forIntent(intent)
+        let wantedKind: Subscription.Kind? =
+            switch intent {
+            case "broadband_fault", "broadband_install": .broadband
+            case "iptv": .iptv
+            case "enterprise": .dedicatedLine
+            case nil: nil
+            default: .mobile
+            }
+        let line = view?.subscriptions.first { $0.kind == wantedKind } ?? view?.subscriptions.first
+        let name = intent.flatMap { BotPolicy.intentNames[$0] } ?? "客户咨询"
+        var fields: [String: String] = [:]
+        let botTried = messages.contains { $0.sender == .bot && ($0.text.contains("指示灯") || $0.text.contains("重启")) }
+        switch type {
+        case .fault:
+            fields = [
+                "symptom": summary,
+                "stepsTaken": botTried ? "机器人已引导客户检查光猫指示灯并重启设备，问题仍在" : "坐席已与客户初步沟通",
+                "resolutionStatus": "未解决，需后台/上门处理",
+            ]
+        case .complaint:
+            fields = ["subject": name, "details": summary, "expectedOutcome": ""]
+        case .billingDispute:
+            let month = readings.lazy.compactMap { $0.entities.first { $0.kind == .month } }.first.flatMap { billMonth($0, now: now) }
+            let fen = readings.lazy.compactMap { $0.entities.first { $0.kind == .amount } }.first.flatMap { Int64($0.normalized) }
+            fields = [
+                "billMonth": month ?? "", "disputedItem": keywords.first ?? "",
+                "disputedAmount": fen.map { String(format: "%.2f", Double($0) / 100) } ?? "", "reason": summary,
+            ]
+        case .businessRequest:
+            fields = ["requestType": name, "details": summary]
+        }
+        return Draft(
+            type: type, title: "\(name)：\(keywords.prefix(3).joined(separator: "、"))".trimmingCharacters(in: CharacterSet(charactersIn: "：")),
+            fields: fields, subscriptionId: line?.id, service: line?.kind.rawValue ?? "general", intent: intent,
+            keywords: Array(keywords.prefix(10)), summary: summary
+        )
+    }
+
+    /// 上个月 (an offset) or 3月 (a month number) as YYYY-MM: a month number ahead of today means last year's.
+    static func billMonth(_ entity: Understanding.Entity, now: Date) -> String? {
+        let today = CalendarDate(chinaTime: now).firstOfMonth
+        guard let value = Int(entity.normalized) else { return nil }
+        if entity.value.first?.isNumber == false { return today.addingMonths(value).monthKey }
+        guard (1...12).contains(value) else { return nil }
+        let year = value > today.month ? today.year - 1 : today.year
+        return CalendarDate(year: year, month: value, day: 1)?.monthKey
+    }
+}

@@ -1,0 +1,374 @@
+import Foundation
+import KefuCore
+import SQLKit
+
+/// Tickets: creation with its links and priority, every later change on the locked row, the history,
+/// and the timers the scheduler fires. Each change stores its history, timers, webhook deliveries and
+/// audit entry in the same transaction.
+public struct TicketRepository: Sendable {
+    let database: Database
+
+    public enum Failure: Error, Equatable {
+        case customerNotFound
+        /// The subscription is not the customer's (or does not exist).
+        case subscriptionNotCustomers
+        case notFound
+        case refused(TicketAction.Refused)
+    }
+
+    /// What a caller gives to open a ticket; the store adds links, district, group and priority.
+    public struct Draft: Sendable {
+        public var type: TicketType
+        public var title: String
+        public var fields: [String: String]
+        public var customerId: String
+        public var subscriptionId: String?
+        public var conversationId: String?
+        public var intent: String?
+        public var keywords: [String]
+        public var summary: String?
+        public var serviceDown: Bool
+        public var priorityOverride: (priority: TicketPriority, reason: String)?
+        public var actor: TicketAction.Actor
+
+        public init(
+            type: TicketType, title: String, fields: [String: String], customerId: String, subscriptionId: String? = nil,
+            conversationId: String? = nil, intent: String? = nil, keywords: [String] = [], summary: String? = nil,
+            serviceDown: Bool = false, priorityOverride: (priority: TicketPriority, reason: String)? = nil, actor: TicketAction.Actor
+        ) {
+            self.type = type
+            self.title = title
+            self.fields = fields
+            self.customerId = customerId
+            self.subscriptionId = subscriptionId
+            self.conversationId = conversationId
+            self.intent = intent
+            self.keywords = keywords
+            self.summary = summary
+            self.serviceDown = serviceDown
+            self.priorityOverride = priorityOverride
+            self.actor = actor
+        }
+    }
+
+    public struct Created: Sendable {
+        public var ticket: Ticket
+        /// The incident this ticket's arrival opened, if it completed a cluster.
+        public var incident: Outage?
+    }
+
+    public struct Filter: Sendable {
+        public var status: [TicketStatus] = []
+        public var priority: TicketPriority?
+        public var type: TicketType?
+        public var group: String?
+        public var assigneeId: String?
+        public var customerId: String?
+        public var outageId: String?
+        public var breachedOnly = false
+        public var limit = 200
+
+        public init() {}
+    }
+
+    public func create(_ draft: Draft, now: Date, audit: AuditEntry) async throws -> Created {
+        try await database.transaction { db in
+            guard let customer = try await CustomerRepository.customer(db, id: draft.customerId) else { throw Failure.customerNotFound }
+            var subscription: Subscription?
+            if let id = draft.subscriptionId {
+                guard let row = try await db.select().columns("*").from("subscriptions").where("id", .equal, id)
+                    .where("customer_id", .equal, customer.id).first()
+                else { throw Failure.subscriptionNotCustomers }
+                subscription = try CustomerRepository.subscription(row)
+            }
+            let service = subscription?.kind.rawValue ?? "general"
+            // One district's tickets are linked and counted one at a time, so two nodes cannot both open the incident.
+            try await Self.lock("incident:\(customer.district):\(service)", db)
+            let device = try await subscription.asyncMap { line in
+                try await db.select().column("id").from("devices").where("subscription_id", .equal, line.id).first()?.text("id")
+            } ?? nil
+            let outage = try await Self.activeOutage(district: customer.district, service: service, db)
+            let computed = TicketPriority.computed(
+                PriorityFacts(type: draft.type, linkedToOutage: outage != nil, serviceDown: draft.serviceDown, vip: customer.vipLevel > 0)
+            )
+            let priority = draft.priorityOverride?.priority ?? computed.priority
+            var ticket = Ticket(
+                id: Rows.newID("tk"), number: Self.number(now), type: draft.type, title: draft.title, fields: draft.fields,
+                status: .new, priority: priority, priorityReason: draft.priorityOverride?.reason ?? computed.reason,
+                priorityOverridden: draft.priorityOverride != nil,
+                group: Ticket.group(type: draft.type, service: service, vip: customer.vipLevel > 0), assigneeId: nil,
+                customerId: customer.id, subscriptionId: subscription?.id, deviceId: device, outageId: outage?.id,
+                conversationId: draft.conversationId, intent: draft.intent, keywords: draft.keywords, summary: draft.summary,
+                district: customer.district, service: service, serviceDown: draft.serviceDown, escalated: false, followUpDueAt: nil,
+                response: SLAClock(startedAt: now, target: priority.responseTarget),
+                resolution: SLAClock(startedAt: now, target: priority.resolutionTarget),
+                createdBy: draft.actor.id, createdAt: now, updatedAt: now, resolvedAt: nil, closedAt: nil, reopenCount: 0
+            )
+            try await Self.insert(ticket, db)
+            var events = [
+                TicketEvent(
+                    id: Rows.newID("tev"), ticketId: ticket.id, at: now, actorKind: draft.actor.kind, actorId: draft.actor.id,
+                    kind: .created, toValue: ticket.priority.rawValue, text: "\(ticket.type.label)工单：\(ticket.priorityReason)"
+                )
+            ]
+            if let outage {
+                events.append(Self.outageEvent(ticket, outage, now))
+            }
+            try await Self.record(events, of: ticket, db)
+            try await Self.reschedule(ticket, db)
+            var incident: Outage?
+            if outage == nil, draft.type == .fault, service == "broadband" {
+                incident = try await Self.detectIncident(district: customer.district, city: customer.city, now: now, db)
+                if incident != nil, let linked = try await Self.ticket(ticket.id, db) { ticket = linked }
+            }
+            try await AuditRepository.append(audit, in: db)
+            return Created(ticket: ticket, incident: incident)
+        }
+    }
+
+    public func ticket(id: String) async throws -> Ticket? {
+        try await database.read { db in try await Self.ticket(id, db) }
+    }
+
+    public func list(_ filter: Filter) async throws -> [Ticket] {
+        try await database.read { db in
+            let select = db.select().columns("*").from("tickets")
+            if !filter.status.isEmpty { select.where("status", .in, filter.status.map(\.rawValue)) }
+            if let priority = filter.priority { select.where("priority", .equal, priority.rawValue) }
+            if let type = filter.type { select.where("type", .equal, type.rawValue) }
+            if let group = filter.group { select.where("ticket_group", .equal, group) }
+            if let assignee = filter.assigneeId { select.where("assignee_id", .equal, assignee) }
+            if let customer = filter.customerId { select.where("customer_id", .equal, customer) }
+            if let outage = filter.outageId { select.where("outage_id", .equal, outage) }
+            if filter.breachedOnly { select.where("breached", .equal, true) }
+            return try await select.orderBy("priority").orderBy("created_at", .descending).limit(filter.limit).all().map(Self.ticket)
+        }
+    }
+
+    /// The history, oldest first; customers get the lines that are not internal.
+    public func events(ticketId: String, includeInternal: Bool) async throws -> [TicketEvent] {
+        try await database.read { db in
+            let select = db.select().columns("*").from("ticket_events").where("ticket_id", .equal, ticketId)
+            if !includeInternal { select.where("internal", .equal, false) }
+            return try await select.orderBy("at").orderBy("id").all().map(Self.event)
+        }
+    }
+
+    /// Applies `action` to the locked row after `check` approves the ticket as it is now (who may act on it).
+    public func apply(
+        _ action: TicketAction, ticketId: String, actor: TicketAction.Actor, now: Date, audit: AuditEntry,
+        check: @Sendable (Ticket) throws -> Void = { _ in }
+    ) async throws -> Ticket {
+        try await database.transaction { db in
+            guard var ticket = try await Self.ticket(ticketId, db, forUpdate: true) else { throw Failure.notFound }
+            try check(ticket)
+            let events: [TicketEvent]
+            do {
+                events = try action.apply(to: &ticket, by: actor, at: now, newID: { Rows.newID("tev") })
+            } catch let refused as TicketAction.Refused {
+                throw Failure.refused(refused)
+            }
+            try await Self.update(ticket, db)
+            try await Self.record(events, of: ticket, db)
+            try await Self.reschedule(ticket, db)
+            try await AuditRepository.append(audit, in: db)
+            return ticket
+        }
+    }
+
+    // MARK: Timers
+
+    public struct Fired: Sendable, Equatable {
+        public var ticketId: String
+        public var kind: TicketTimer.Kind
+    }
+
+    /// Fires every timer that is due, each exactly once: the row is claimed under a lock that other nodes
+    /// skip, marked fired, and its history, notifications and webhooks stored in the same transaction.
+    public func fireDueTimers(now: Date, limit: Int = 100) async throws -> [Fired] {
+        try await database.transaction { db in
+            let due = try await db.select().columns("ticket_id", "timer_key", "kind").from("ticket_timers")
+                .where("fired_at", .is, SQLLiteral.null).where("due_at", .lessThanOrEqual, now)
+                .orderBy("due_at").limit(limit).lockingClause(SkipLocked()).all()
+            var fired: [Fired] = []
+            for row in due {
+                let ticketId = try row.text("ticket_id")
+                let kind = try decodeEnum(TicketTimer.Kind.self, try row.text("kind"), column: "kind")
+                try await db.update("ticket_timers").set("fired_at", to: now)
+                    .where("ticket_id", .equal, ticketId).where("timer_key", .equal, try row.text("timer_key")).run()
+                guard let ticket = try await Self.ticket(ticketId, db) else { continue }
+                let eventKind: TicketEvent.Kind = kind.isBreach ? .slaBreach : kind == .followUpDue ? .followUpDue : .slaWarning
+                let event = TicketEvent(
+                    id: Rows.newID("tev"), ticketId: ticketId, at: now, actorKind: "system", actorId: "scheduler",
+                    kind: eventKind, toValue: kind.rawValue, text: kind.label, isInternal: true
+                )
+                try await Self.record([event], of: ticket, db)
+                if kind.isBreach { try await db.update("tickets").set("breached", to: true).where("id", .equal, ticketId).run() }
+                // Warnings go to whoever holds the ticket; breaches and follow-ups to the team leads as well.
+                var recipients = ticket.assigneeId.map { [$0] } ?? []
+                if kind.isBreach || kind == .followUpDue || ticket.assigneeId == nil {
+                    recipients += try await Self.teamLeads(db)
+                }
+                try await Self.notify(
+                    Set(recipients), kind: eventKind.rawValue, text: "工单 \(ticket.number)（\(ticket.priority.label)）\(kind.label)",
+                    ticketId: ticketId, outageId: nil, now: now, db
+                )
+                fired.append(Fired(ticketId: ticketId, kind: kind))
+            }
+            return fired
+        }
+    }
+
+    /// The next unfired timer, for tests and the scheduler's sleep.
+    public func pendingTimers(ticketId: String) async throws -> [TicketTimer] {
+        try await database.read { db in
+            try await db.select().columns("kind", "due_at").from("ticket_timers").where("ticket_id", .equal, ticketId)
+                .where("fired_at", .is, SQLLiteral.null).orderBy("due_at").all().map { row in
+                    TicketTimer(kind: try decodeEnum(TicketTimer.Kind.self, try row.text("kind"), column: "kind"), dueAt: try row.date("due_at"))
+                }
+        }
+    }
+
+    // MARK: Rows
+
+    static func values(_ t: Ticket) -> [(String, any Encodable & Sendable)] {
+        [
+            ("id", t.id), ("number", t.number), ("type", t.type.rawValue), ("title", t.title), ("fields", Self.encode(t.fields)),
+            ("status", t.status.rawValue), ("priority", t.priority.rawValue), ("priority_reason", t.priorityReason),
+            ("priority_overridden", t.priorityOverridden), ("ticket_group", t.group), ("assignee_id", t.assigneeId),
+            ("customer_id", t.customerId), ("subscription_id", t.subscriptionId), ("device_id", t.deviceId),
+            ("outage_id", t.outageId), ("conversation_id", t.conversationId), ("intent", t.intent),
+            ("keywords", Rows.json(t.keywords)), ("summary", t.summary), ("district", t.district), ("service", t.service),
+            ("service_down", t.serviceDown), ("escalated", t.escalated), ("follow_up_due_at", t.followUpDueAt),
+            ("response_clock", Self.encode(t.response)), ("resolution_clock", Self.encode(t.resolution)),
+            ("response_due_at", t.response.due()), ("resolution_due_at", t.resolution.due()),
+            ("created_by", t.createdBy), ("created_at", t.createdAt), ("updated_at", t.updatedAt),
+            ("resolved_at", t.resolvedAt), ("closed_at", t.closedAt), ("reopen_count", t.reopenCount),
+        ]
+    }
+
+    static func insert(_ t: Ticket, _ db: any SQLDatabase) async throws {
+        let pairs = values(t) + [("breached", false)]
+        try await Rows.insert(db, into: "tickets", columns: pairs.map(\.0), rows: [pairs.map(\.1)])
+    }
+
+    static func update(_ t: Ticket, _ db: any SQLDatabase) async throws {
+        let builder = db.update("tickets")
+        for (column, value) in values(t) where column != "id" && column != "created_at" {
+            builder.set(SQLIdentifier(column), to: SQLBind(value))
+        }
+        try await builder.where("id", .equal, t.id).run()
+    }
+
+    static func ticket(_ id: String, _ db: any SQLDatabase, forUpdate: Bool = false) async throws -> Ticket? {
+        let select = db.select().columns("*").from("tickets").where("id", .equal, id)
+        if forUpdate { select.lockingClause(SQLLockingClause.update) }
+        return try await select.first().map(ticket)
+    }
+
+    static func ticket(_ row: any SQLRow) throws -> Ticket {
+        Ticket(
+            id: try row.text("id"), number: try row.text("number"),
+            type: try decodeEnum(TicketType.self, try row.text("type"), column: "type"), title: try row.text("title"),
+            fields: try decode([String: String].self, try row.text("fields")),
+            status: try decodeEnum(TicketStatus.self, try row.text("status"), column: "status"),
+            priority: try decodeEnum(TicketPriority.self, try row.text("priority"), column: "priority"),
+            priorityReason: try row.text("priority_reason"), priorityOverridden: try row.bool("priority_overridden"),
+            group: try row.text("ticket_group"), assigneeId: try row.optionalText("assignee_id"),
+            customerId: try row.text("customer_id"), subscriptionId: try row.optionalText("subscription_id"),
+            deviceId: try row.optionalText("device_id"), outageId: try row.optionalText("outage_id"),
+            conversationId: try row.optionalText("conversation_id"), intent: try row.optionalText("intent"),
+            keywords: Rows.strings(try row.text("keywords")), summary: try row.optionalText("summary"),
+            district: try row.text("district"), service: try row.text("service"), serviceDown: try row.bool("service_down"),
+            escalated: try row.bool("escalated"), followUpDueAt: try row.decode(column: "follow_up_due_at", as: Date?.self),
+            response: try decode(SLAClock.self, try row.text("response_clock")),
+            resolution: try decode(SLAClock.self, try row.text("resolution_clock")),
+            createdBy: try row.text("created_by"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            resolvedAt: try row.decode(column: "resolved_at", as: Date?.self), closedAt: try row.decode(column: "closed_at", as: Date?.self),
+            reopenCount: try row.int("reopen_count")
+        )
+    }
+
+    static func event(_ row: any SQLRow) throws -> TicketEvent {
+        TicketEvent(
+            id: try row.text("id"), ticketId: try row.text("ticket_id"), at: try row.date("at"),
+            actorKind: try row.text("actor_kind"), actorId: try row.text("actor_id"),
+            kind: try decodeEnum(TicketEvent.Kind.self, try row.text("kind"), column: "kind"),
+            fromValue: try row.optionalText("from_value"), toValue: try row.optionalText("to_value"),
+            text: try row.optionalText("text"), isInternal: try row.bool("internal")
+        )
+    }
+
+    /// History lines and the webhook deliveries they announce.
+    static func record(_ events: [TicketEvent], of ticket: Ticket, _ db: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        try await Rows.insert(
+            db, into: "ticket_events",
+            columns: ["id", "ticket_id", "at", "actor_kind", "actor_id", "kind", "from_value", "to_value", "text", "internal"],
+            rows: events.map { [$0.id, $0.ticketId, $0.at, $0.actorKind, $0.actorId, $0.kind.rawValue, $0.fromValue, $0.toValue, $0.text, $0.isInternal] }
+        )
+        for event in events {
+            try await WebhookRepository.enqueue(WebhookEvent(ticket: ticket, event: event), db)
+        }
+    }
+
+    /// Replaces the unfired timers with the ones the ticket's clocks call for now. A kind that already
+    /// fired in this cycle of the clock is not put back, so moving a due time never repeats an event.
+    static func reschedule(_ t: Ticket, _ db: any SQLDatabase) async throws {
+        try await db.delete(from: "ticket_timers").where("ticket_id", .equal, t.id).where("fired_at", .is, SQLLiteral.null).run()
+        let fired = Set(
+            try await db.select().column("timer_key").from("ticket_timers").where("ticket_id", .equal, t.id).all()
+                .map { try $0.text("timer_key") }
+        )
+        let rows: [[any Encodable & Sendable]] = t.timers().compactMap { timer in
+            let key = timerKey(timer, of: t)
+            return fired.contains(key) ? nil : [t.id, key, timer.kind.rawValue, timer.dueAt]
+        }
+        try await Rows.insert(db, into: "ticket_timers", columns: ["ticket_id", "timer_key", "kind", "due_at"], rows: rows)
+    }
+
+    static func timerKey(_ timer: TicketTimer, of t: Ticket) -> String {
+        switch timer.kind {
+        case .responseWarning, .responseBreach: timer.kind.rawValue
+        case .resolutionWarning, .resolutionBreach: "\(timer.kind.rawValue)#\(t.reopenCount)"
+        case .followUpDue: "\(timer.kind.rawValue)#\(Int(timer.dueAt.timeIntervalSince1970))"
+        }
+    }
+
+    /// GD + China date + six characters: readable on the phone, unique without a shared counter.
+    static func number(_ now: Date) -> String {
+        let day = CalendarDate(chinaTime: now)
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(6)
+        return "GD" + day.description.replacingOccurrences(of: "-", with: "").dropFirst(2) + "-" + suffix
+    }
+
+    /// A transaction-scoped lock on a name (PostgreSQL); SQLite's single writer already serialises.
+    static func lock(_ name: String, _ db: any SQLDatabase) async throws {
+        guard db.dialect.name == "postgresql" else { return }
+        try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: name)))").run()
+    }
+
+    static func teamLeads(_ db: any SQLDatabase) async throws -> [String] {
+        try await db.select().column("id").from("staff_users").where("role", .equal, Role.teamLead.rawValue)
+            .where("disabled", .equal, false).all().map { try $0.text("id") }
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+            throw CorruptRow(description: "undecodable \(type) column")
+        }
+    }
+}
+
+/// FOR UPDATE SKIP LOCKED where the database has row locks: each node takes rows no other node holds.
+struct SkipLocked: SQLExpression {
+    func serialize(to serializer: inout SQLSerializer) {
+        if serializer.dialect.exclusiveSelectLockExpression != nil { serializer.write("FOR UPDATE SKIP LOCKED") }
+    }
+}
