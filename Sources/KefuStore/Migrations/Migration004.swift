@@ -30,9 +30,9 @@ enum Migration004 {
             CREATE TABLE ticket_events (
                 id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL REFERENCES tickets (id), at \(t.timestamp) NOT NULL,
                 actor_kind TEXT NOT NULL, actor_id TEXT NOT NULL, kind TEXT NOT NULL, from_value TEXT, to_value TEXT,
-                text TEXT, internal \(t.bool) NOT NULL)
+                text TEXT, internal \(t.bool) NOT NULL, position \(t.int) NOT NULL)
             """,
-            "CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, at)",
+            "CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, position)",
             // One row per timed event and key: the key names the clock cycle, so a kind fires once per cycle.
             """
             CREATE TABLE ticket_timers (

@@ -150,7 +150,7 @@ public struct TicketRepository: Sendable {
         try await database.read { db in
             let select = db.select().columns("*").from("ticket_events").where("ticket_id", .equal, ticketId)
             if !includeInternal { select.where("internal", .equal, false) }
-            return try await select.orderBy("at").orderBy("id").all().map(Self.event)
+            return try await select.orderBy("position").orderBy("at").all().map(Self.event)
         }
     }
 
@@ -187,7 +187,7 @@ public struct TicketRepository: Sendable {
     /// skip, marked fired, and its history, notifications and webhooks stored in the same transaction.
     public func fireDueTimers(now: Date, limit: Int = 100) async throws -> [Fired] {
         try await database.transaction { db in
-            let due = try await db.select().columns("ticket_id", "timer_key", "kind").from("ticket_timers")
+            let due = try await db.select().columns("ticket_id", "timer_key", "kind", "due_at").from("ticket_timers")
                 .where("fired_at", .is, SQLLiteral.null).where("due_at", .lessThanOrEqual, now)
                 .orderBy("due_at").limit(limit).lockingClause(SkipLocked()).all()
             var fired: [Fired] = []
@@ -198,8 +198,9 @@ public struct TicketRepository: Sendable {
                     .where("ticket_id", .equal, ticketId).where("timer_key", .equal, try row.text("timer_key")).run()
                 guard let ticket = try await Self.ticket(ticketId, db) else { continue }
                 let eventKind: TicketEvent.Kind = kind.isBreach ? .slaBreach : kind == .followUpDue ? .followUpDue : .slaWarning
+                // The history shows when the line was crossed, even when a scheduler catches up later.
                 let event = TicketEvent(
-                    id: Rows.newID("tev"), ticketId: ticketId, at: now, actorKind: "system", actorId: "scheduler",
+                    id: Rows.newID("tev"), ticketId: ticketId, at: min(now, try row.date("due_at")), actorKind: "system", actorId: "scheduler",
                     kind: eventKind, toValue: kind.rawValue, text: kind.label, isInternal: true
                 )
                 try await Self.record([event], of: ticket, db)
@@ -302,10 +303,15 @@ public struct TicketRepository: Sendable {
     /// History lines and the webhook deliveries they announce.
     static func record(_ events: [TicketEvent], of ticket: Ticket, _ db: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
+        // Lines written at the same instant keep the order they happened in.
+        let base = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("ticket_events")
+            .where("ticket_id", .equal, ticket.id).first()?.int("n") ?? 0
         try await Rows.insert(
             db, into: "ticket_events",
-            columns: ["id", "ticket_id", "at", "actor_kind", "actor_id", "kind", "from_value", "to_value", "text", "internal"],
-            rows: events.map { [$0.id, $0.ticketId, $0.at, $0.actorKind, $0.actorId, $0.kind.rawValue, $0.fromValue, $0.toValue, $0.text, $0.isInternal] }
+            columns: ["id", "ticket_id", "at", "actor_kind", "actor_id", "kind", "from_value", "to_value", "text", "internal", "position"],
+            rows: events.enumerated().map { index, e in
+                [e.id, e.ticketId, e.at, e.actorKind, e.actorId, e.kind.rawValue, e.fromValue, e.toValue, e.text, e.isInternal, base + index]
+            }
         )
         for event in events {
             try await WebhookRepository.enqueue(WebhookEvent(ticket: ticket, event: event), db)
