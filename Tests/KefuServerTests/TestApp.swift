@@ -28,6 +28,27 @@ final class RecordingSmsSender: SmsSender {
     }
 }
 
+/// A clock a test moves by hand: SLA timers, webhook backoff.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date()) { current = Mutex(start) }
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`: for work done by background services.
+func eventually(within seconds: Double = 5, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
 struct TestApp {
     static var config: AppConfig {
         var config = AppConfig()
@@ -41,7 +62,7 @@ struct TestApp {
     /// Runs `body` against the real application on an in-memory database with demo data.
     static func run(
         config: AppConfig = config, sms: RecordingSmsSender = RecordingSmsSender(), mode: TestingSetup = .router,
-        _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
+        clock: TestClock? = nil, _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
     ) async throws {
         let logger = {
             var logger = Logger(label: "kefu-test")
@@ -49,7 +70,8 @@ struct TestApp {
             return logger
         }()
         try await Database.withDatabase(.sqliteMemory, logger: logger) { database in
-            let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, logger: logger))
+            let now: @Sendable () -> Date = { clock?.now ?? Date() }
+            let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, now: now, logger: logger))
             try await app.test(mode) { client in try await body(client, sms, database) }
         }
     }

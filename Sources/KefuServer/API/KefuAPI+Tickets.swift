@@ -88,7 +88,7 @@ extension KefuAPI {
     func draftTicketFromChat(_ input: Operations.DraftTicketFromChat.Input) async throws -> Operations.DraftTicketFromChat.Output {
         let principal = try require(.ticketHandle)
         guard let conversation = try await store.chat.conversation(id: input.query.conversationId),
-            Self.takesPart(principal, in: conversation) || principal.has(.transcriptRead),
+            Self.takesPart(principal, in: conversation),
             let customerId = conversation.customerId, let customer = try await store.customers.find(id: customerId)
         else { throw KefuError.notFound("会话") }
         let messages = try await store.chat.messages(conversationId: conversation.id, after: 0)

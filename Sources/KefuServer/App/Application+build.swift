@@ -131,14 +131,30 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "kefu"),
         logger: logger
     )
-    app.addServices(ChatSweeper(chat: chat))
-    app.addServices(BillingScheduler(store: store, now: dependencies.now, logger: logger))
-    app.addServices(TicketScheduler(store: store, now: dependencies.now, logger: logger, interval: config.tickets.timerInterval))
-    app.addServices(WebhookDispatcher(
-        store: store, now: dependencies.now, logger: logger, interval: config.tickets.webhookInterval, backoffBase: config.tickets.webhookBackoff
-    ))
+    // Background work waits for the migrations and the demo data, loaded just before the server starts.
+    let migrated = StartupGate()
+    let dispatcher = WebhookDispatcher(store: store, now: dependencies.now, logger: logger, backoffBase: config.tickets.webhookBackoff)
     if let service = database.service { app.addServices(service) }
-    app.addServices(SessionSweeper(store: store, now: dependencies.now, logger: logger))
+    app.addServices(
+        Periodic("chat sweep", every: config.chat.sweepInterval, after: migrated, logger: logger) {
+            try await chat.sweepIdle()
+            try await chat.dispatch()
+        },
+        Periodic("ticket timers", every: config.tickets.timerInterval, after: migrated, logger: logger) {
+            for event in try await store.tickets.fireDueTimers(now: dependencies.now()) {
+                logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])
+            }
+        },
+        Periodic("webhook delivery", every: config.tickets.webhookInterval, after: migrated, logger: logger) {
+            _ = try await dispatcher.deliverDue()
+        },
+        Periodic("billing", every: .seconds(3600), after: migrated, runFirst: true, logger: logger) {
+            try await BillingRun.run(store: store, now: dependencies.now(), logger: logger)
+        },
+        Periodic("session sweep", every: .seconds(600), after: migrated, logger: logger) {
+            try await store.sessions.purgeExpired(now: dependencies.now())
+        }
+    )
     let loadDemo = config.loadDemo
     let demoCustomers = config.demoCustomers
     let now = dependencies.now
@@ -160,6 +176,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
                 }
             }
         }
+        migrated.open()
     }
     return app
 }
@@ -174,24 +191,6 @@ enum OpenAPIDocument {
     }
 }
 
-/// Deletes expired sessions every ten minutes, so the table does not grow without end.
-struct SessionSweeper: Service {
-    let store: Store
-    let now: @Sendable () -> Date
-    let logger: Logger
-
-    func run() async throws {
-        // Sleep first: at start-up the migrations may not have created the table yet.
-        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(600)) })) != nil {
-            do {
-                try await store.sessions.purgeExpired(now: now())
-            } catch {
-                logger.warning("session sweep failed", metadata: ["error": "\(error)"])
-            }
-        }
-    }
-}
-
 /// `/agent`, `/admin` and `/open` without a trailing slash: send the browser to the folder, so relative links work.
 struct StaticPagesMiddleware: RouterMiddleware {
     typealias Context = KefuRequestContext
@@ -203,48 +202,5 @@ struct StaticPagesMiddleware: RouterMiddleware {
             return .redirect(to: path + "/", type: .found)
         }
         return try await next(request, context)
-    }
-}
-
-/// Timed chat work: idle reminders and closes, and a routing pass in case an event was missed.
-struct ChatSweeper: Service {
-    let chat: ChatService
-
-    func run() async throws {
-        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: chat.settings.sweepInterval) })) != nil {
-            do {
-                try await chat.sweepIdle()
-                try await chat.dispatch()
-            } catch {
-                chat.logger.warning("chat sweep failed", metadata: ["error": "\(error)"])
-            }
-        }
-    }
-}
-
-/// Closes the previous month once it has ended (on the 1st, China time, or at the first start after it)
-/// and marks bills past their due date overdue. The month's settings row and the bills' status make
-/// each happen once, whichever node gets there first.
-struct BillingScheduler: Service {
-    let store: Store
-    let now: @Sendable () -> Date
-    let logger: Logger
-
-    func run() async throws {
-        // Let the migrations run first.
-        guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(30)) })) != nil else { return }
-        repeat {
-            let today = CalendarDate(chinaTime: now())
-            do {
-                let run = try await store.business.closeMonth(today.firstOfMonth.addingMonths(-1), now: now())
-                if run.ran {
-                    logger.info("closed billing month", metadata: ["month": "\(run.month)", "bills": "\(run.bills)", "changes": "\(run.changesApplied)"])
-                }
-                let stopped = try await store.business.markOverdue(today: today, now: now())
-                if stopped > 0 { logger.info("stopped lines for arrears", metadata: ["lines": "\(stopped)"]) }
-            } catch {
-                logger.error("billing run failed", metadata: ["error": "\(error)"])
-            }
-        } while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: .seconds(3600)) })) != nil
     }
 }

@@ -20,7 +20,10 @@ enum TicketDrafts {
     static func make(conversation: Conversation, messages: [ChatMessage], customer: Customer, view: Customer360?, nlu: NLU, now: Date) -> Draft {
         let said = messages.filter { $0.sender == .customer }.map(\.text).filter { !$0.isEmpty }
         let readings = said.map(nlu.understand)
-        let intent = readings.reversed().first { !untopical.contains($0.intent) }?.intent
+        // The chat's topic: the intent with the most confidence summed over the customer's messages,
+        // so a short follow-up ("重启了也不行") does not outweigh the description of the problem.
+        let weights = readings.filter { !untopical.contains($0.intent) }.reduce(into: [String: Double]()) { $0[$1.intent, default: 0] += $1.confidence }
+        let intent = weights.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
         var keywords: [String] = []
         for reading in readings { for word in reading.keywords where !keywords.contains(word) { keywords.append(word) } }
         let summary = String(said.suffix(5).joined(separator: " / ").prefix(300))

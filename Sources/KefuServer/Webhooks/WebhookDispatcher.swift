@@ -5,7 +5,6 @@ import KefuCore
 import KefuStore
 import Logging
 import NIOCore
-import ServiceLifecycle
 
 /// Signs webhook bodies: `X-Kefu-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
 /// The timestamp is signed too, so a receiver can refuse replays of old deliveries.
@@ -23,23 +22,12 @@ enum WebhookSignature {
 
 /// Sends the webhook outbox: claims due deliveries (leased, so several nodes never send one at the same
 /// time), posts each signed, and records the outcome; failures retry with exponential backoff.
-struct WebhookDispatcher: Service {
+struct WebhookDispatcher: Sendable {
     let store: Store
     let now: @Sendable () -> Date
     let logger: Logger
-    var interval: Duration = .seconds(2)
     var backoffBase: TimeInterval = 10
     var timeout: TimeAmount = .seconds(10)
-
-    func run() async throws {
-        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil {
-            do {
-                _ = try await deliverDue()
-            } catch {
-                logger.warning("webhook dispatch failed", metadata: ["error": "\(error)"])
-            }
-        }
-    }
 
     /// One pass over what is due; answers how many were sent successfully.
     func deliverDue() async throws -> Int {
@@ -84,27 +72,5 @@ struct WebhookDispatcher: Service {
             logger.info("webhook delivery failed", metadata: ["delivery": "\(delivery.id)", "attempt": "\(delivery.attempt)", "error": "\(outcome.error ?? "")"])
         }
         return outcome.succeeded
-    }
-}
-
-/// Fires SLA warnings, breaches and follow-ups. Its state is the timers table, so a restart loses
-/// nothing, and each timer is claimed under a row lock other nodes skip, so each fires once.
-struct TicketScheduler: Service {
-    let store: Store
-    let now: @Sendable () -> Date
-    let logger: Logger
-    var interval: Duration = .seconds(5)
-
-    func run() async throws {
-        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil {
-            do {
-                let fired = try await store.tickets.fireDueTimers(now: now())
-                for event in fired {
-                    logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])
-                }
-            } catch {
-                logger.warning("ticket timers failed", metadata: ["error": "\(error)"])
-            }
-        }
     }
 }

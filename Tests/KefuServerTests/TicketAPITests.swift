@@ -1,0 +1,217 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KefuCore
+import KefuServer
+import KefuStore
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+import Testing
+
+@Suite struct TicketAPITests {
+    static let faultFields = #"{"symptom":"光猫LOS灯红","stepsTaken":"重启过光猫","resolutionStatus":"未解决"}"#
+
+    static func broadband(_ database: Database, _ customer: String) async throws -> String {
+        try #require(try await Store(database: database).customers.view360(id: customer)?.subscriptions.first { $0.kind == .broadband }?.id)
+    }
+
+    static func ticketCount(_ database: Database) async throws -> Int {
+        var filter = TicketRepository.Filter()
+        filter.limit = 500
+        return try await Store(database: database).tickets.list(filter).count
+    }
+
+    @Test func customerOpensAFaultAndClosesTheLoop() async throws {
+        try await TestApp.run { client, sms, database in
+            let customer = try await client.customerLogin("13800138000", sms: sms)
+            let line = try await Self.broadband(database, "cus-100000")
+            let templates = try await client.json(.get, "/api/v1/ticket-templates", token: customer)
+            #expect((templates.json as? [[String: Any]])?.count == 4)
+
+            // Bad input: each refused with its reason, nothing stored.
+            let missing = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","fields":{"symptom":"红灯"}}"#)
+            #expect(missing.status == .unprocessableContent)
+            let message = ((missing.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.contains("fields.stepsTaken") && message.contains("fields.resolutionStatus"))
+            #expect(try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"praise","title":"x","fields":{}}"#).status == .badRequest)
+            let otherLine = try #require(try await Store(database: database).customers.view360(id: "cus-100001")?.subscriptions.first?.id)
+            let foreign = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","subscriptionId":"\#(otherLine)","fields":\#(Self.faultFields)}"#)
+            #expect(foreign.status == .unprocessableContent)
+            #expect(try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","customerId":"cus-100001","fields":\#(Self.faultFields)}"#).status == .forbidden)
+            #expect(try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","priorityOverride":"p0","overrideReason":"急","fields":\#(Self.faultFields)}"#).status == .forbidden)
+            #expect(try await Self.ticketCount(database) == 0)
+
+            let created = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"家里宽带断网","subscriptionId":"\#(line)","serviceDown":true,"fields":\#(Self.faultFields)}"#)
+            #expect(created.status == .created)
+            let ticket = try #require((created.json as? [String: Any])?["ticket"] as? [String: Any])
+            let id = try #require(ticket["id"] as? String)
+            #expect(ticket["priority"] as? String == "p1" && ticket["status"] as? String == "new" && ticket["deviceId"] is String)
+
+            let agent = try await client.login("agent2")
+            let open = try await client.json(.get, "/api/v1/tickets?status=open&group=broadband", token: agent)
+            #expect((open.json as? [[String: Any]])?.contains { $0["id"] as? String == id } == true)
+            func act(_ token: String, _ body: String) async throws -> (HTTPResponse.Status, [String: Any]?) {
+                let result = try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: token, body: body)
+                return (result.status, result.json as? [String: Any])
+            }
+            #expect(try await act(agent, #"{"action":"start"}"#).0 == .conflict)
+            #expect(try await act(agent, #"{"action":"assign"}"#).1?["status"] as? String == "assigned")
+            #expect(try await act(agent, #"{"action":"start"}"#).1?["status"] as? String == "in_progress")
+            #expect(try await act(agent, #"{"action":"comment","text":"线路侧已派单排查","internal":true}"#).0 == .ok)
+            #expect(try await act(agent, #"{"action":"wait","text":"请客户告知方便上门的时间"}"#).1?["status"] as? String == "waiting_customer")
+            // Customers may not work the ticket, only answer, confirm or reopen it.
+            #expect(try await act(customer, #"{"action":"resolve"}"#).0 == .forbidden)
+            // The customer's answer starts the clock again.
+            #expect(try await act(customer, #"{"action":"comment","text":"明天上午在家"}"#).1?["status"] as? String == "in_progress")
+            #expect(try await act(agent, #"{"action":"resolve","text":"更换分光器端口"}"#).1?["status"] as? String == "resolved")
+            #expect(try await act(customer, #"{"action":"confirm"}"#).1?["status"] as? String == "closed")
+            let refused = try await act(agent, #"{"action":"start"}"#)
+            #expect(refused.0 == .conflict && errorCode(refused.1) == "invalid_transition")
+            #expect(try await act(customer, #"{"action":"reopen"}"#).0 == .unprocessableContent)
+            #expect(try await act(customer, #"{"action":"reopen","reason":"又断了"}"#).1?["status"] as? String == "assigned")
+
+            // The customer's view leaves out internal lines; staff see them.
+            let mine = try await client.json(.get, "/api/v1/tickets/\(id)", token: customer)
+            let events = try #require((mine.json as? [String: Any])?["events"] as? [[String: Any]])
+            #expect(!events.contains { $0["isInternal"] as? Bool == true } && events.contains { $0["text"] as? String == "明天上午在家" })
+            let staffView = try await client.json(.get, "/api/v1/tickets/\(id)", token: agent)
+            #expect(((staffView.json as? [String: Any])?["events"] as? [[String: Any]])?.contains { $0["text"] as? String == "线路侧已派单排查" } == true)
+            // Another customer learns nothing about it.
+            let other = try await client.customerLogin("18600186002", sms: sms)
+            #expect(try await client.json(.get, "/api/v1/tickets/\(id)", token: other).status == .notFound)
+            #expect((try await client.json(.get, "/api/v1/tickets", token: other).json as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func staffOverrideNeedsAReasonAndRolesAreChecked() async throws {
+        try await TestApp.run { client, sms, database in
+            let agent = try await client.login("agent1")
+            let body = #"{"type":"complaint","title":"营业厅态度差","customerId":"cus-100002","fields":{"subject":"服务态度","details":"营业员不耐烦","expectedOutcome":"道歉"},"priorityOverride":"p0""#
+            let noReason = try await client.json(.post, "/api/v1/tickets", token: agent, body: body + "}")
+            #expect(noReason.status == .unprocessableContent)
+            #expect(try await Self.ticketCount(database) == 0)
+            let withReason = try await client.json(.post, "/api/v1/tickets", token: agent, body: body + #","overrideReason":"媒体关注"}"#)
+            let ticket = try #require((withReason.json as? [String: Any])?["ticket"] as? [String: Any])
+            #expect(ticket["priority"] as? String == "p0" && ticket["priorityOverridden"] as? Bool == true && ticket["priorityReason"] as? String == "媒体关注")
+            let id = try #require(ticket["id"] as? String)
+            // Without a customer, staff get told which field is missing.
+            let noCustomer = try await client.json(.post, "/api/v1/tickets", token: agent, body: #"{"type":"business_request","title":"x","fields":{"requestType":"a","details":"b"}}"#)
+            #expect(noCustomer.status == .unprocessableContent)
+            let qa = try await client.login("qa")
+            #expect(try await client.json(.post, "/api/v1/tickets", token: qa, body: body + #","overrideReason":"x"}"#).status == .forbidden)
+            #expect(try await client.json(.get, "/api/v1/tickets", token: qa).status == .ok)
+            #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: qa, body: #"{"action":"assign"}"#).status == .forbidden)
+            // Giving a ticket to someone else is the team lead's.
+            #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: agent, body: #"{"action":"assign","assigneeId":"staff-agent2"}"#).status == .forbidden)
+            let lead = try await client.login("lead")
+            #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"assign","assigneeId":"staff-agent2"}"#).status == .ok)
+            #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"transfer","group":"mobile"}"#).status == .unprocessableContent)
+            #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"escalate","reason":"客户要求主管回电"}"#).status == .ok)
+            #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"fly"}"#).status == .badRequest)
+            // Outages are for leads and admins.
+            #expect(try await client.json(.post, "/api/v1/outages", token: agent, body: #"{"district":"西湖区","service":"broadband","title":"x"}"#).status == .forbidden)
+            #expect(try await client.json(.post, "/api/v1/outages", token: lead, body: #"{"district":"西湖区","service":"broadband","title":" "}"#).status == .unprocessableContent)
+            #expect(try await client.json(.post, "/api/v1/outages", token: lead, body: #"{"district":"西湖区","service":"gas","title":"x"}"#).status == .badRequest)
+        }
+    }
+
+    @Test func draftFromAChatCarriesTheConversation() async throws {
+        try await TestApp.run { client, sms, database in
+            let store = Store(database: database)
+            let conversation = Conversation(id: "conv-t1", customerId: "cus-100000", visitorName: "客户", state: .assigned, skill: .broadband, vip: true, agentId: "staff-agent2", createdAt: Date())
+            _ = try await store.chat.create(conversation, greeting: "您好")
+            for text in ["你好", "家里宽带断网了，光猫红灯一直亮", "重启了也不行"] {
+                _ = try await store.chat.append(conversationId: "conv-t1", sender: .customer, senderId: "cus-100000", clientId: nil, text: text, now: Date())
+            }
+            let agent = try await client.login("agent2")
+            let draft = try await client.json(.get, "/api/v1/tickets/draft?conversationId=conv-t1", token: agent)
+            let body = try #require(draft.json as? [String: Any])
+            #expect(body["type"] as? String == "fault" && body["intent"] as? String == "broadband_fault")
+            #expect(body["subscriptionId"] as? String == (try await Self.broadband(database, "cus-100000")))
+            #expect(((body["fields"] as? [String: String])?["symptom"] ?? "").contains("光猫红灯"))
+            #expect(try await client.json(.get, "/api/v1/tickets/draft?conversationId=nope", token: agent).status == .notFound)
+            // Only those who took part in the chat (or read transcripts) may draft from it.
+            let stranger = try await client.login("agent1")
+            #expect(try await client.json(.get, "/api/v1/tickets/draft?conversationId=conv-t1", token: stranger).status == .notFound)
+        }
+    }
+
+    @Test func slaBreachFiresFromTheSchedulerWithTheClock() async throws {
+        var config = TestApp.config
+        config.tickets.timerInterval = .milliseconds(50)
+        let clock = TestClock()
+        try await TestApp.run(config: config, clock: clock) { client, sms, database in
+            let agent = try await client.login("agent2")
+            let created = try await client.json(.post, "/api/v1/tickets", token: agent, body: #"{"type":"fault","title":"断网","customerId":"cus-100002","fields":\#(Self.faultFields)}"#)
+            let id = try #require(((created.json as? [String: Any])?["ticket"] as? [String: Any])?["id"] as? String)
+            clock.advance(by: 4 * 3600 + 1)
+            let store = Store(database: database)
+            #expect(try await eventually { try await store.tickets.events(ticketId: id, includeInternal: true).contains { $0.kind == .slaBreach } })
+            let lead = try await client.login("lead")
+            let notes = try await client.json(.get, "/api/v1/notifications", token: lead)
+            #expect((notes.json as? [[String: Any]])?.contains { $0["ticketId"] as? String == id && $0["kind"] as? String == "sla_breach" } == true)
+            #expect(try await client.json(.get, "/api/v1/tickets?breached=true", token: lead).json.map { ($0 as? [Any])?.count } == 1)
+        }
+    }
+
+    final class Receiver: Sendable {
+        struct Call: Sendable {
+            let headers: HTTPFields
+            let body: String
+        }
+        let calls = Mutex<[Call]>([])
+    }
+
+    @Test func webhooksAreSignedRetriedAndLogged() async throws {
+        let receiver = Receiver()
+        let router = Router()
+        router.post("/hook") { request, _ -> Response in
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            let count = receiver.calls.withLock { calls in
+                calls.append(.init(headers: request.headers, body: body))
+                return calls.count
+            }
+            return Response(status: count == 1 ? .internalServerError : .noContent)
+        }
+        let hooks = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await hooks.test(.live) { hookClient in
+            var config = TestApp.config
+            config.tickets.webhookInterval = .milliseconds(50)
+            config.tickets.webhookBackoff = 0.2
+            try await TestApp.run(config: config) { client, sms, database in
+                let admin = try await client.login("admin")
+                #expect(try await client.json(.post, "/api/v1/webhooks", token: admin, body: #"{"url":"ftp://x","events":["ticket.created"]}"#).status == .unprocessableContent)
+                #expect(try await client.json(.post, "/api/v1/webhooks", token: admin, body: #"{"url":"http://127.0.0.1:1/x","events":["ticket.nope"]}"#).status == .unprocessableContent)
+                let agent = try await client.login("agent1")
+                #expect(try await client.json(.post, "/api/v1/webhooks", token: agent, body: #"{"url":"http://127.0.0.1:1/x","events":["*"]}"#).status == .forbidden)
+                let created = try await client.json(.post, "/api/v1/webhooks", token: admin, body: #"{"url":"http://127.0.0.1:\#(hookClient.port!)/hook","events":["ticket.created"]}"#)
+                let subscription = try #require(created.json as? [String: Any])
+                let secret = try #require(subscription["secret"] as? String)
+                let hookId = try #require(subscription["id"] as? String)
+                #expect((try await client.json(.get, "/api/v1/webhooks", token: admin).json as? [[String: Any]])?.first?["secret"] == nil)
+
+                let ticket = try await client.json(.post, "/api/v1/tickets", token: agent, body: #"{"type":"fault","title":"断网","customerId":"cus-100002","fields":\#(Self.faultFields)}"#)
+                let ticketId = try #require(((ticket.json as? [String: Any])?["ticket"] as? [String: Any])?["id"] as? String)
+                #expect(try await eventually { receiver.calls.withLock { $0.count } >= 2 })
+                let calls = receiver.calls.withLock { $0 }
+                #expect(calls.count == 2)
+                for call in calls {
+                    let timestamp = try #require(call.headers[HTTPField.Name("X-Kefu-Timestamp")!])
+                    let signature = try #require(call.headers[HTTPField.Name("X-Kefu-Signature")!])
+                    let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(call.body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+                    #expect(signature == "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+                    #expect(call.headers[HTTPField.Name("X-Kefu-Event")!] == "ticket.created")
+                    #expect(call.body.contains(ticketId) && !call.body.contains("LOS"))
+                }
+                #expect(calls[0].headers[HTTPField.Name("X-Kefu-Delivery")!] == calls[1].headers[HTTPField.Name("X-Kefu-Delivery")!])
+                #expect(try await eventually {
+                    let log = try await client.json(.get, "/api/v1/webhooks/\(hookId)/deliveries", token: admin).json as? [[String: Any]]
+                    return log?.first?["status"] as? String == "delivered" && log?.first?["attempts"] as? Int == 2
+                })
+            }
+        }
+    }
+}
