@@ -19,7 +19,7 @@ for (const tab of document.querySelectorAll("[data-tab]")) {
 function show(name) {
   for (const tab of document.querySelectorAll("[data-tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
   for (const panel of document.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== name;
-  ({ staff: loadStaff, packages: loadPackages, audit: loadAudit, transcripts: loadTranscripts, words: loadWords, replies: loadReplies })[name]();
+  ({ staff: loadStaff, packages: loadPackages, audit: loadAudit, transcripts: loadTranscripts, words: loadWords, replies: loadReplies, outages: loadOutages, webhooks: loadWebhooks })[name]();
 }
 
 const panel = (name) => $(`[data-panel="${name}"]`);
@@ -242,4 +242,140 @@ async function loadReplies() {
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
   }
+}
+
+// ---- regional fault library -----------------------------------------------------------------
+
+const serviceNames = { broadband: "宽带", mobile: "手机", iptv: "IPTV" };
+
+async function loadOutages() {
+  const target = panel("outages");
+  try {
+    const outages = await api("GET", "/api/v1/outages");
+    const manage = permissions.includes("outage.manage");
+    const table = h("table", { class: "cards-on-phone" },
+      h("thead", {}, h("tr", {}, ["区域", "业务", "说明", "开始", "预计恢复", "工单", "状态", ""].map((t) => h("th", {}, t)))),
+      h("tbody", {}, outages.map((o) => h("tr", {},
+        h("td", { "data-label": "区域" }, o.city + o.district), h("td", { "data-label": "业务" }, serviceNames[o.service] || o.service),
+        h("td", { "data-label": "说明" }, o.title, o.source === "detected" ? h("span", { class: "badge bad" }, "自动识别") : null),
+        h("td", { "data-label": "开始" }, dateTime(o.startedAt)), h("td", { "data-label": "预计恢复" }, o.eta ? dateTime(o.eta) : "待定"),
+        h("td", { "data-label": "工单", class: "num" }, h("a", { href: "/tickets/?outage=" + encodeURIComponent(o.id) }, String(o.ticketCount))),
+        h("td", { "data-label": "状态" }, h("span", { class: "badge " + (o.status === "active" ? "bad" : "ok") }, o.status === "active" ? "处理中" : "已恢复")),
+        h("td", {}, manage && o.status === "active" ? h("button", { onclick: () => resolveOutage(o) }, "标记恢复") : null)))));
+    target.replaceChildren(h("div", { class: "card" }, h("h2", {}, "区域故障库"),
+      outages.length ? h("div", { class: "scroll" }, table) : h("p", { class: "hint" }, "目前没有登记的区域故障。")),
+      manage ? outageForm() : h("p", { class: "hint" }, "你没有登记区域故障的权限。"));
+  } catch (e) {
+    target.replaceChildren(h("div", { class: "card error" }, e.message));
+  }
+}
+
+async function resolveOutage(outage) {
+  if (!confirm(`确认 ${outage.district} 的故障已恢复？`)) return;
+  await api("POST", `/api/v1/outages/${encodeURIComponent(outage.id)}`, { resolve: true }).catch((e) => alert(e.message));
+  loadOutages();
+}
+
+function outageForm() {
+  const district = h("input", { id: "out-district", maxlength: "40", placeholder: "如：西湖区" });
+  const service = h("select", { id: "out-service" }, Object.entries(serviceNames).map(([v, t]) => h("option", { value: v }, t)));
+  const title = h("input", { id: "out-title", maxlength: "200", placeholder: "如：文三路光缆被挖断" });
+  const eta = h("input", { id: "out-eta", type: "datetime-local" });
+  const error = h("div", { class: "error", role: "alert" });
+  const form = h("form", { class: "card stack" }, h("h2", {}, "登记区域故障"),
+    h("div", { class: "grid" },
+      h("div", {}, h("label", { for: "out-district" }, "区县"), district), h("div", {}, h("label", { for: "out-service" }, "业务"), service),
+      h("div", {}, h("label", { for: "out-title" }, "故障说明"), title), h("div", {}, h("label", { for: "out-eta" }, "预计恢复时间"), eta)),
+    h("p", { class: "hint" }, "登记后，该区县新提交的同类故障工单会自动关联为 P0，机器人会告知客户故障与预计恢复时间。"),
+    h("button", { class: "primary", type: "submit" }, "登记"), error);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError(error, null);
+    const body = { district: district.value.trim(), service: service.value, title: title.value.trim() };
+    if (eta.value) body.eta = new Date(eta.value).toISOString();
+    try {
+      await api("POST", "/api/v1/outages", body);
+      loadOutages();
+    } catch (e) {
+      showError(error, e);
+    }
+  });
+  return form;
+}
+
+// ---- webhooks -------------------------------------------------------------------------------
+
+const eventTypes = ["ticket.created", "ticket.assigned", "ticket.status_changed", "ticket.transferred", "ticket.escalated",
+  "ticket.commented", "ticket.priority_changed", "ticket.outage_linked", "ticket.sla_warning", "ticket.sla_breached",
+  "ticket.follow_up_due", "ticket.reopened", "incident.opened", "outage.declared", "outage.resolved"];
+
+async function loadWebhooks() {
+  const target = panel("webhooks");
+  if (!permissions.includes("webhook.manage")) {
+    target.replaceChildren(h("p", { class: "card hint" }, "你没有管理 Webhook 的权限。"));
+    return;
+  }
+  try {
+    const hooks = await api("GET", "/api/v1/webhooks");
+    const log = h("div");
+    const table = h("table", { class: "cards-on-phone" },
+      h("thead", {}, h("tr", {}, ["地址", "事件", "状态", ""].map((t) => h("th", {}, t)))),
+      h("tbody", {}, hooks.map((w) => h("tr", {},
+        h("td", { "data-label": "地址" }, w.url), h("td", { "data-label": "事件" }, w.events.join(", ")),
+        h("td", { "data-label": "状态" }, h("span", { class: "badge " + (w.active ? "ok" : "") }, w.active ? "启用" : "已停用")),
+        h("td", {}, h("button", { onclick: () => showDeliveries(w, log) }, "投递记录"), " ",
+          w.active ? h("button", { onclick: () => stopWebhook(w) }, "停用") : null)))));
+    target.replaceChildren(h("div", { class: "card" }, h("h2", {}, "Webhook 订阅"),
+      hooks.length ? h("div", { class: "scroll" }, table) : h("p", { class: "hint" }, "还没有订阅。"), log), webhookForm());
+  } catch (e) {
+    target.replaceChildren(h("div", { class: "card error" }, e.message));
+  }
+}
+
+async function showDeliveries(hook, target) {
+  try {
+    const rows = await api("GET", `/api/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries`);
+    const badge = { delivered: "ok", failed: "bad", pending: "warn", cancelled: "" };
+    const names = { delivered: "已送达", failed: "失败", pending: "待重试", cancelled: "已取消" };
+    target.replaceChildren(h("h3", {}, "投递记录（最近 100 条）"), rows.length ? h("table", { class: "cards-on-phone" },
+      h("thead", {}, h("tr", {}, ["时间", "事件", "状态", "尝试", "最近结果"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, rows.map((d) => h("tr", {},
+        h("td", { "data-label": "时间" }, dateTime(d.createdAt)), h("td", { "data-label": "事件" }, d.eventType),
+        h("td", { "data-label": "状态" }, h("span", { class: "badge " + badge[d.status] }, names[d.status] || d.status)),
+        h("td", { "data-label": "尝试", class: "num" }, String(d.attempts)),
+        h("td", { "data-label": "最近结果" }, d.lastStatusCode ? "HTTP " + d.lastStatusCode : d.lastError || "—"))))) : h("p", { class: "hint" }, "还没有投递。"));
+  } catch (e) {
+    target.replaceChildren(h("p", { class: "error" }, e.message));
+  }
+}
+
+async function stopWebhook(hook) {
+  if (!confirm(`停用 ${hook.url}？未投递的事件将取消。`)) return;
+  await api("DELETE", `/api/v1/webhooks/${encodeURIComponent(hook.id)}`).catch((e) => alert(e.message));
+  loadWebhooks();
+}
+
+function webhookForm() {
+  const url = h("input", { id: "hook-url", maxlength: "500", placeholder: "https://example.com/kefu-events" });
+  const boxes = eventTypes.map((e) => h("label", {}, h("input", { type: "checkbox", value: e, checked: e === "ticket.created" }), e));
+  const error = h("div", { class: "error", role: "alert" });
+  const secret = h("div");
+  const form = h("form", { class: "card stack" }, h("h2", {}, "新增订阅"),
+    h("div", {}, h("label", { for: "hook-url" }, "接收地址"), url),
+    h("fieldset", { class: "choices" }, h("legend", {}, "事件"), boxes),
+    h("p", { class: "hint" }, "每次投递带 X-Kefu-Signature: sha256=HMAC(密钥, 时间戳 + \".\" + 请求体)，失败按 10 秒起倍增重试，最多 8 次。"),
+    h("button", { class: "primary", type: "submit" }, "创建"), error, secret);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError(error, null);
+    const events = boxes.map((b) => b.querySelector("input")).filter((i) => i.checked).map((i) => i.value);
+    try {
+      const created = await api("POST", "/api/v1/webhooks", { url: url.value.trim(), events });
+      await loadWebhooks();
+      panel("webhooks").append(h("div", { class: "card warn-box", role: "status" }, "签名密钥（只显示这一次，请妥善保存）：", h("code", {}, created.secret)));
+    } catch (e) {
+      showError(error, e);
+    }
+  });
+  return form;
 }

@@ -4,6 +4,7 @@ import { render360 } from "./customer360.js";
 import { staffSession } from "./staff-login.js";
 import { ChatConnection, bubble } from "./chat-client.js";
 import { servicesCard } from "./business.js";
+import { ticketForm } from "./tickets-common.js";
 
 let me = null;
 let query = "";
@@ -22,6 +23,8 @@ staffSession(async (who) => {
     api("GET", "/api/v1/forbidden-words").catch(() => []),
   ]);
   startChat();
+  const wanted = new URLSearchParams(location.search).get("customer");
+  if (wanted) openCustomer(wanted);
 });
 
 // ---- customer search -------------------------------------------------------------------------
@@ -271,6 +274,35 @@ $("#transfer").addEventListener("click", () => {
   const skill = $("#transfer-to").value;
   if (!active || !skill) return showError($("#chat-error"), { message: "请选择转接的技能组" });
   chat.raw({ type: "transfer", conversationId: active, toSkill: skill });
+});
+
+// A ticket from the chat: the server drafts it from the conversation, the agent checks and submits.
+$("#new-ticket").addEventListener("click", async () => {
+  if (!active) return;
+  const dialog = $("#ticket-dialog");
+  const body = $("#ticket-dialog-body");
+  showError($("#chat-error"), null);
+  try {
+    const draft = await api("GET", "/api/v1/tickets/draft?conversationId=" + encodeURIComponent(active));
+    const view = await api("GET", `/api/v1/customers/${encodeURIComponent(draft.customerId)}/360`);
+    const form = await ticketForm({
+      draft, customerId: draft.customerId, lines: view.subscriptions, staff: true,
+      onCancel: () => dialog.close(),
+      onCreated: (result) => {
+        const t = result.ticket;
+        body.replaceChildren(h("h2", {}, "工单已创建"),
+          h("p", {}, `工单号 ${t.number}，优先级 ${t.priority.toUpperCase()}（${t.priorityReason}）。`),
+          result.incident ? h("p", { class: "warn-box" }, `已触发区域故障：${result.incident.title}`) : null,
+          h("div", { class: "row" }, h("a", { href: "/tickets/?id=" + encodeURIComponent(t.id), target: "_blank" }, "在工单中心查看"),
+            h("button", { onclick: () => dialog.close() }, "关闭")));
+        if (chat && active) chat.send(active, `已为您创建工单 ${t.number}，我们会尽快处理，处理进展可在“我的工单”中查看。`);
+      },
+    });
+    body.replaceChildren(h("h2", {}, "新建工单"), form);
+    dialog.showModal();
+  } catch (e) {
+    showError($("#chat-error"), e);
+  }
 });
 
 $("#end-chat").addEventListener("click", () => {

@@ -26,7 +26,9 @@ enum TicketDrafts {
         let intent = weights.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
         var keywords: [String] = []
         for reading in readings { for word in reading.keywords where !keywords.contains(word) { keywords.append(word) } }
-        let summary = String(said.suffix(5).joined(separator: " / ").prefix(300))
+        // "人工", "你好" say nothing about the problem: leave them out of the summary when there is more.
+        let topical = zip(said, readings).filter { !untopical.contains($0.1.intent) }.map(\.0)
+        let summary = String((topical.isEmpty ? said : topical).suffix(5).joined(separator: " / ").prefix(300))
         let type = TicketType.forIntent(intent)
         let wantedKind: Subscription.Kind? =
             switch intent {

@@ -1,0 +1,146 @@
+"""Tickets as their users meet them: a customer reports a fault on a phone and closes the loop,
+an agent works it in the ticket centre with its SLA clock, an admin declares an outage, and an
+agent turns a chat into a ticket from the desk."""
+import json
+import urllib.request
+
+from playwright.sync_api import expect
+
+from conftest import customer_login, phone_context, shot
+from test_chat import desk
+
+
+def call(server, method, path, token=None, body=None):
+    request = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+def broadband_customer(server, skip=0):
+    """A demo customer with a broadband line (not one the other tests log in as), and their phone."""
+    lead = call(server, "POST", "/api/v1/auth/login", body={"username": "lead", "password": "kefu-demo-2026"})["token"]
+    found = []
+    for n in range(10, 60):
+        view = call(server, "GET", f"/api/v1/customers/cus-1000{n}/360", lead)
+        if any(s["kind"] == "broadband" for s in view["subscriptions"]) and view["customer"]["vipLevel"] == 0:
+            found.append(view)
+            if len(found) > skip:
+                break
+    view = found[skip]
+    phone = call(server, "POST", f"/api/v1/customers/{view['customer']['id']}/unmask", lead, {"reason": "测试工单"})["contactPhone"]
+    return view, phone
+
+
+def staff_page(browser, server, path, username):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(server.url + path)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    return context, page
+
+
+def test_customer_reports_a_fault_and_the_agent_works_it(server, browser):
+    view, phone = broadband_customer(server)
+    context = phone_context(browser)
+    customer = context.new_page()
+    customer_login(customer, server, phone)
+    card = customer.locator("#my-tickets")
+    expect(card.get_by_text("暂无工单")).to_be_visible()
+    card.get_by_role("button", name="报障 / 投诉").click()
+    form = card.locator("form.ticket-form")
+    broadband = next(s for s in view["subscriptions"] if s["kind"] == "broadband")
+    form.get_by_label("相关号码").select_option(broadband["id"])
+    form.locator("input[name=title]").fill("家里宽带连不上")
+    form.get_by_label("故障现象").fill("光猫 LOS 灯闪红，电脑连不上网")
+    # A missing mandatory field is named before anything is sent.
+    form.get_by_role("button", name="提交工单").click()
+    expect(form.locator(".error")).to_contain_text("已做排查")
+    form.get_by_label("已做排查").fill("重启过光猫和路由器")
+    form.get_by_label("处理状态").fill("未恢复")
+    form.get_by_role("button", name="提交工单").click()
+    expect(card.get_by_text("已提交，工单号")).to_be_visible()
+    expect(card.locator("details.ticket")).to_have_count(1)
+    shot(customer, "tickets-customer-created")
+
+    agent_context, agent = staff_page(browser, server, "/tickets/", "agent2")
+    item = agent.locator("#tickets li", has_text="家里宽带连不上")
+    expect(item).to_be_visible()
+    expect(item.locator("[data-sla]")).to_contain_text("响应剩")
+    item.click()
+    detail = agent.locator("#detail")
+    detail.get_by_role("button", name="我来处理").click()
+    detail.get_by_role("button", name="开始处理").click()
+    expect(detail.locator("[data-sla]")).to_contain_text("解决剩")
+    detail.get_by_label("备注").fill("请客户告知方便上门的时间")
+    detail.get_by_role("button", name="等待客户").click()
+    expect(detail.locator("[data-sla]")).to_contain_text("已暂停")
+    shot(agent, "tickets-center")
+
+    # The customer answers; the clock runs again.
+    customer.reload()
+    ticket = customer.locator("#my-tickets details.ticket").first
+    ticket.locator("summary").click()
+    expect(ticket.get_by_text("请客户告知方便上门的时间")).to_be_visible()
+    ticket.get_by_label("补充说明").fill("明天上午都在家")
+    ticket.get_by_role("button", name="发送补充").click()
+    expect(customer.locator("#my-tickets details.ticket").first.locator("summary")).to_contain_text("处理中")
+
+    agent.reload()
+    detail = agent.locator("#detail")
+    expect(detail.get_by_text("明天上午都在家")).to_be_visible()
+    detail.get_by_label("备注").fill("更换分光器端口后恢复")
+    detail.get_by_role("button", name="已解决").click()
+    expect(detail.locator("h2 + .badge, .top .badge").last).to_contain_text("已解决")
+
+    customer.reload()
+    ticket = customer.locator("#my-tickets details.ticket").first
+    ticket.locator("summary").click()
+    ticket.get_by_role("button", name="确认已解决").click()
+    expect(customer.locator("#my-tickets details.ticket").first.locator("summary")).to_contain_text("已关闭")
+    customer.locator("#my-tickets details.ticket").first.locator("summary").click()
+    customer.locator("#my-tickets").scroll_into_view_if_needed()
+    shot(customer, "tickets-customer-closed")
+    context.close()
+    agent_context.close()
+
+
+def test_outage_and_a_ticket_from_the_chat(server, browser):
+    view, phone = broadband_customer(server, skip=1)
+    district = view["customer"]["district"]
+    admin_context, admin = staff_page(browser, server, "/admin/", "admin")
+    admin.get_by_role("tab", name="区域故障").click()
+    admin.get_by_label("区县").fill(district)
+    admin.get_by_label("故障说明").fill("主干光缆抢修")
+    admin.get_by_role("button", name="登记").click()
+    expect(admin.get_by_text("主干光缆抢修")).to_be_visible()
+    shot(admin, "tickets-admin-outages")
+    admin.get_by_role("tab", name="Webhook").click()
+    expect(admin.get_by_role("heading", name="新增订阅")).to_be_visible()
+
+    context = phone_context(browser)
+    customer = context.new_page()
+    customer_login(customer, server, phone)
+    customer.get_by_role("button", name="在线客服").click()
+    customer.get_by_role("button", name="宽带/电视").click()
+    customer.get_by_label("消息").fill("家里宽带断网了，光猫红灯")
+    customer.get_by_role("button", name="发送", exact=True).click()
+    customer.get_by_label("消息").fill("人工")
+    customer.get_by_role("button", name="发送", exact=True).click()
+
+    agent_context, agent = desk(browser, server, "agent2")
+    agent.locator("#chats li[data-id]", has_text=view["customer"]["name"][0]).first.click()
+    agent.get_by_role("button", name="建工单").click()
+    dialog = agent.locator("#ticket-dialog")
+    expect(dialog.get_by_label("故障现象")).not_to_have_value("")
+    expect(dialog.get_by_text("该区域已有故障")).to_be_visible()
+    shot(agent, "tickets-desk-dialog")
+    dialog.get_by_role("button", name="提交工单").click()
+    expect(dialog.get_by_text("工单已创建")).to_be_visible()
+    expect(dialog.get_by_text("P0")).to_be_visible()
+    expect(customer.get_by_text("已为您创建工单")).to_be_visible()
+    context.close()
+    agent_context.close()
+    admin_context.close()
