@@ -13,13 +13,14 @@ struct KefuAPI: APIProtocol {
     let hasher: PasswordHasher
     let sms: any SmsSender
     let identity: any IdentityVerifier
-    let nlu: NLU
+    let brain: BotBrain
     let rateLimits: RateLimits
     let metrics: PrometheusCollectorRegistry
     let logger: Logger
     let now: @Sendable () -> Date
 
     var info: RequestInfo { RequestInfo.current }
+    var nlu: NLU { brain.nlu }
 
     func requirePrincipal() throws -> Principal {
         guard let principal = info.principal else { throw KefuError.unauthorized }

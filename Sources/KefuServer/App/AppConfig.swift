@@ -30,6 +30,8 @@ public struct AppConfig: Sendable {
     public var chat = ChatSettings()
     public var identityProvider: IdentityProvider = .local
     public var tickets = TicketSettings()
+    /// How often a node checks whether the bot's knowledge changed (on another node) and retrains.
+    public var botReloadInterval: Duration = .seconds(10)
 
     /// How often the timed ticket work runs; tests shorten these.
     public struct TicketSettings: Sendable {

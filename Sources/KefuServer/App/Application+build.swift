@@ -95,8 +95,9 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         )
     }
 
-    // Trained once at start from the project's phrases: about 50 ms in a release build.
-    let nlu = NLU(training: try NLU.bundledTraining())
+    // Ready at once from the project's phrases (about 50 ms in a release build); retrained from the
+    // database's phrases before the server starts, and again whenever an admin changes them.
+    let brain = BotBrain(phrases: try NLU.bundledTraining(), articles: SolutionLibrary.seeds(at: dependencies.now()))
     let api = KefuAPI(
         store: store, config: config, hasher: hasher, sms: sms,
         identity: dependencies.identityVerifier ?? {
@@ -105,14 +106,14 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
             case .http(let url, let apiKey): HTTPIdentityVerifier(url: url, apiKey: apiKey)
             }
         }(),
-        nlu: nlu,
+        brain: brain,
         rateLimits: RateLimits(now: dependencies.now),
         metrics: dependencies.metrics, logger: logger, now: dependencies.now
     )
     try api.registerHandlers(on: router)
 
     let chat = ChatService(
-        store: store, hub: dependencies.chatHub ?? LocalChatHub(), settings: config.chat, logger: logger, now: dependencies.now, nlu: nlu
+        store: store, hub: dependencies.chatHub ?? LocalChatHub(), settings: config.chat, logger: logger, now: dependencies.now, brain: brain
     )
     router.ws("/ws/chat") { _, context in
         guard context.principal != nil else { throw KefuError.unauthorized }
@@ -153,6 +154,11 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         },
         Periodic("session sweep", every: .seconds(600), after: migrated, logger: logger) {
             try await store.sessions.purgeExpired(now: dependencies.now())
+        },
+        Periodic("bot knowledge", every: config.botReloadInterval, after: migrated, logger: logger) {
+            if try await brain.reloadIfChanged(from: store) {
+                logger.info("retrained the bot", metadata: ["version": "\(brain.current.version)", "phrases": "\(brain.current.phrases)"])
+            }
         }
     )
     let loadDemo = config.loadDemo
@@ -176,6 +182,10 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
                 }
             }
         }
+        let phrases = try NLU.bundledTraining().map { (text: $0.text, intent: $0.intent) }
+        try await store.knowledge.seedIfNeeded(phrases: phrases, articles: SolutionLibrary.seeds(at: now()), now: now())
+        let trained = try await brain.reload(from: store)
+        logger.info("trained the bot", metadata: ["phrases": "\(trained.phrases)", "took": "\(trained.trainingTime)"])
         migrated.open()
     }
     return app

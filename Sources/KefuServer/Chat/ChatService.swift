@@ -13,7 +13,7 @@ struct ChatService: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     /// The bot's understanding; nil leaves every chat to people.
-    var nlu: NLU? = nil
+    var brain: BotBrain? = nil
 
     static let greeting = "您好，欢迎来到在线客服！请问有什么可以帮您？如需人工服务，请点击“转人工”或直接输入“人工”。"
 

@@ -313,8 +313,8 @@ final class Session: Sendable {
     }
 
     private func botAnswer(_ c: Conversation, text: String) async throws {
-        guard let customer, let nlu = service.nlu else { return try await service.requestHuman(c) }
-        try await ChatBot(service: service, nlu: nlu).answer(c, customer: customer, text: text)
+        guard let customer, let brain = service.brain else { return try await service.requestHuman(c) }
+        try await ChatBot(service: service, brain: brain, nlu: brain.nlu).answer(c, customer: customer, text: text)
     }
 }
 

@@ -5,5 +5,6 @@ enum Migrations {
         Migration002.migration,
         Migration003.migration,
         Migration004.migration,
+        Migration005.migration,
     ]
 }

@@ -19,6 +19,7 @@ public struct Store: Sendable {
     public var business: BusinessRepository { BusinessRepository(database: database) }
     public var tickets: TicketRepository { TicketRepository(database: database) }
     public var webhooks: WebhookRepository { WebhookRepository(database: database) }
+    public var knowledge: KnowledgeRepository { KnowledgeRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }

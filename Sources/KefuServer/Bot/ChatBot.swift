@@ -8,6 +8,8 @@ import KefuStore
 /// on anger, or after failing twice, with a summary for the agent.
 struct ChatBot: Sendable {
     let service: ChatService
+    let brain: BotBrain
+    /// One model for the whole answer, even if a retrain swaps it meanwhile.
     let nlu: NLU
 
     static let notUnderstood = "抱歉，我没有完全理解您的问题。可以换个说法再试试，或输入“人工”由客服为您服务。"
@@ -17,6 +19,15 @@ struct ChatBot: Sendable {
         let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
         let lastBot = recent.last { $0.sender == .bot }
         let failures = lastBot?.text == Self.notUnderstood ? 1 : 0
+        // The second half of the fault self-check: the customer tried the steps and it still does not work.
+        let earlier = recent.filter { $0.sender == .customer }.dropLast()
+        if let previous = earlier.last, let lastBot, lastBot.seq > previous.seq,
+            nlu.understand(previous.text).intent == "broadband_fault",
+            understanding.intent == "broadband_fault" || FaultCheck.stillBroken(text)
+        {
+            _ = try await service.post(c, sender: .bot, senderId: nil, text: try await faultTicket(c, customer: customer))
+            return
+        }
         let decision = BotPolicy.decide(
             intent: understanding.intent, confidence: understanding.confidence,
             runnerUp: understanding.alternatives.first.map { ($0.intent, $0.confidence) },
@@ -78,6 +89,8 @@ struct ChatBot: Sendable {
                 lines.append("号码 \(line.number)（\(used.month)）：流量已用 \(used.dataMB / 1024)GB/共 \(quota / 1024)GB，通话 \(used.voiceMinutes)/\(plan.voiceMinutes) 分钟。")
             }
             return lines.isEmpty ? "您名下没有移动号码的用量记录。" : lines.joined(separator: "\n")
+        case "broadband_fault":
+            return try await faultCheck(customer: customer)
         case "recharge":
             return "您当前余额 \(Money.format(fen: customer.balanceFen))。可在“办理业务 → 充值缴费”中充值（1–5000元，支持微信、支付宝、银行卡），欠费停机的号码缴清后自动复机。"
         case "package_inquiry", "package_change":
@@ -87,7 +100,89 @@ struct ChatBot: Sendable {
             }
             return "为您推荐：\(best.reason)\n可在“办理业务 → 套餐变更”获取报价后确认办理。"
         default:
-            return SolutionLibrary.text(for: intent) ?? Self.notUnderstood
+            return brain.article(for: intent)?.chatText ?? Self.notUnderstood
         }
+    }
+
+    /// First round of the self-check: a known outage in the district answers everything; an open fault
+    /// ticket is reported rather than duplicated; otherwise the modem-light steps.
+    func faultCheck(customer: Customer) async throws -> String {
+        if let known = try await knownFault(customer) { return known }
+        let steps = brain.article(for: "broadband_fault")?.chatText ?? "请先重启光猫和路由器再试。"
+        return steps + "\n" + FaultCheck.askAgain
+    }
+
+    /// Second round: the steps did not help, so the bot opens the fault ticket itself.
+    func faultTicket(_ c: Conversation, customer: Customer) async throws -> String {
+        if let known = try await knownFault(customer) { return known }
+        let store = service.store
+        let messages = try await store.chat.messages(conversationId: c.id, after: 0)
+        let view = try await store.customers.view360(id: customer.id)
+        var draft = TicketDrafts.make(conversation: c, messages: messages, customer: customer, view: view, nlu: nlu, now: service.now())
+        if draft.type != .fault {
+            draft.type = .fault
+            draft.fields = ["symptom": draft.summary, "stepsTaken": "", "resolutionStatus": ""]
+        }
+        draft.fields["stepsTaken"] = "客户已按机器人引导检查光猫指示灯并重启设备，仍无法上网"
+        draft.fields["resolutionStatus"] = "未解决，需后台排查或上门"
+        let line = view?.subscriptions.first { $0.kind == .broadband }
+        let created = try await store.tickets.create(
+            TicketRepository.Draft(
+                type: .fault, title: "宽带故障（机器人自助报修）", fields: draft.fields, customerId: customer.id, subscriptionId: line?.id,
+                conversationId: c.id, intent: "broadband_fault", keywords: draft.keywords, summary: draft.summary,
+                actor: .init(kind: "system", id: "bot")
+            ),
+            now: service.now(),
+            audit: AuditEntry(
+                id: Store.newID("aud"), at: service.now(), actorKind: "system", actorId: "bot", action: "ticket.create",
+                targetType: "customer", targetId: customer.id, detail: "conversation=\(c.id)"
+            )
+        )
+        let ticket = created.ticket
+        if let incident = created.incident {
+            return "已为您创建报修工单 \(ticket.number)。系统发现\(incident.district)近期多位用户报修，已作为区域性故障（P0）紧急处理，恢复后会通知您。"
+        }
+        return "已为您创建报修工单 \(ticket.number)，优先级 \(ticket.priority.label)，工程师将在 \(FaultCheck.hours(ticket.priority.responseTarget)) 内联系您。处理进度可在“我的工单”中查看。"
+    }
+
+    /// A district outage, or the customer's own open fault ticket: said instead of opening another.
+    private func knownFault(_ customer: Customer) async throws -> String? {
+        let store = service.store
+        if let outage = try await store.tickets.activeOutage(district: customer.district, service: "broadband") {
+            let eta = outage.eta.map { "预计 \(FaultCheck.chinaTime($0)) 恢复" } ?? "恢复时间正在评估"
+            return "您所在的\(customer.district)正在进行宽带区域性故障抢修（\(outage.title)），\(eta)。无需重复报修，恢复后会短信通知您，给您带来不便非常抱歉。"
+        }
+        var filter = TicketRepository.Filter()
+        filter.customerId = customer.id
+        filter.type = .fault
+        filter.status = TicketStatus.allCases.filter(\.isOpen)
+        if let open = try await store.tickets.list(filter).first(where: { $0.service == "broadband" }) {
+            return "您已有一张宽带报修工单 \(open.number)（\(open.status.label)），正在处理中，无需重复报修。可在“我的工单”查看进度或补充说明。"
+        }
+        return nil
+    }
+}
+
+/// Words of the self-check dialogue.
+enum FaultCheck {
+    static let askAgain = "如果按以上步骤仍无法上网，请回复“还是不行”，我马上为您创建报修工单。"
+
+    static let stillBrokenWords = ["还是不行", "不行", "没用", "没有用", "还是", "依然", "仍然", "红灯", "闪", "LOS", "不亮", "没恢复", "没好", "一样"]
+
+    static func stillBroken(_ text: String) -> Bool {
+        let upper = text.uppercased()
+        return stillBrokenWords.contains { upper.contains($0) }
+    }
+
+    static func hours(_ seconds: TimeInterval) -> String {
+        seconds < 3600 ? "\(Int(seconds / 60)) 分钟" : "\(Int(seconds / 3600)) 小时"
+    }
+
+    static func chinaTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "zh_CN")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "M月d日 HH:mm"
+        return formatter.string(from: date)
     }
 }

@@ -1,18 +1,21 @@
-/// The bot's answers for intents it handles with words rather than data: short, with the steps to take.
+import Foundation
+
+/// The articles a new installation starts with: the bot's answers for intents it handles with words
+/// rather than data, short, with the steps to take. Admins edit them afterwards in the console.
 public enum SolutionLibrary {
-    public struct Article: Sendable, Hashable {
-        public var intent: String
-        public var title: String
-        public var answer: String
-        public var steps: [String]
+    struct Article {
+        var intent: String
+        var title: String
+        var answer: String
+        var steps: [String]
     }
 
-    public static let articles: [String: Article] = Dictionary(uniqueKeysWithValues: [
+    static let articles: [String: Article] = Dictionary(uniqueKeysWithValues: [
         Article(intent: "broadband_fault", title: "宽带故障自检", answer: "先帮您做个简单自检：", steps: [
             "看光猫指示灯：LOS 灯红色或闪烁，多为光纤线路问题，请输入“人工”为您报修；",
             "PON 灯闪烁或不亮：把光猫断电 30 秒后重启，等 2 分钟再试；",
             "灯都正常但上不了网：重启路由器，或用网线直连光猫测试；",
-            "仍无法上网请输入“人工”，客服将为您创建报修工单。",
+            "仍无法上网请回复“还是不行”，我马上为您创建报修工单。",
         ]),
         Article(intent: "broadband_install", title: "宽带新装与移机", answer: "宽带新装和移机可在线预约：", steps: [
             "告诉客服您的详细地址，先查询是否已覆盖；", "选择套餐和上门时间，装维人员一般 48 小时内上门；", "移机需提供新地址，原账号和号码保持不变。",
@@ -59,9 +62,23 @@ public enum SolutionLibrary {
         Article(intent: "out_of_scope", title: "其他问题", answer: "这个问题我暂时回答不了。我可以帮您查话费、查流量、充值、变更套餐、报宽带故障等，或输入“人工”联系客服。", steps: []),
     ].map { ($0.intent, $0) })
 
-    /// The article as the bot writes it in the chat.
-    public static func text(for intent: String) -> String? {
-        guard let article = articles[intent] else { return nil }
-        return ([article.answer] + article.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }).joined(separator: "\n")
+    /// Words customers use for each intent (shared/intents.md): what suggestions match on besides the intent.
+    static let keywords: [String: [String]] = [
+        "broadband_fault": ["断网", "网速慢", "光猫", "红灯", "wifi"], "broadband_install": ["装宽带", "移机", "预约"],
+        "mobile_signal": ["信号差", "无服务", "打不出去", "5G"], "iptv": ["电视", "机顶盒", "IPTV", "转圈"],
+        "sim_card": ["补卡", "换卡", "激活", "PUK"], "suspend_resume": ["停机", "复机", "挂失"], "account_open": ["办卡", "开户", "选号"],
+        "number_portability": ["携号转网", "转网"], "cancel_account": ["销户", "注销"], "roaming": ["漫游", "出国", "境外流量"],
+        "invoice": ["发票", "电子发票", "报销"], "points_rewards": ["积分", "兑换"], "password_reset": ["服务密码", "忘记密码", "重置"],
+        "enterprise": ["专线", "物联网卡", "政企"], "value_added_cancel": ["退订", "会员", "增值业务"], "out_of_scope": [],
+    ]
+
+    /// The built-in articles as stored rows, one per intent, with stable ids.
+    public static func seeds(at now: Date) -> [SolutionArticle] {
+        articles.values.sorted { $0.intent < $1.intent }.map {
+            SolutionArticle(
+                id: "art-" + $0.intent.replacingOccurrences(of: "_", with: "-"), intent: $0.intent, title: $0.title, answer: $0.answer,
+                steps: $0.steps, keywords: keywords[$0.intent] ?? [], updatedAt: now
+            )
+        }
     }
 }

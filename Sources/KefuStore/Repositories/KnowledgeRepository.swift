@@ -1,0 +1,159 @@
+import Foundation
+import KefuCore
+import SQLKit
+
+/// The bot's training phrases and solution articles. Every change raises the knowledge version, which
+/// each node watches to retrain without a restart.
+public struct KnowledgeRepository: Sendable {
+    let database: Database
+
+    public enum Failure: Error, Equatable {
+        case duplicate
+    }
+
+    static let versionKey = "knowledge.version"
+    static let seededKey = "knowledge.seeded"
+
+    /// Stores the project's phrases and articles once, on the first start; later deletions stay deleted.
+    @discardableResult
+    public func seedIfNeeded(phrases: [(text: String, intent: String)], articles: [SolutionArticle], now: Date) async throws -> Bool {
+        try await database.transaction { db in
+            if try await db.select().column("value").from("settings").where("key", .equal, Self.seededKey)
+                .lockingClause(SQLLockingClause.update).first() != nil
+            { return false }
+            try await db.insert(into: "settings").columns("key", "value").values(SQLBind(Self.seededKey), SQLBind("1")).run()
+            var seen = Set<String>()
+            let rows: [[any Encodable & Sendable]] = phrases.compactMap { phrase in
+                guard seen.insert(phrase.intent + "\u{1}" + phrase.text).inserted else { return nil }
+                return [Rows.newID("tp"), phrase.text, phrase.intent, "project", "system", now]
+            }
+            try await Rows.insert(db, into: "training_phrases", columns: ["id", "text", "intent", "source", "created_by", "created_at"], rows: rows)
+            try await Rows.insert(
+                db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
+                rows: articles.map { [$0.id, $0.intent, $0.title, $0.answer, Rows.json($0.steps), Rows.json($0.keywords), "system", now] }
+            )
+            try await Self.bump(db)
+            return true
+        }
+    }
+
+    /// Changes with every edit; nodes compare it to what they trained on.
+    public func version() async throws -> Int {
+        try await database.read { db in
+            Int(try await db.select().column("value").from("settings").where("key", .equal, Self.versionKey).first()?.text("value") ?? "0") ?? 0
+        }
+    }
+
+    static func bump(_ db: any SQLDatabase) async throws {
+        let row = try await db.select().column("value").from("settings").where("key", .equal, versionKey).lockingClause(SQLLockingClause.update).first()
+        if let row {
+            let next = (Int(try row.text("value")) ?? 0) + 1
+            try await db.update("settings").set("value", to: String(next)).where("key", .equal, versionKey).run()
+        } else {
+            try await db.insert(into: "settings").columns("key", "value").values(SQLBind(versionKey), SQLBind("1")).run()
+        }
+    }
+
+    // MARK: Training phrases
+
+    /// Every phrase, for training.
+    public func allPhrases() async throws -> [(text: String, intent: String)] {
+        try await database.read { db in
+            try await db.select().columns("text", "intent").from("training_phrases").orderBy("intent").orderBy("id").all()
+                .map { (try $0.text("text"), try $0.text("intent")) }
+        }
+    }
+
+    public func phrases(intent: String?, containing query: String?, limit: Int) async throws -> [TrainingPhrase] {
+        try await database.read { db in
+            let select = db.select().columns("*").from("training_phrases")
+            if let intent { select.where("intent", .equal, intent) }
+            if let query, !query.isEmpty {
+                select.where(SQLQueryString("text LIKE \(bind: "%" + CustomerRepository.likePrefix(query)) ESCAPE '\\'"))
+            }
+            return try await select.orderBy("created_at", .descending).orderBy("id").limit(limit).all().map(Self.phrase)
+        }
+    }
+
+    public func phraseCounts() async throws -> [String: Int] {
+        try await database.read { db in
+            try await db.select().column("intent").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("training_phrases")
+                .groupBy("intent").all().reduce(into: [:]) { $0[try $1.text("intent")] = try $1.int("n") }
+        }
+    }
+
+    public func addPhrase(_ phrase: TrainingPhrase, createdBy: String, audit: AuditEntry) async throws {
+        try await database.transaction { db in
+            if try await db.select().column("id").from("training_phrases").where("text", .equal, phrase.text)
+                .where("intent", .equal, phrase.intent).first() != nil
+            { throw Failure.duplicate }
+            try await Rows.insert(
+                db, into: "training_phrases", columns: ["id", "text", "intent", "source", "created_by", "created_at"],
+                rows: [[phrase.id, phrase.text, phrase.intent, phrase.source, createdBy, phrase.createdAt]]
+            )
+            try await Self.bump(db)
+            try await AuditRepository.append(audit, in: db)
+        }
+    }
+
+    public func deletePhrase(id: String, audit: AuditEntry) async throws -> Bool {
+        try await database.transaction { db in
+            guard try await db.select().column("id").from("training_phrases").where("id", .equal, id).first() != nil else { return false }
+            try await db.delete(from: "training_phrases").where("id", .equal, id).run()
+            try await Self.bump(db)
+            try await AuditRepository.append(audit, in: db)
+            return true
+        }
+    }
+
+    static func phrase(_ row: any SQLRow) throws -> TrainingPhrase {
+        TrainingPhrase(
+            id: try row.text("id"), text: try row.text("text"), intent: try row.text("intent"), source: try row.text("source"),
+            createdAt: try row.date("created_at")
+        )
+    }
+
+    // MARK: Articles
+
+    public func articles(intent: String? = nil) async throws -> [SolutionArticle] {
+        try await database.read { db in
+            let select = db.select().columns("*").from("solution_articles")
+            if let intent { select.where("intent", .equal, intent) }
+            return try await select.orderBy("intent").orderBy("title").all().map(Self.article)
+        }
+    }
+
+    /// Creates or replaces the article with this id.
+    public func save(_ article: SolutionArticle, by actor: String, audit: AuditEntry) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "solution_articles").where("id", .equal, article.id).run()
+            try await Rows.insert(
+                db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
+                rows: [[article.id, article.intent, article.title, article.answer, Rows.json(article.steps), Rows.json(article.keywords), actor, article.updatedAt]]
+            )
+            try await Self.bump(db)
+            try await AuditRepository.append(audit, in: db)
+        }
+    }
+
+    public func article(id: String) async throws -> SolutionArticle? {
+        try await database.read { db in try await db.select().columns("*").from("solution_articles").where("id", .equal, id).first().map(Self.article) }
+    }
+
+    public func deleteArticle(id: String, audit: AuditEntry) async throws -> Bool {
+        try await database.transaction { db in
+            guard try await db.select().column("id").from("solution_articles").where("id", .equal, id).first() != nil else { return false }
+            try await db.delete(from: "solution_articles").where("id", .equal, id).run()
+            try await Self.bump(db)
+            try await AuditRepository.append(audit, in: db)
+            return true
+        }
+    }
+
+    static func article(_ row: any SQLRow) throws -> SolutionArticle {
+        SolutionArticle(
+            id: try row.text("id"), intent: try row.text("intent"), title: try row.text("title"), answer: try row.text("answer"),
+            steps: Rows.strings(try row.text("steps")), keywords: Rows.strings(try row.text("keywords")), updatedAt: try row.date("updated_at")
+        )
+    }
+}
