@@ -110,7 +110,11 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger()
-        let applied = try await Database.withDatabase(try database.resolved(), logger: logger) { try await $0.migrate() }
+        let applied = try await Database.withDatabase(try database.resolved(), logger: logger) { db in
+            let applied = try await db.migrate()
+            try await Store(database: db).knowledge.seedProjectKnowledge(now: Date())
+            return applied
+        }
         print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
     }
 }
@@ -228,15 +232,20 @@ struct NLUCommand: AsyncParsableCommand {
     struct Eval: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train as the server does and report accuracy, per-intent precision/recall and confusions on a labelled file.",
-            discussion: "FILE has one {\"text\": …, \"intent\": …} per line. Needs no running server."
+            discussion: """
+                FILE has one {"text": …, "intent": …} per line. Needs no running server. Trains from the project's \
+                phrases, or with --database from an installation's phrases as edited by its admins.
+                """
         )
 
         @Argument(help: "Labelled JSONL file.") var file: String
+        @Option(help: ArgumentHelp("Train from this installation's phrases (sqlite://… or postgres://…).", valueName: "url"))
+        var database: String?
         @Flag(help: "Also list every misclassified line.") var verbose = false
 
         func run() async throws {
-            let training = try NLU.bundledTraining()
-            let intents = Set(training.map(\.intent))
+            let training = try await trainingPhrases()
+            let intents = Set(BotPolicy.intentNames.keys)
             let content: String
             do {
                 content = try String(contentsOfFile: file, encoding: .utf8)
@@ -260,6 +269,20 @@ struct NLUCommand: AsyncParsableCommand {
             if verbose {
                 for miss in evaluation.misclassified { print("  \(miss.expected) → \(miss.predicted): \(miss.text)") }
             }
+        }
+
+        /// The phrases the server would train on: the installation's when given one, else the project's.
+        func trainingPhrases() async throws -> [LabelledText] {
+            guard let database else { return try NLU.bundledTraining() }
+            let url: DatabaseURL
+            do { url = try DatabaseURL(parsing: database) } catch let error as DatabaseURL.Invalid { throw ValidationError(error.description) }
+            let phrases = try await Database.withDatabase(url, logger: makeLogger()) { db in
+                try await db.migrate()
+                return try await Store(database: db).knowledge.allPhrases()
+            }
+            // A database the server never started on has no phrases yet; it would seed the project's.
+            guard !phrases.isEmpty else { return try NLU.bundledTraining() }
+            return phrases.map { LabelledText(text: $0.text, intent: $0.intent) }
         }
     }
 }

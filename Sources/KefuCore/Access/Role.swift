@@ -49,4 +49,6 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case outageManage = "outage.manage"
     /// Keep webhook subscriptions and read their delivery log.
     case webhookManage = "webhook.manage"
+    /// Keep the bot's training phrases and solution articles, and retrain it.
+    case botManage = "bot.manage"
 }

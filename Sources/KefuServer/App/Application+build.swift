@@ -182,10 +182,13 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
                 }
             }
         }
-        let phrases = try NLU.bundledTraining().map { (text: $0.text, intent: $0.intent) }
-        try await store.knowledge.seedIfNeeded(phrases: phrases, articles: SolutionLibrary.seeds(at: now()), now: now())
-        let trained = try await brain.reload(from: store)
-        logger.info("trained the bot", metadata: ["phrases": "\(trained.phrases)", "took": "\(trained.trainingTime)"])
+        try await store.knowledge.seedProjectKnowledge(now: now())
+        do {
+            let trained = try await brain.reload(from: store)
+            logger.info("trained the bot", metadata: ["phrases": "\(trained.phrases)", "took": "\(trained.trainingTime)"])
+        } catch let error as BotBrain.NothingToTrain {
+            logger.warning("the bot keeps the project's phrases", metadata: ["reason": "\(error)"])
+        }
         migrated.open()
     }
     return app

@@ -49,6 +49,14 @@ final class BotBrain: Sendable {
         return snapshot
     }
 
+    /// Takes the edited articles at once on this node; no retraining is needed for them.
+    func refreshArticles(from store: Store) async throws {
+        let articles = try await store.knowledge.articles()
+        state.withLock { old in
+            old = Snapshot(nlu: old.nlu, articles: articles, version: old.version, phrases: old.phrases, trainingTime: old.trainingTime)
+        }
+    }
+
     /// Retrains when another node (or an admin here) changed the knowledge; what every node runs periodically.
     @discardableResult
     func reloadIfChanged(from store: Store) async throws -> Bool {
