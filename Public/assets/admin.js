@@ -19,7 +19,7 @@ for (const tab of document.querySelectorAll("[data-tab]")) {
 function show(name) {
   for (const tab of document.querySelectorAll("[data-tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
   for (const panel of document.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== name;
-  ({ staff: loadStaff, packages: loadPackages, audit: loadAudit, transcripts: loadTranscripts, words: loadWords, replies: loadReplies, outages: loadOutages, webhooks: loadWebhooks })[name]();
+  ({ staff: loadStaff, packages: loadPackages, audit: loadAudit, transcripts: loadTranscripts, words: loadWords, replies: loadReplies, outages: loadOutages, webhooks: loadWebhooks, knowledge: loadKnowledge, training: loadTraining })[name]();
 }
 
 const panel = (name) => $(`[data-panel="${name}"]`);
@@ -378,4 +378,126 @@ function webhookForm() {
     }
   });
   return form;
+}
+
+// ---- the bot's knowledge --------------------------------------------------------------------
+
+let intentList = null;
+async function intents() {
+  intentList = intentList || await api("GET", "/api/v1/bot/intents");
+  return intentList;
+}
+
+async function loadKnowledge() {
+  const target = panel("knowledge");
+  if (!permissions.includes("bot.manage")) return target.replaceChildren(h("p", { class: "card hint" }, "你没有维护知识库的权限。"));
+  try {
+    const [all, articles] = await Promise.all([intents(), api("GET", "/api/v1/bot/articles")]);
+    const names = Object.fromEntries(all.map((i) => [i.id, i.name]));
+    const editor = h("div");
+    const list = h("ul", { class: "list" }, articles.map((a) => h("li", { onclick: () => editArticle(a, all, editor), tabindex: "0" },
+      h("div", {}, h("strong", {}, a.title), " ", h("span", { class: "badge" }, names[a.intent] || a.intent)),
+      h("div", { class: "hint" }, a.answer))));
+    target.replaceChildren(h("div", { class: "desk" },
+      h("div", { class: "card" }, h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `知识库文章（${articles.length}）`),
+        h("button", { onclick: () => editArticle(null, all, editor) }, "新增文章")), list),
+      editor));
+    editArticle(null, all, editor);
+  } catch (e) {
+    target.replaceChildren(h("div", { class: "card error" }, e.message));
+  }
+}
+
+function editArticle(article, all, target) {
+  const intent = h("select", { id: "art-intent" }, all.map((i) => h("option", { value: i.id, selected: article?.intent === i.id }, i.name)));
+  const title = h("input", { id: "art-title", maxlength: "60", value: article?.title || "" });
+  const answer = h("textarea", { id: "art-answer", rows: "2", maxlength: "1000" });
+  answer.value = article?.answer || "";
+  const steps = h("textarea", { id: "art-steps", rows: "5", placeholder: "每行一步" });
+  steps.value = (article?.steps || []).join("\n");
+  const keywords = h("input", { id: "art-keywords", value: (article?.keywords || []).join("，"), placeholder: "用逗号分隔，如：断网，光猫" });
+  const error = h("div", { class: "error", role: "alert" });
+  const form = h("form", { class: "card stack" }, h("h2", {}, article ? "编辑文章" : "新增文章"),
+    h("div", {}, h("label", { for: "art-intent" }, "意图"), intent), h("div", {}, h("label", { for: "art-title" }, "标题"), title),
+    h("div", {}, h("label", { for: "art-answer" }, "答复"), answer), h("div", {}, h("label", { for: "art-steps" }, "步骤"), steps),
+    h("div", {}, h("label", { for: "art-keywords" }, "关键词"), keywords),
+    h("div", { class: "actions" }, h("button", { class: "primary", type: "submit" }, "保存"),
+      article ? h("button", { type: "button", onclick: async () => {
+        if (!confirm(`删除文章“${article.title}”？`)) return;
+        await api("DELETE", `/api/v1/bot/articles/${encodeURIComponent(article.id)}`).catch((e) => alert(e.message));
+        loadKnowledge();
+      } }, "删除") : null),
+    error);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError(error, null);
+    const body = {
+      intent: intent.value, title: title.value.trim(), answer: answer.value.trim(),
+      steps: steps.value.split("\n").map((s) => s.trim()).filter(Boolean),
+      keywords: keywords.value.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean),
+    };
+    try {
+      if (article) await api("PUT", `/api/v1/bot/articles/${encodeURIComponent(article.id)}`, body);
+      else await api("POST", "/api/v1/bot/articles", body);
+      intentList = null;
+      loadKnowledge();
+    } catch (e) {
+      showError(error, e);
+    }
+  });
+  target.replaceChildren(form);
+}
+
+async function loadTraining(selected) {
+  const target = panel("training");
+  if (!permissions.includes("bot.manage")) return target.replaceChildren(h("p", { class: "card hint" }, "你没有维护训练语料的权限。"));
+  try {
+    intentList = null;
+    const all = await intents();
+    const current = typeof selected === "string" ? selected : all[0].id;
+    const phrases = await api("GET", `/api/v1/bot/training-phrases?intent=${encodeURIComponent(current)}&limit=1000`);
+    const picker = h("select", { id: "tr-intent", "aria-label": "意图" }, all.map((i) => h("option", { value: i.id, selected: i.id === current }, `${i.name}（${i.phrases}）`)));
+    picker.addEventListener("change", () => loadTraining(picker.value));
+    const text = h("input", { id: "tr-text", maxlength: "200", placeholder: "客户会怎么说，如：家里wifi连不上了" });
+    const error = h("div", { class: "error", role: "alert" });
+    const status = h("p", { class: "hint", role: "status" });
+    const add = h("form", { class: "row" }, text, h("button", { class: "primary", type: "submit" }, "添加"));
+    add.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      showError(error, null);
+      try {
+        await api("POST", "/api/v1/bot/training-phrases", { text: text.value.trim(), intent: picker.value });
+        loadTraining(picker.value);
+      } catch (e) {
+        showError(error, e);
+      }
+    });
+    const retrain = h("button", { onclick: async () => {
+      retrain.disabled = true;
+      try {
+        const r = await api("POST", "/api/v1/bot/retrain");
+        status.textContent = `已重新训练：${r.phrases} 条语料，${r.intents} 个意图，用时 ${r.trainingMilliseconds.toFixed(0)} 毫秒，立即生效。`;
+      } catch (e) {
+        showError(error, e);
+      } finally {
+        retrain.disabled = false;
+      }
+    } }, "重新训练");
+    const table = h("table", { class: "cards-on-phone" },
+      h("thead", {}, h("tr", {}, ["语料", "来源", "添加时间", ""].map((t) => h("th", {}, t)))),
+      h("tbody", {}, phrases.map((p) => h("tr", {},
+        h("td", { "data-label": "语料" }, p.text), h("td", { "data-label": "来源" }, p.source === "admin" ? "管理员" : "项目内置"),
+        h("td", { "data-label": "添加时间" }, dateTime(p.createdAt)),
+        h("td", {}, h("button", { onclick: async () => {
+          await api("DELETE", `/api/v1/bot/training-phrases/${encodeURIComponent(p.id)}`).catch((e) => alert(e.message));
+          loadTraining(picker.value);
+        } }, "删除"))))));
+    target.replaceChildren(h("div", { class: "card stack", "data-intent": current },
+      h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, "训练语料"), retrain),
+      h("p", { class: "hint" }, "按意图维护机器人的训练语料。添加或删除后点击“重新训练”即时生效，无需重启；其他节点会在几秒内自动同步。"),
+      h("div", {}, h("label", { for: "tr-intent" }, "意图"), picker), add, error, status,
+      h("div", { class: "scroll" }, table)));
+  } catch (e) {
+    target.replaceChildren(h("div", { class: "card error" }, e.message));
+  }
 }

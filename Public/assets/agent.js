@@ -125,6 +125,7 @@ function startChat() {
     if (m.sender === "agent") entry.waitingSince = null;
     if (active === m.conversationId) {
       appendToLog(m);
+      if (m.sender === "customer" && m.text) suggest(recentWords(entry));
       chat.raw({ type: "read", conversationId: m.conversationId, seq: m.seq });
     } else if (m.sender === "customer") {
       entry.unread += 1;
@@ -196,6 +197,37 @@ function select(id) {
   $("#chat-actions").hidden = false;
   $("#chat-input").focus();
   if (entry.view.customerId) openCustomer(entry.view.customerId);
+  const words = recentWords(entry);
+  if (words) suggest(words); else $("#suggestions").hidden = true;
+}
+
+// The customer's last three messages: "人工" alone says nothing, the problem was said just before.
+function recentWords(entry) {
+  return [...entry.messages.values()].filter((m) => m.sender === "customer" && m.text).sort((a, b) => a.seq - b.seq)
+    .slice(-3).map((m) => m.text).join("\n");
+}
+
+// The library's three best answers to what the customer just said; a click puts one in the reply box.
+let suggesting = 0;
+async function suggest(text) {
+  const ticket = ++suggesting;
+  try {
+    const result = await api("POST", "/api/v1/bot/suggestions", { text: text.slice(0, 2000) });
+    if (ticket !== suggesting) return;
+    const box = $("#suggestions");
+    box.hidden = result.articles.length === 0;
+    box.replaceChildren(h("span", { class: "hint" }, "推荐答案："), ...result.articles.map((a) => h("button", {
+      type: "button", title: a.answer,
+      onclick: () => {
+        const input = $("#chat-input");
+        input.value = [a.answer, ...a.steps.map((step, i) => `${i + 1}. ${step}`)].join("\n");
+        input.focus();
+        input.dispatchEvent(new Event("input"));
+      },
+    }, a.title)));
+  } catch {
+    $("#suggestions").hidden = true;
+  }
 }
 
 function renderHead() {

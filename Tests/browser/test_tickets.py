@@ -2,6 +2,7 @@
 an agent works it in the ticket centre with its SLA clock, an admin declares an outage, and an
 agent turns a chat into a ticket from the desk."""
 import json
+import re
 import urllib.request
 
 from playwright.sync_api import expect
@@ -132,6 +133,11 @@ def test_outage_and_a_ticket_from_the_chat(server, browser):
 
     agent_context, agent = desk(browser, server, "agent2")
     agent.locator("#chats li[data-id]", has_text=view["customer"]["name"][0]).first.click()
+    # The library's best answers to the customer's words are offered; one click fills the reply box.
+    expect(agent.locator("#suggestions")).to_contain_text("宽带故障自检")
+    agent.locator("#suggestions").get_by_role("button", name="宽带故障自检").click()
+    expect(agent.get_by_label("回复")).to_have_value(re.compile("光猫指示灯"))
+    agent.get_by_label("回复").fill("")
     agent.get_by_role("button", name="建工单").click()
     dialog = agent.locator("#ticket-dialog")
     expect(dialog.get_by_label("故障现象")).not_to_have_value("")

@@ -1,0 +1,47 @@
+"""The bot's knowledge as an admin keeps it: a training phrase added and the bot retrained on the
+spot, and an article edited."""
+import json
+import urllib.request
+
+from playwright.sync_api import expect
+
+from conftest import shot
+from test_tickets import staff_page
+
+
+def classify(server, text):
+    login = urllib.request.Request(server.url + "/api/v1/auth/login", method="POST",
+                                   data=json.dumps({"username": "admin", "password": "kefu-demo-2026"}).encode(),
+                                   headers={"Content-Type": "application/json"})
+    token = json.loads(urllib.request.urlopen(login).read())["token"]
+    request = urllib.request.Request(server.url + "/api/v1/bot/classify", method="POST", data=json.dumps({"text": text}).encode(),
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
+    return json.loads(urllib.request.urlopen(request).read())["intent"]
+
+
+def test_admin_teaches_the_bot_and_edits_an_article(server, browser):
+    context, admin = staff_page(browser, server, "/admin/", "admin")
+    admin.get_by_role("tab", name="训练语料").click()
+    admin.get_by_label("意图").select_option("points_rewards")
+    expect(admin.locator("[data-panel=training] [data-intent=points_rewards]")).to_be_visible()
+    for text in ["凤凰豆能换什么", "凤凰豆兑换", "我的凤凰豆", "凤凰豆怎么用", "查凤凰豆", "凤凰豆有多少"]:
+        admin.get_by_placeholder("客户会怎么说").fill(text)
+        admin.get_by_role("button", name="添加").click()
+        expect(admin.get_by_role("cell", name=text, exact=True)).to_be_visible()
+        expect(admin.get_by_placeholder("客户会怎么说")).to_have_value("")
+    # An empty phrase is refused with a reason.
+    admin.get_by_role("button", name="添加").click()
+    expect(admin.locator("[data-panel=training] .error")).to_contain_text("text")
+    assert classify(server, "凤凰豆") != "points_rewards"
+    admin.get_by_role("button", name="重新训练").click()
+    expect(admin.get_by_text("已重新训练")).to_be_visible()
+    assert classify(server, "凤凰豆") == "points_rewards"
+    shot(admin, "admin-training")
+
+    admin.get_by_role("tab", name="知识库").click()
+    admin.locator("[data-panel=knowledge] li", has_text="国际及港澳台漫游").click()
+    admin.get_by_label("标题").fill("出境漫游指南")
+    admin.get_by_role("button", name="保存").click()
+    expect(admin.locator("[data-panel=knowledge] li", has_text="出境漫游指南")).to_be_visible()
+    shot(admin, "admin-knowledge")
+    context.close()
