@@ -115,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "KefuBench",
-            dependencies: ["KefuNLU"],
+            dependencies: ["KefuNLU", "KefuCore", "KefuStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

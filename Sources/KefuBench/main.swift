@@ -38,7 +38,9 @@ let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "nlu", nil:
     try benchNLU()
+case "tickets":
+    try await benchTickets(databaseURL: arguments.dropFirst().first)
 default:
-    print("usage: KefuBench nlu")
+    print("usage: KefuBench nlu | tickets [database-url]")
     exit(2)
 }
