@@ -1,9 +1,20 @@
 // The staff login form shared by the agent desk and the admin console.
 import { api, me, logout } from "./api.js";
-import { $, showError, labels } from "./dom.js";
+import { $, h, showError, labels } from "./dom.js";
+
+/// The form, the same on every staff page; the page names it (data-title).
+function loginForm(card) {
+  card.replaceChildren(h("h2", {}, card.dataset.title || "员工登录"),
+    h("form", { id: "login-form", class: "stack", novalidate: true },
+      h("div", {}, h("label", { for: "username" }, "用户名"), h("input", { id: "username", autocomplete: "username" })),
+      h("div", {}, h("label", { for: "password" }, "密码"), h("input", { id: "password", type: "password", autocomplete: "current-password" })),
+      h("button", { class: "primary", type: "submit", style: "width: 100%" }, "登录"),
+      h("div", { class: "error", id: "login-error", role: "alert" })));
+}
 
 /// Shows the form until a staff member is logged in, then calls `onReady(me)`.
 export async function staffSession(onReady) {
+  loginForm($("#login"));
   const form = $("#login-form");
   const error = $("#login-error");
   const ready = (who) => {

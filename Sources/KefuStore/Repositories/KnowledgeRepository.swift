@@ -97,9 +97,14 @@ public struct KnowledgeRepository: Sendable {
     }
 
     public func deletePhrase(id: String, audit: AuditEntry) async throws -> Bool {
+        try await delete(id, from: "training_phrases", audit: audit)
+    }
+
+    /// Removes one row, raising the version with its audit entry; false when there was none.
+    private func delete(_ id: String, from table: String, audit: AuditEntry) async throws -> Bool {
         try await database.transaction { db in
-            guard try await db.select().column("id").from("training_phrases").where("id", .equal, id).first() != nil else { return false }
-            try await db.delete(from: "training_phrases").where("id", .equal, id).run()
+            guard try await db.select().column("id").from(table).where("id", .equal, id).first() != nil else { return false }
+            try await db.delete(from: table).where("id", .equal, id).run()
             try await Self.bump(db)
             try await AuditRepository.append(audit, in: db)
             return true
@@ -141,13 +146,7 @@ public struct KnowledgeRepository: Sendable {
     }
 
     public func deleteArticle(id: String, audit: AuditEntry) async throws -> Bool {
-        try await database.transaction { db in
-            guard try await db.select().column("id").from("solution_articles").where("id", .equal, id).first() != nil else { return false }
-            try await db.delete(from: "solution_articles").where("id", .equal, id).run()
-            try await Self.bump(db)
-            try await AuditRepository.append(audit, in: db)
-            return true
-        }
+        try await delete(id, from: "solution_articles", audit: audit)
     }
 
     static func article(_ row: any SQLRow) throws -> SolutionArticle {
