@@ -112,9 +112,16 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     )
     try api.registerHandlers(on: router)
 
-    let chat = ChatService(
-        store: store, hub: dependencies.chatHub ?? LocalChatHub(), settings: config.chat, logger: logger, now: dependencies.now, brain: brain
-    )
+    // Several nodes on PostgreSQL pass chat events to each other; SQLite is one node.
+    let hub: any ChatHub
+    if let given = dependencies.chatHub {
+        hub = given
+    } else if database.passesNotifications {
+        hub = PostgresChatHub(database: database, logger: logger)
+    } else {
+        hub = LocalChatHub()
+    }
+    let chat = ChatService(store: store, hub: hub, settings: config.chat, logger: logger, now: dependencies.now, brain: brain)
     router.ws("/ws/chat") { _, context in
         guard context.principal != nil else { throw KefuError.unauthorized }
         return .upgrade([:])
@@ -136,6 +143,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     let migrated = StartupGate()
     let dispatcher = WebhookDispatcher(store: store, now: dependencies.now, logger: logger, backoffBase: config.tickets.webhookBackoff)
     if let service = database.service { app.addServices(service) }
+    if let relay = hub as? PostgresChatHub { app.addServices(relay) }
     app.addServices(
         Periodic("chat sweep", every: config.chat.sweepInterval, after: migrated, logger: logger) {
             try await chat.sweepIdle()

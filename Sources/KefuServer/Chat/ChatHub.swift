@@ -13,6 +13,10 @@ enum ChatOutbound: Sendable {
     case frame(ServerFrame)
     /// Send what the client has not seen of a conversation after `seq`.
     case sync(conversationId: String, after: Int)
+    /// A message stored on another node: read it (and anything missed before it) from the database.
+    case storedMessage(conversationId: String, seq: Int)
+    /// A frame already encoded, from another node.
+    case text(String)
     case close
 }
 
@@ -47,15 +51,20 @@ final class LocalChatHub: ChatHub {
     }
 
     func publish(_ event: ChatEvent) {
+        deliver(.event(event), customerId: event.customerId, agentIds: event.agentIds)
+    }
+
+    /// Hands `item` to the connections of the customer and of the agents.
+    func deliver(_ item: ChatOutbound, customerId: String?, agentIds: [String]) {
         let targets = entries.withLock { entries in
             entries.values.filter { entry in
-                (event.customerId != nil && entry.identity.customerId == event.customerId)
-                    || (entry.identity.agentId.map(event.agentIds.contains) ?? false)
+                (customerId != nil && entry.identity.customerId == customerId)
+                    || (entry.identity.agentId.map(agentIds.contains) ?? false)
             }.map(\.outbound)
         }
         for target in targets {
             // A client too slow to take 4,096 frames is cut off; it reconnects and resumes from its last seq.
-            if case .dropped = target.yield(.event(event)) {
+            if case .dropped = target.yield(item) {
                 target.finish()
             }
         }

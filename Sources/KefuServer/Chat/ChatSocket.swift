@@ -95,6 +95,14 @@ struct ChatSocket: Sendable {
                 synced.conversationId = conversationId
                 synced.seq = lastSent[conversationId]
                 try await send(synced)
+            case .storedMessage(let conversationId, let seq):
+                let last = lastSent[conversationId] ?? 0
+                guard seq > last else { continue }
+                for message in try await store.chat.messages(conversationId: conversationId, after: last, limit: 500) where message.seq <= seq {
+                    try await deliver(message)
+                }
+            case .text(let json):
+                try await outbound.write(.text(json))
             case .close:
                 return
             }

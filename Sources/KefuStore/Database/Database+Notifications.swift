@@ -1,0 +1,30 @@
+import Logging
+import PostgresNIO
+
+/// PostgreSQL's LISTEN/NOTIFY, through which several nodes pass live events. SQLite runs one node and
+/// has nothing to pass: both calls do nothing there.
+extension Database {
+    public var passesNotifications: Bool { dialect == .postgres }
+
+    /// Sends `payload` (at most 8,000 bytes) to every listener of `channel`, on every node.
+    public func notify(channel: String, payload: String) async throws {
+        guard case .postgres(let client) = backend else { return }
+        try await client.query("SELECT pg_notify(\(channel), \(payload))", logger: logger)
+    }
+
+    /// Holds one connection listening on `channel` and hands each payload to `handle`, until cancelled or
+    /// the connection fails. `ready` is called once the LISTEN is in place.
+    public func listen(
+        on channel: String, ready: @Sendable () -> Void = {}, _ handle: @Sendable (String) async -> Void
+    ) async throws {
+        guard case .postgres(let client) = backend else { return }
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                ready()
+                for try await notification in notifications {
+                    await handle(notification.payload)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KefuCore
+import KefuServer
+import KefuStore
+import Logging
+import SQLKit
+import Testing
+
+/// Two `kefu serve` nodes on one PostgreSQL: a customer on one and an agent on the other talk normally,
+/// the events passing through LISTEN/NOTIFY.
+@Suite struct MultiNodeChatTests {
+    static let postgresURL = ProcessInfo.processInfo.environment["KEFU_TEST_POSTGRES_URL"]
+
+    @Test(.enabled(if: postgresURL != nil, "set KEFU_TEST_POSTGRES_URL to run two nodes on PostgreSQL"))
+    func customerAndAgentOnDifferentNodes() async throws {
+        var logger = Logger(label: "kefu-multinode")
+        logger.logLevel = .warning
+        let base = try #require(Self.postgresURL)
+        var parts = try #require(URLComponents(string: base))
+        let name = "kefu_n_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+        try await Database.withDatabase(.postgres(url: base), logger: logger) { db in
+            try await db.read { _ = try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").all() }
+        }
+        parts.path = "/" + name
+        let url = try #require(parts.string)
+        let drop = {
+            try? await Database.withDatabase(.postgres(url: base), logger: logger) { db in
+                try await db.read { _ = try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").all() }
+            }
+        }
+        do {
+            try await Self.talk(url: url, logger: logger)
+        } catch {
+            await drop()
+            throw error
+        }
+        await drop()
+    }
+
+    static func talk(url: String, logger: Logger) async throws {        // The schema and demo data first, as one node would have left them.
+        try await Database.withDatabase(.postgres(url: url), logger: logger) { db in
+            try await db.migrate()
+            var generator = DemoGenerator(customerCount: 40, asOf: CalendarDate(chinaTime: Date()))
+            _ = try await DemoLoader(store: Store(database: db)).load(generator.generate(), hash: { try await PasswordHasher(cost: 4).hash($0) })
+        }
+        var config = TestApp.config
+        config.database = .postgres(url: url)
+        let sms = RecordingSmsSender()
+        let nodeA = try await buildApplication(config, dependencies: .init(smsSender: sms, logger: logger))
+        let nodeB = try await buildApplication(config, dependencies: .init(smsSender: sms, logger: logger))
+        try await nodeA.test(.live) { a in
+            try await nodeB.test(.live) { b in
+                // Give both nodes a moment to hold their LISTEN connection.
+                try await Task.sleep(for: .milliseconds(500))
+                let customer = ChatTestClient(port: try #require(a.port), token: try await a.customerLogin("13800138000", sms: sms))
+                try await customer.next("welcome")
+                customer.send(["type": "start", "skill": "mobile"])
+                let id = try #require(try await customer.next("message")["conversationId"] as? String)
+                customer.send(["type": "send", "conversationId": id, "clientId": "c-1", "text": "转人工"])
+                try await customer.next("queue")
+
+                // The agent logs in on the other node; routing there assigns the chat.
+                let agent = ChatTestClient(port: try #require(b.port), token: try await b.login("agent1"))
+                try await agent.next("welcome")
+                try await customer.next("conversation") { $0.conversation?["state"] as? String == "assigned" }
+                try await customer.next("message") { ($0.message?["text"] as? String)?.contains("K3001") == true }
+                agent.send(["type": "send", "conversationId": id, "clientId": "a-1", "text": "您好，这里是另一台服务器"])
+                try await customer.next("message") { $0.message?["text"] as? String == "您好，这里是另一台服务器" }
+                customer.send(["type": "send", "conversationId": id, "clientId": "c-2", "text": String(repeating: "长", count: 2000)])
+                try await agent.next("message") { ($0.message?["text"] as? String)?.count == 2000 }
+                customer.send(["type": "typing", "conversationId": id])
+                try await agent.next("typing")
+                // Every number arrived once, in order, on both sides.
+                for side in [customer, agent] {
+                    let seqs = side.seqs(id)
+                    #expect(seqs == Array((seqs.first ?? 1)...(seqs.last ?? 0)), "\(seqs)")
+                }
+                await customer.close()
+                await agent.close()
+            }
+        }
+    }
+}
