@@ -133,6 +133,7 @@ export async function ticketForm({ draft = {}, customerId, lines = [], staff = f
     h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, "提交工单"), onCancel ? h("button", { type: "button", onclick: onCancel }, "取消") : null),
     error);
   type.addEventListener("change", renderFields);
+  form.addEventListener("input", () => showError(error, null));
   renderFields();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -61,6 +61,7 @@ def test_customer_reports_a_fault_and_the_agent_works_it(server, browser):
     expect(form.locator(".error")).to_contain_text("已做排查")
     form.get_by_label("已做排查").fill("重启过光猫和路由器")
     form.get_by_label("处理状态").fill("未恢复")
+    shot(customer, "tickets-customer-form")
     form.get_by_role("button", name="提交工单").click()
     expect(card.get_by_text("已提交，工单号")).to_be_visible()
     expect(card.locator("details.ticket")).to_have_count(1)
@@ -79,6 +80,16 @@ def test_customer_reports_a_fault_and_the_agent_works_it(server, browser):
     detail.get_by_role("button", name="等待客户").click()
     expect(detail.locator("[data-sla]")).to_contain_text("已暂停")
     shot(agent, "tickets-center")
+    # The same ticket on a team lead's phone.
+    lead_context = phone_context(browser)
+    lead = lead_context.new_page()
+    lead.goto(server.url + "/tickets/?id=" + item.get_attribute("data-id"))
+    lead.get_by_label("用户名").fill("lead")
+    lead.get_by_label("密码").fill("kefu-demo-2026")
+    lead.get_by_role("button", name="登录").click()
+    expect(lead.locator("#detail").get_by_text("家里宽带连不上")).to_be_visible()
+    shot(lead, "tickets-center-phone")
+    lead_context.close()
 
     # The customer answers; the clock runs again.
     customer.reload()
