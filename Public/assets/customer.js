@@ -13,6 +13,27 @@ async function start() {
   const who = await me().catch(() => null);
   if (who && who.kind === "customer") return showAccount(who);
   loginCard.hidden = false;
+  if (who && who.kind === "visitor") offerChat(who);
+}
+
+// Without logging in: a visitor session, the same chat widget; the bot asks to log in for account matters.
+$("#visitor-chat").addEventListener("click", async () => {
+  showError(error, null);
+  try {
+    const session = await api("POST", "/api/v1/auth/visitor");
+    offerChat(session.me);
+    $("#open-chat").click();
+  } catch (e) {
+    showError(error, e);
+  }
+});
+
+function offerChat(who) {
+  $("#open-chat").hidden = false;
+  $("#open-chat").onclick = () => {
+    $("#chat-panel").hidden = false;
+    if (!widget) widget = mountWidget($("#chat-panel"), who);
+  };
 }
 
 $("#send-code").addEventListener("click", async (event) => {
@@ -55,6 +76,8 @@ $("#login-form").addEventListener("submit", async (event) => {
   if (!/^\d{6}$/.test(code)) return showError(error, { message: "请输入6位数字验证码" });
   try {
     const session = await api("POST", "/api/v1/auth/sms/verify", { phone, code });
+    // A visitor's chat belongs to the visitor: start afresh as the customer.
+    if (widget) return location.reload();
     loginCard.hidden = true;
     showAccount(session.me);
   } catch (e) {

@@ -39,6 +39,10 @@ public struct Conversation: Codable, Hashable, Sendable {
     public var id: String
     public var customerId: String?
     public var visitorName: String
+    /// Set instead of `customerId` when someone chats without logging in.
+    public var visitorId: String?
+    /// Whoever chats on the customer's side: the customer, or the visitor.
+    public var ownerId: String? { customerId ?? visitorId }
     public var state: ConversationState
     public var skill: SkillGroup
     public var vip: Bool
@@ -55,8 +59,10 @@ public struct Conversation: Codable, Hashable, Sendable {
     public init(
         id: String, customerId: String?, visitorName: String, state: ConversationState, skill: SkillGroup, vip: Bool,
         agentId: String? = nil, lastSeq: Int = 0, createdAt: Date, queuedAt: Date? = nil, assignedAt: Date? = nil,
-        firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil
+        firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil,
+        visitorId: String? = nil
     ) {
+        self.visitorId = visitorId
         self.id = id
         self.customerId = customerId
         self.visitorName = visitorName

@@ -86,6 +86,17 @@ extension KefuAPI {
         return .ok(.init(body: .json(session)))
     }
 
+    func startVisitorSession(_ input: Operations.StartVisitorSession.Input) async throws -> Operations.StartVisitorSession.Output {
+        try rateLimits.check([(.visitorPerAddress, info.clientAddress)])
+        let principal = Principal.visitor(id: Store.newID("vis"))
+        let (session, cookie) = try await startSession(principal, kind: "visitor", ttl: config.customerSessionTTL)
+        info.cookies.set(cookie)
+        return .created(.init(body: .json(session)))
+    }
+
+    /// What a visitor is called in the chat: 访客 and four characters of their id.
+    static func visitorName(_ id: String) -> String { "访客" + id.suffix(4).uppercased() }
+
     private func startSession(_ principal: Principal, kind: String, ttl: TimeInterval) async throws -> (Components.Schemas.Session, String) {
         let token = Tokens.generate()
         let created = now()
@@ -112,6 +123,8 @@ extension KefuAPI {
         case .customer(let id, let phone):
             let customer = try await store.customers.find(id: id)
             return .init(kind: .customer, id: id, displayName: customer.map { Masking.name($0.name) } ?? "", phone: phone, permissions: [])
+        case .visitor(let id):
+            return .init(kind: .visitor, id: id, displayName: Self.visitorName(id), permissions: [])
         }
     }
 }

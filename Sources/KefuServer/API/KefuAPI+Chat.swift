@@ -120,11 +120,12 @@ extension KefuAPI {
         return .created(.init(body: .json(.init(id: id, mime: mime, size: bytes.count, url: "/api/v1/attachments/\(id)"))))
     }
 
-    /// The customer of the conversation, its agent, and staff who may read transcripts.
+    /// The customer (or visitor) of the conversation, its agent, and staff who may read transcripts.
     static func takesPart(_ principal: Principal, in conversation: Conversation) -> Bool {
         switch principal {
         case .customer(let id, _): conversation.customerId == id
         case .staff(let id, _, _, _): conversation.agentId == id || principal.has(.transcriptRead)
+        case .visitor(let id): conversation.visitorId == id
         }
     }
 

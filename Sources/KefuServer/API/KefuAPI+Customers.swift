@@ -93,6 +93,8 @@ extension KefuAPI {
         case .staff:
             guard principal.has(.customerRead) else { throw KefuError.forbidden }
             try await audit(principal, "bill.read", targetType: "bill", targetId: bill.id)
+        case .visitor:
+            throw KefuError.forbidden
         }
         return .ok(.init(body: .json(bill)))
     }

@@ -39,6 +39,7 @@ extension KefuAPI {
         switch principal {
         case .customer(let id, _): filter.customerId = id
         case .staff: guard principal.has(.ticketRead) else { throw KefuError.forbidden }
+        case .visitor: throw KefuError.forbidden
         }
         return .ok(.init(body: .json(try await store.tickets.list(filter))))
     }
@@ -56,6 +57,8 @@ extension KefuAPI {
             guard principal.has(.ticketHandle) else { throw KefuError.forbidden }
             guard let id = body.customerId else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
             customerId = id
+        case .visitor:
+            throw KefuError(.forbidden, "login_required", "请先用手机号登录后提交工单")
         }
         var problems = body._type.problems(in: body.fields.additionalProperties)
         if !Validation.isCleanText(body.title, max: 200) { problems.append("title：标题为 1–200 字") }
@@ -179,6 +182,7 @@ extension KefuAPI {
         switch principal {
         case .customer(let customerId, _): guard ticket.customerId == customerId else { throw KefuError.notFound("工单") }
         case .staff: guard principal.has(.ticketRead) else { throw KefuError.forbidden }
+        case .visitor: throw KefuError.notFound("工单")
         }
         return ticket
     }

@@ -62,6 +62,8 @@ struct AuthMiddleware: RouterMiddleware {
         case "customer":
             guard let customer = try await store.customers.find(id: session.principalID) else { return nil }
             return .customer(id: customer.id, phone: customer.contactPhone)
+        case "visitor":
+            return .visitor(id: session.principalID)
         default:
             return nil
         }

@@ -12,6 +12,7 @@ final class RateLimits: Sendable {
         case smsPerPhone, smsPerPhoneDaily, smsPerAddress
         case smsVerifyPerPhone
         case reservePerAddress, openPerAddress
+        case visitorPerAddress
     }
 
     init(now: @escaping @Sendable () -> Date) {
@@ -25,6 +26,7 @@ final class RateLimits: Sendable {
             .smsVerifyPerPhone: RateLimiter(limit: 10, window: 600),
             .reservePerAddress: RateLimiter(limit: 30, window: 600),
             .openPerAddress: RateLimiter(limit: 10, window: 3_600),
+            .visitorPerAddress: RateLimiter(limit: 20, window: 3_600),
         ])
     }
 

@@ -14,7 +14,8 @@ struct ChatBot: Sendable {
 
     static let notUnderstood = "抱歉，我没有完全理解您的问题。可以换个说法再试试，或输入“人工”由客服为您服务。"
 
-    func answer(_ c: Conversation, customer: Customer, text: String) async throws {
+    func answer(_ c: Conversation, party: ChatParty, text: String) async throws {
+        let customer = party.customer
         let understanding = nlu.understand(text)
         let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
         let lastBot = recent.last { $0.sender == .bot }
@@ -25,7 +26,8 @@ struct ChatBot: Sendable {
             nlu.understand(previous.text).intent == "broadband_fault",
             understanding.intent == "broadband_fault" || FaultCheck.stillBroken(text)
         {
-            _ = try await service.post(c, sender: .bot, senderId: nil, text: try await faultTicket(c, customer: customer))
+            let answer = try await customer.asyncMap { try await faultTicket(c, customer: $0) } ?? Self.loginFirst
+            _ = try await service.post(c, sender: .bot, senderId: nil, text: answer)
             return
         }
         let decision = BotPolicy.decide(
@@ -49,7 +51,7 @@ struct ChatBot: Sendable {
             )
             // Without a topic of its own, the chat keeps the group the customer chose from the menu.
             let group = topical.map(BotPolicy.skill(for:)) ?? c.skill
-            try await service.requestHuman(c, skill: customer.vipLevel > 0 && BotPolicy.isAngry(text) ? .vip : group)
+            try await service.requestHuman(c, skill: (customer?.vipLevel ?? 0) > 0 && BotPolicy.isAngry(text) ? .vip : group)
         case .clarify(let first, let second):
             try await service.post(
                 c, sender: .bot, senderId: nil,
@@ -58,7 +60,24 @@ struct ChatBot: Sendable {
         case .notUnderstood:
             try await service.post(c, sender: .bot, senderId: nil, text: Self.notUnderstood)
         case .answer(let intent):
-            try await service.post(c, sender: .bot, senderId: nil, text: try await reply(intent, customer: customer))
+            try await service.post(c, sender: .bot, senderId: nil, text: try await customer.asyncMap { try await reply(intent, customer: $0) } ?? visitorReply(intent))
+        }
+    }
+
+    static let loginFirst = "查询账单、用量，充值、变更套餐和报修需要先用手机号登录（点击页面上的“登录”）；也可以输入“人工”由客服为您服务。"
+
+    /// A visitor has no account: the library answers, and what needs an account asks them to log in.
+    func visitorReply(_ intent: String) -> String {
+        switch intent {
+        case "greeting":
+            return "您好！我可以为您介绍套餐、宽带、漫游、补换卡等业务；登录后还能查话费、查流量、充值和报修。请问有什么需要？"
+        case "bill_query", "billing_dispute", "data_usage", "recharge", "package_change", "value_added_cancel":
+            return Self.loginFirst
+        case "broadband_fault":
+            let steps = brain.article(for: "broadband_fault")?.chatText ?? "请先重启光猫和路由器再试。"
+            return steps + "\n" + "如需报修，请先登录，我会为您查询所在区域的故障并创建报修工单；也可以输入“人工”。"
+        default:
+            return brain.article(for: intent)?.chatText ?? Self.notUnderstood
         }
     }
 

@@ -32,7 +32,7 @@ struct ChatService: Sendable {
     }
 
     func publish(_ frame: ServerFrame, for c: Conversation, alsoAgents extra: [String] = []) {
-        hub.publish(ChatEvent(frame: frame, conversationId: c.id, customerId: c.customerId, agentIds: ([c.agentId].compactMap { $0 } + extra)))
+        hub.publish(ChatEvent(frame: frame, conversationId: c.id, customerId: c.ownerId, agentIds: ([c.agentId].compactMap { $0 } + extra)))
     }
 
     func publishState(_ c: Conversation, alsoAgents extra: [String] = []) async throws {
@@ -55,12 +55,13 @@ struct ChatService: Sendable {
 
     // MARK: Lifecycle
 
-    /// The customer's open conversation, or a new one with the bot.
-    func start(customer: Customer, skill: SkillGroup) async throws -> Conversation {
-        if let open = try await store.chat.openConversation(customerId: customer.id) { return open }
+    /// The customer's (or visitor's) open conversation, or a new one with the bot.
+    func start(_ party: ChatParty, skill: SkillGroup) async throws -> Conversation {
+        if let open = try await store.chat.openConversation(ownerId: party.id) { return open }
         let conversation = Conversation(
-            id: Store.newID("conv"), customerId: customer.id, visitorName: Masking.name(customer.name), state: .bot,
-            skill: skill, vip: customer.vipLevel > 0, createdAt: now()
+            id: Store.newID("conv"), customerId: party.customer?.id, visitorName: party.name, state: .bot,
+            skill: skill, vip: (party.customer?.vipLevel ?? 0) > 0, createdAt: now(),
+            visitorId: party.customer == nil ? party.id : nil
         )
         let (created, first) = try await store.chat.create(conversation, greeting: Self.greeting)
         publish(.message(first), for: created)
@@ -190,5 +191,24 @@ struct ChatRefusal: Error {
     init(_ code: String, _ text: String) {
         self.code = code
         self.text = text
+    }
+}
+
+/// Whoever chats on the customer's side: a logged-in customer, or a visitor with no account.
+struct ChatParty: Sendable {
+    let id: String
+    let name: String
+    let customer: Customer?
+
+    init(customer: Customer) {
+        id = customer.id
+        name = Masking.name(customer.name)
+        self.customer = customer
+    }
+
+    init(visitorId: String) {
+        id = visitorId
+        name = KefuAPI.visitorName(visitorId)
+        customer = nil
     }
 }

@@ -19,7 +19,7 @@ struct ChatSocket: Sendable {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
         var staff: StaffUser?
-        var customer: Customer?
+        var party: ChatParty?
         switch principal {
         case .staff(let id, _, _, _):
             staff = try await service.store.staff.find(id: id)
@@ -28,13 +28,15 @@ struct ChatSocket: Sendable {
                 return
             }
         case .customer(let id, _):
-            customer = try await service.store.customers.find(id: id)
-            guard customer != nil else { return }
+            guard let customer = try await service.store.customers.find(id: id) else { return }
+            party = ChatParty(customer: customer)
+        case .visitor(let id):
+            party = ChatParty(visitorId: id)
         }
-        let identity = ChatIdentity(customerId: customer?.id, agentId: staff?.id)
+        let identity = ChatIdentity(customerId: party?.id, agentId: staff?.id)
         let (stream, continuation) = AsyncStream.makeStream(of: ChatOutbound.self, bufferingPolicy: .bufferingOldest(4096))
         let connection = service.hub.connect(identity, continuation)
-        let session = Session(service: service, staff: staff, customer: customer, outbound: continuation)
+        let session = Session(service: service, staff: staff, party: party, outbound: continuation)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await Self.write(stream, to: outbound, store: service.store) }
@@ -114,14 +116,15 @@ struct ChatSocket: Sendable {
 final class Session: Sendable {
     let service: ChatService
     let staff: StaffUser?
-    let customer: Customer?
+    /// The customer or visitor on the other side; nil for staff.
+    let party: ChatParty?
     let outbound: AsyncStream<ChatOutbound>.Continuation
     private let limiter = RateLimitBox()
 
-    init(service: ChatService, staff: StaffUser?, customer: Customer?, outbound: AsyncStream<ChatOutbound>.Continuation) {
+    init(service: ChatService, staff: StaffUser?, party: ChatParty?, outbound: AsyncStream<ChatOutbound>.Continuation) {
         self.service = service
         self.staff = staff
-        self.customer = customer
+        self.party = party
         self.outbound = outbound
     }
 
@@ -140,8 +143,8 @@ final class Session: Sendable {
             frame.conversations = views
             reply(frame)
             try await service.dispatch()
-        } else if let customer {
-            if let open = try await service.store.chat.openConversation(customerId: customer.id) {
+        } else if let party {
+            if let open = try await service.store.chat.openConversation(ownerId: party.id) {
                 frame.conversations = [try await service.view(open)]
             } else {
                 frame.conversations = []
@@ -189,7 +192,7 @@ final class Session: Sendable {
     /// The conversation if this connection may act on it; the same refusal whether it exists or not.
     func conversation(_ id: String?) async throws -> Conversation {
         guard let id, let c = try await service.store.chat.conversation(id: id) else { throw Self.notYours }
-        if let customer, c.customerId == customer.id { return c }
+        if let party, c.ownerId == party.id { return c }
         if let staff, c.agentId == staff.id { return c }
         throw Self.notYours
     }
@@ -202,8 +205,8 @@ final class Session: Sendable {
             reply(ServerFrame(type: "pong"))
 
         case .start:
-            guard let customer else { throw ChatRefusal("customers_only", "只有客户可以发起会话") }
-            let c = try await service.start(customer: customer, skill: frame.skill ?? .mobile)
+            guard let party else { throw ChatRefusal("customers_only", "只有客户可以发起会话") }
+            let c = try await service.start(party, skill: frame.skill ?? .mobile)
             outbound.yield(.sync(conversationId: c.id, after: frame.lastSeq ?? 0))
 
         case .subscribe:
@@ -247,7 +250,7 @@ final class Session: Sendable {
             service.publish(read, for: c)
 
         case .human:
-            guard customer != nil else { throw ChatRefusal("customers_only", "只有客户可以请求人工") }
+            guard party != nil else { throw ChatRefusal("customers_only", "只有客户可以请求人工") }
             let c = try await conversation(frame.conversationId)
             try await service.requestHuman(c, skill: frame.skill)
 
@@ -275,7 +278,7 @@ final class Session: Sendable {
             try await service.end(try await conversation(frame.conversationId), by: staff)
 
         case .rate:
-            guard customer != nil else { throw ChatRefusal("customers_only", "只有客户可以评价") }
+            guard party != nil else { throw ChatRefusal("customers_only", "只有客户可以评价") }
             let comment = frame.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
             if let comment, !comment.isEmpty, !Validation.isCleanText(comment, max: 500) {
                 throw ChatRefusal("invalid_text", "评价内容不能超过500字")
@@ -308,7 +311,7 @@ final class Session: Sendable {
             guard c.state != .resolved else { throw ChatRefusal("invalid_state", "会话已结束，请评价或发起新会话") }
             sender = .customer
         }
-        let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? customer?.id, text: body, clientId: clientId, attachmentId: attachmentId, attachmentMime: attachmentMime)
+        let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? party?.id, text: body, clientId: clientId, attachmentId: attachmentId, attachmentMime: attachmentMime)
         var ack = ServerFrame(type: "ack")
         ack.clientId = clientId
         ack.conversationId = c.id
@@ -321,8 +324,8 @@ final class Session: Sendable {
     }
 
     private func botAnswer(_ c: Conversation, text: String) async throws {
-        guard let customer, let brain = service.brain else { return try await service.requestHuman(c) }
-        try await ChatBot(service: service, brain: brain, nlu: brain.nlu).answer(c, customer: customer, text: text)
+        guard let party, let brain = service.brain else { return try await service.requestHuman(c) }
+        try await ChatBot(service: service, brain: brain, nlu: brain.nlu).answer(c, party: party, text: text)
     }
 }
 

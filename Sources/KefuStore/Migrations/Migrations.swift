@@ -6,5 +6,6 @@ enum Migrations {
         Migration003.migration,
         Migration004.migration,
         Migration005.migration,
+        Migration006.migration,
     ]
 }

@@ -42,10 +42,11 @@ public struct ChatRepository: Sendable {
         try await database.read { db in try await Self.conversation(id, db) }
     }
 
-    /// The customer's conversation that is not closed yet, if any.
-    public func openConversation(customerId: String) async throws -> Conversation? {
+    /// The customer's (or visitor's) conversation that is not closed yet, if any.
+    public func openConversation(ownerId: String) async throws -> Conversation? {
         try await database.read { db in
-            try await db.select().columns("*").from("conversations").where("customer_id", .equal, customerId)
+            try await db.select().columns("*").from("conversations")
+                .where { $0.where("customer_id", .equal, ownerId).orWhere("visitor_id", .equal, ownerId) }
                 .where("state", .notEqual, ConversationState.closed.rawValue).orderBy("created_at", .descending)
                 .first().map(Self.conversation)
         }
@@ -322,7 +323,7 @@ public struct ChatRepository: Sendable {
 
     static let conversationColumns = [
         "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
-        "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at",
+        "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at", "visitor_id",
     ]
 
     static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
@@ -330,7 +331,7 @@ public struct ChatRepository: Sendable {
             db, into: "conversations", columns: conversationColumns,
             rows: [[
                 c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
-                c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt,
+                c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt, c.visitorId,
             ]]
         )
     }
@@ -362,7 +363,8 @@ public struct ChatRepository: Sendable {
             firstResponseAt: try row.decode(column: "first_response_at", as: Date?.self),
             closedAt: try row.decode(column: "closed_at", as: Date?.self),
             lastCustomerMessageAt: try row.decode(column: "last_customer_message_at", as: Date?.self),
-            idleReminderSentAt: try row.decode(column: "idle_reminder_sent_at", as: Date?.self)
+            idleReminderSentAt: try row.decode(column: "idle_reminder_sent_at", as: Date?.self),
+            visitorId: try row.optionalText("visitor_id")
         )
     }
 

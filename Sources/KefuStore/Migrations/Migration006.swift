@@ -1,0 +1,9 @@
+/// People may chat without logging in: their conversations belong to a visitor id instead of a customer.
+enum Migration006 {
+    static let migration = Migration(version: 6, name: "visitor chats") { _ in
+        [
+            "ALTER TABLE conversations ADD COLUMN visitor_id TEXT",
+            "CREATE INDEX conversations_visitor ON conversations (visitor_id)",
+        ]
+    }
+}

@@ -1,0 +1,32 @@
+"""Chatting without logging in: a visitor on a phone talks to the bot, which asks them to log in for
+account matters, and then to an agent at the desk."""
+from playwright.sync_api import expect
+
+from conftest import phone_context, shot
+from test_chat import desk
+
+
+def test_visitor_chats_with_bot_and_agent(server, browser):
+    context = phone_context(browser)
+    visitor = context.new_page()
+    visitor.goto(server.url + "/")
+    visitor.get_by_role("button", name="不登录，直接咨询").click()
+    visitor.get_by_role("button", name="手机业务").click()
+    expect(visitor.get_by_text("欢迎来到在线客服")).to_be_visible()
+    visitor.get_by_label("消息").fill("帮我查一下话费")
+    visitor.get_by_role("button", name="发送", exact=True).click()
+    expect(visitor.get_by_text("需要先用手机号登录")).to_be_visible()
+    visitor.get_by_label("消息").fill("人工")
+    visitor.get_by_role("button", name="发送", exact=True).click()
+    expect(visitor.get_by_text("正在排队")).to_be_visible()
+    shot(visitor, "visitor-chat")
+
+    # The bill question sends the chat to the billing group, where agent3 works.
+    agent_context, agent = desk(browser, server, "agent3")
+    agent.locator("#chats li[data-id]", has_text="访客").first.click()
+    expect(agent.get_by_text("帮我查一下话费")).to_be_visible()
+    agent.get_by_label("回复").fill("您好，登录后我可以帮您核对账单。")
+    agent.get_by_role("button", name="发送", exact=True).click()
+    expect(visitor.get_by_text("您好，登录后我可以帮您核对账单。")).to_be_visible()
+    context.close()
+    agent_context.close()
