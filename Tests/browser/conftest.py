@@ -119,3 +119,23 @@ def customer_login(page, server, phone):
     page.locator("#send-code").click()
     page.get_by_label("验证码", exact=True).fill(server.sms_code(phone))
     page.get_by_role("button", name="登录", exact=True).click()
+
+
+def api_call(server, method, path, token=None, body=None):
+    """One JSON request to the server under test."""
+    import json
+    import urllib.request
+    request = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+_tokens = {}
+
+
+def staff_token(server, username):
+    """A staff bearer token, logged in once per test session: logins are rate-limited per user."""
+    if username not in _tokens:
+        _tokens[username] = api_call(server, "POST", "/api/v1/auth/login", body={"username": username, "password": "kefu-demo-2026"})["token"]
+    return _tokens[username]

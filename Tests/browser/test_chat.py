@@ -3,7 +3,7 @@ separate browser contexts, through queue, assignment, both directions, a forbidd
 the end of the chat and the survey."""
 from playwright.sync_api import expect
 
-from conftest import customer_login, phone_context, shot
+from conftest import customer_login, phone_context, shot, staff_token
 
 CUSTOMER_PHONE = "18600186002"
 
@@ -92,7 +92,7 @@ def test_widget_reconnects_without_gap_or_duplicate(server, browser):
         with urllib.request.urlopen(request) as response:
             return json.loads(response.read() or b"null")
 
-    lead = call("POST", "/api/v1/auth/login", body={"username": "lead", "password": "kefu-demo-2026"})["token"]
+    lead = staff_token(server, "lead")
     phone = call("POST", "/api/v1/customers/cus-100005/unmask", lead, {"reason": "测试重连"})["contactPhone"]
 
     context = phone_context(browser)

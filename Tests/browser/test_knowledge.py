@@ -1,22 +1,13 @@
 """The bot's knowledge as an admin keeps it: a training phrase added and the bot retrained on the
 spot, and an article edited."""
-import json
-import urllib.request
-
 from playwright.sync_api import expect
 
-from conftest import shot
+from conftest import api_call, shot, staff_token
 from test_tickets import staff_page
 
 
 def classify(server, text):
-    login = urllib.request.Request(server.url + "/api/v1/auth/login", method="POST",
-                                   data=json.dumps({"username": "admin", "password": "kefu-demo-2026"}).encode(),
-                                   headers={"Content-Type": "application/json"})
-    token = json.loads(urllib.request.urlopen(login).read())["token"]
-    request = urllib.request.Request(server.url + "/api/v1/bot/classify", method="POST", data=json.dumps({"text": text}).encode(),
-                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
-    return json.loads(urllib.request.urlopen(request).read())["intent"]
+    return api_call(server, "POST", "/api/v1/bot/classify", staff_token(server, "admin"), {"text": text})["intent"]
 
 
 def test_admin_teaches_the_bot_and_edits_an_article(server, browser):
