@@ -78,7 +78,7 @@ async function loadAlerts() {
     parts.push(h("div", { class: "card" }, h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `提醒（${unread.length}）`),
       h("button", { onclick: async () => { await api("POST", "/api/v1/notifications/read").catch(() => {}); loadAlerts(); } }, "全部已读")),
       h("ul", { class: "list" }, unread.slice(0, 8).map((n) => h("li", { onclick: () => n.ticketId && open(n.ticketId) },
-        h("span", { class: "badge " + (n.kind === "sla_breach" || n.kind === "incident" ? "bad" : "warn") }, { sla_breach: "超时", sla_warning: "预警", follow_up_due: "跟进", incident: "P0 事件" }[n.kind] || n.kind),
+        h("span", { class: "badge " + (n.kind === "sla_breach" || n.kind === "incident" ? "bad" : "warn") }, { sla_breach: "超时", sla_warning: "预警", follow_up_due: "跟进", incident: "P0 事件", assigned: "新分派", escalated: "升级" }[n.kind] || n.kind),
         " ", n.text, h("span", { class: "hint" }, " · " + dateTime(n.createdAt)))))));
   }
   $("#alerts").replaceChildren(...parts);

@@ -110,6 +110,9 @@ import Testing
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"assign","assigneeId":"staff-agent2"}"#).status == .ok)
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"transfer","group":"mobile"}"#).status == .unprocessableContent)
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"escalate","reason":"客户要求主管回电"}"#).status == .ok)
+            // The new assignee hears of it at once.
+            let notes = try await Store(database: database).tickets.notifications(recipientId: "staff-agent2")
+            #expect(notes.contains { $0.kind == "assigned" && $0.ticketId == id })
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"fly"}"#).status == .badRequest)
             // Outages are for leads and admins.
             #expect(try await client.json(.post, "/api/v1/outages", token: agent, body: #"{"district":"西湖区","service":"broadband","title":"x"}"#).status == .forbidden)

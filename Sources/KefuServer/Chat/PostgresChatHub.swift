@@ -2,7 +2,6 @@ import Foundation
 import KefuStore
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// The chat hub for several nodes on one PostgreSQL: events go to this node's connections at once and,
 /// through NOTIFY, to the other nodes' connections.
@@ -31,16 +30,12 @@ final class PostgresChatHub: ChatHub, Service {
     let logger: Logger
     private let outgoing: AsyncStream<String>
     private let outgoingContinuation: AsyncStream<String>.Continuation
-    private let listening = Atomic<Bool>(false)
 
     init(database: Database, logger: Logger) {
         self.database = database
         self.logger = logger
         (outgoing, outgoingContinuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(65_536))
     }
-
-    /// True once this node is listening: tests wait for it.
-    var isListening: Bool { listening.load(ordering: .acquiring) }
 
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID { local.connect(identity, outbound) }
     func disconnect(_ id: UUID) { local.disconnect(id) }
@@ -87,15 +82,12 @@ final class PostgresChatHub: ChatHub, Service {
     private func listenForever() async throws {
         while !Task.isCancelled {
             do {
-                try await database.listen(on: Self.channel, ready: { self.listening.store(true, ordering: .releasing) }) { payload in
-                    self.receive(payload)
-                }
+                try await database.listen(on: Self.channel) { payload in self.receive(payload) }
             } catch is CancellationError {
                 return
             } catch {
                 logger.warning("chat LISTEN dropped; reconnecting", metadata: ["error": "\(error)"])
             }
-            listening.store(false, ordering: .releasing)
             try await Task.sleep(for: .seconds(1))
         }
     }

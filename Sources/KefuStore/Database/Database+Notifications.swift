@@ -13,14 +13,11 @@ extension Database {
     }
 
     /// Holds one connection listening on `channel` and hands each payload to `handle`, until cancelled or
-    /// the connection fails. `ready` is called once the LISTEN is in place.
-    public func listen(
-        on channel: String, ready: @Sendable () -> Void = {}, _ handle: @Sendable (String) async -> Void
-    ) async throws {
+    /// the connection fails.
+    public func listen(on channel: String, _ handle: @Sendable (String) async -> Void) async throws {
         guard case .postgres(let client) = backend else { return }
         try await client.withConnection { connection in
             try await connection.listen(on: channel) { notifications in
-                ready()
                 for try await notification in notifications {
                     await handle(notification.payload)
                 }

@@ -171,8 +171,25 @@ public struct TicketRepository: Sendable {
             try await Self.update(ticket, db)
             try await Self.record(events, of: ticket, db)
             try await Self.reschedule(ticket, db)
+            try await Self.notifyPeople(of: events, on: ticket, by: actor, now: now, db)
             try await AuditRepository.append(audit, in: db)
             return ticket
+        }
+    }
+
+    /// Who hears of a change at once: the new assignee, and the team leads of an escalation.
+    static func notifyPeople(of events: [TicketEvent], on ticket: Ticket, by actor: TicketAction.Actor, now: Date, _ db: any SQLDatabase) async throws {
+        for event in events {
+            switch event.kind {
+            case .assigned:
+                guard let assignee = event.toValue, assignee != actor.id else { continue }
+                try await notify([assignee], kind: "assigned", text: "工单 \(ticket.number)（\(ticket.priority.label)）已分派给你：\(ticket.title)", ticketId: ticket.id, outageId: nil, now: now, db)
+            case .escalated:
+                let leads = Set(try await teamLeads(db)).subtracting([actor.id])
+                try await notify(leads, kind: "escalated", text: "工单 \(ticket.number) 已升级，需在 24 小时内跟进：\(event.text ?? "")", ticketId: ticket.id, outageId: nil, now: now, db)
+            default:
+                continue
+            }
         }
     }
 
