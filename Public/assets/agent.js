@@ -303,10 +303,25 @@ $("#chat-form").addEventListener("submit", (event) => {
 });
 
 $("#transfer").addEventListener("click", () => {
-  const skill = $("#transfer-to").value;
-  if (!active || !skill) return showError($("#chat-error"), { message: "请选择转接的技能组" });
-  chat.raw({ type: "transfer", conversationId: active, toSkill: skill });
+  const target = $("#transfer-to").value;
+  if (!active || !target) return showError($("#chat-error"), { message: "请选择转接的技能组或同事" });
+  if (target.startsWith("agent:")) chat.raw({ type: "transfer", conversationId: active, toAgentId: target.slice(6) });
+  else chat.raw({ type: "transfer", conversationId: active, toSkill: target });
 });
+
+// Colleagues who have the desk open, with their load, refreshed whenever the list is opened.
+$("#transfer-to").addEventListener("focus", loadColleagues);
+async function loadColleagues() {
+  try {
+    const agents = await api("GET", "/api/v1/chat/agents");
+    const status = { online: "在线", busy: "忙碌", away: "离开" };
+    $("#transfer-colleagues").replaceChildren(...agents.filter((a) => a.id !== me.id).map((a) => h("option", {
+      value: "agent:" + a.id, disabled: a.status !== "online" || a.activeChats >= a.limit,
+    }, `${a.displayName}（${a.agentNo}）· ${status[a.status] || a.status} ${a.activeChats}/${a.limit}`)));
+  } catch {
+    $("#transfer-colleagues").replaceChildren();
+  }
+}
 
 // A ticket from the chat: the server drafts it from the conversation, the agent checks and submits.
 $("#new-ticket").addEventListener("click", async () => {

@@ -137,3 +137,22 @@ import Testing
         }
     }
 }
+
+@Suite struct ChatAgentsTests {
+    @Test func agentsSeeColleaguesWithTheirLoad() async throws {
+        try await TestApp.run { client, sms, database in
+            let store = Store(database: database)
+            _ = try await store.chat.setPresence(agentId: "staff-agent2", status: .online, limit: 3, defaultLimit: 5, now: Date())
+            _ = try await store.chat.setPresence(agentId: "staff-agent3", status: .away, limit: nil, defaultLimit: 5, now: Date())
+            let agent = try await client.login("agent1")
+            let board = try #require(try await client.json(.get, "/api/v1/chat/agents", token: agent).json as? [[String: Any]])
+            #expect(board.map { $0["agentNo"] as? String } == ["K3002", "K3003"])
+            #expect(board.first?["status"] as? String == "online" && board.first?["limit"] as? Int == 3 && board.first?["activeChats"] as? Int == 0)
+            #expect((board.first?["skills"] as? [String]) == ["broadband"])
+            let customer = try await client.customerLogin("13800138000", sms: sms)
+            #expect(try await client.json(.get, "/api/v1/chat/agents", token: customer).status == .forbidden)
+            let qa = try await client.login("qa")
+            #expect(try await client.json(.get, "/api/v1/chat/agents", token: qa).status == .forbidden)
+        }
+    }
+}

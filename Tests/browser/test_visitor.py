@@ -28,5 +28,16 @@ def test_visitor_chats_with_bot_and_agent(server, browser):
     agent.get_by_label("回复").fill("您好，登录后我可以帮您核对账单。")
     agent.get_by_role("button", name="发送", exact=True).click()
     expect(visitor.get_by_text("您好，登录后我可以帮您核对账单。")).to_be_visible()
+
+    # Handed to a named colleague who has the desk open.
+    colleague_context, colleague = desk(browser, server, "agent1")
+    agent.get_by_label("转接至").focus()
+    expect(agent.locator("#transfer-colleagues option[value='agent:staff-agent1']")).to_have_count(1)
+    agent.get_by_label("转接至").select_option("agent:staff-agent1")
+    agent.get_by_role("button", name="转接").click()
+    expect(visitor.get_by_text("转接给客服 K3001")).to_be_visible()
+    colleague.locator("#chats li[data-id]", has_text="访客").first.click()
+    expect(colleague.get_by_text("帮我查一下话费")).to_be_visible()
     context.close()
     agent_context.close()
+    colleague_context.close()

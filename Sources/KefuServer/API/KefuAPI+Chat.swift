@@ -18,6 +18,16 @@ extension KefuAPI {
         return .created(.init(body: .json(.init(ticket: ticket, expiresInSeconds: 60))))
     }
 
+    func listChatAgents(_ input: Operations.ListChatAgents.Input) async throws -> Operations.ListChatAgents.Output {
+        try require(.chatHandle)
+        return .ok(.init(body: .json(try await store.chat.agentBoard().map {
+            .init(
+                id: $0.user.id, displayName: $0.user.displayName, agentNo: $0.user.agentNo, skills: $0.user.skills,
+                status: .init(rawValue: $0.status.rawValue) ?? .away, activeChats: $0.activeChats, limit: $0.limit
+            )
+        })))
+    }
+
     // MARK: Quick replies
 
     func listQuickReplies(_ input: Operations.ListQuickReplies.Input) async throws -> Operations.ListQuickReplies.Output {

@@ -120,8 +120,10 @@ struct ChatService: Sendable {
                 throw ChatRefusal("target_unavailable", "客服 \(target.agentNo) 当前不在线或已满负荷")
             }
             let moved = try await store.chat.transition(c.id, to: .assigned, now: now(), agentId: .some(target.id))
-            try await post(moved, sender: .system, senderId: target.id, text: "会话已由客服 \(agent.agentNo) 转接给客服 \(target.agentNo)，请继续描述您的问题。")
+            // The new agent's desk learns of the chat first, so the message below (and the history its
+            // connection fills in before it) lands in a chat the desk already shows.
             try await publishState(moved, alsoAgents: [agent.id])
+            try await post(moved, sender: .system, senderId: target.id, text: "会话已由客服 \(agent.agentNo) 转接给客服 \(target.agentNo)，请继续描述您的问题。")
         } else {
             let skill = toSkill ?? c.skill
             let moved = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill, agentId: .some(nil))

@@ -244,6 +244,34 @@ public struct ChatRepository: Sendable {
         }
     }
 
+    /// Every agent who has opened the desk: their status, limit and open chats, online first.
+    public func agentBoard() async throws -> [AgentOnBoard] {
+        try await database.read { db in
+            let counts = try await Self.activeCounts(db)
+            let rows = try await db.select().columns("*").from("agent_presence").all()
+            let ids = try rows.map { try $0.text("agent_id") }
+            guard !ids.isEmpty else { return [] }
+            let users = Dictionary(
+                uniqueKeysWithValues: try await db.select().columns("*").from("staff_users").where("id", .in, ids)
+                    .where("disabled", .equal, false).all().map(StaffRepository.user).map { ($0.id, $0) }
+            )
+            return try rows.compactMap { row -> AgentOnBoard? in
+                guard let user = users[try row.text("agent_id")] else { return nil }
+                return AgentOnBoard(
+                    user: user, status: try decodeEnum(AgentStatus.self, try row.text("status"), column: "status"),
+                    limit: try row.int("chat_limit"), activeChats: counts[user.id] ?? 0
+                )
+            }.sorted { ($0.status != .online ? 1 : 0, $0.user.agentNo) < ($1.status != .online ? 1 : 0, $1.user.agentNo) }
+        }
+    }
+
+    public struct AgentOnBoard: Sendable {
+        public var user: StaffUser
+        public var status: AgentStatus
+        public var limit: Int
+        public var activeChats: Int
+    }
+
     /// Slots of online agents that serve `skill`: how fast the queue drains.
     public func servingSlots(for skill: SkillGroup) async throws -> Int {
         try await database.read { db in
