@@ -79,19 +79,98 @@ function createForm() {
   return form;
 }
 
+const categoryNames = { mobile_4g: "4G", mobile_5g: "5G", unlimited: "冰激凌", family: "融合", broadband: "宽带", iptv: "IPTV", enterprise_line: "专线", iot: "物联网" };
+
 async function loadPackages() {
   const target = panel("packages");
   try {
     const packages = await api("GET", "/api/v1/packages");
-    target.replaceChildren(h("div", { class: "card" }, h("h2", {}, `套餐目录（${packages.length}）`), h("div", { class: "scroll" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["编码", "名称", "月费", "流量", "通话", "带宽", "权益"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, packages.map((p) => h("tr", {},
-        h("td", {}, p.code), h("td", {}, p.name), h("td", { class: "num money" }, yuan(p.monthlyFeeFen)),
-        h("td", { class: "num" }, p.dataMB ? dataSize(p.dataMB) : "—"), h("td", { class: "num" }, p.voiceMinutes ? p.voiceMinutes + "分钟" : "—"),
-        h("td", { class: "num" }, p.bandwidthMbps ? p.bandwidthMbps + "M" : "—"), h("td", {}, p.benefits.join("、")))))))));
+    const manage = permissions.includes("catalog.manage");
+    const editor = h("div");
+    const table = h("table", { class: "cards-on-phone" },
+      h("thead", {}, h("tr", {}, ["编码", "名称", "类别", "月费", "流量", "通话", "带宽", "权益", "状态"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, packages.map((p) => h("tr", { onclick: manage ? () => editPackage(p, editor) : null, style: manage ? "cursor: pointer" : null },
+        h("td", { "data-label": "编码" }, p.code), h("td", { "data-label": "名称" }, p.name),
+        h("td", { "data-label": "类别" }, categoryNames[p.category] || p.category),
+        h("td", { "data-label": "月费", class: "num money" }, yuan(p.monthlyFeeFen)),
+        h("td", { "data-label": "流量", class: "num" }, p.dataMB ? dataSize(p.dataMB) : "—"),
+        h("td", { "data-label": "通话", class: "num" }, p.voiceMinutes ? p.voiceMinutes + "分钟" : "—"),
+        h("td", { "data-label": "带宽", class: "num" }, p.bandwidthMbps ? p.bandwidthMbps + "M" : "—"),
+        h("td", { "data-label": "权益" }, p.benefits.join("、") || "—"),
+        h("td", { "data-label": "状态" }, h("span", { class: "badge " + (p.active ? "ok" : "") }, p.active ? "在售" : "停售"))))));
+    target.replaceChildren(h("div", { class: "card" },
+      h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `套餐目录（${packages.length}）`),
+        manage ? h("button", { onclick: () => editPackage(null, editor) }, "新增套餐") : null),
+      manage ? h("p", { class: "hint" }, "点击一行修改套餐；修改后的资费在下一次出账时生效。") : null,
+      h("div", { class: "scroll" }, table)), editor);
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
   }
+}
+
+function editPackage(p, target) {
+  const field = (id, label, attrs = {}) => h("div", {}, h("label", { for: id }, label), h("input", { id, ...attrs }));
+  const fen = (value) => (value / 100).toFixed(2);
+  const category = h("select", { id: "pkg-category" }, Object.entries(categoryNames).map(([v, t]) => h("option", { value: v, selected: p?.category === v }, t)));
+  const shared = h("input", { type: "checkbox", id: "pkg-shared", checked: p?.sharedData || false });
+  const active = h("input", { type: "checkbox", id: "pkg-active", checked: p ? p.active : true });
+  const error = h("div", { class: "error", role: "alert" });
+  const form = h("form", { class: "card stack", novalidate: true }, h("h2", {}, p ? `修改套餐 ${p.code}` : "新增套餐"),
+    h("div", { class: "grid" },
+      field("pkg-code", "编码", { value: p?.code || "", maxlength: "32", readonly: p ? true : null }),
+      field("pkg-name", "名称", { value: p?.name || "", maxlength: "40" }),
+      h("div", {}, h("label", { for: "pkg-category" }, "类别"), category),
+      field("pkg-fee", "月费（元）", { value: p ? fen(p.monthlyFeeFen) : "", inputmode: "decimal" }),
+      field("pkg-data", "流量（MB）", { value: p?.dataMB ?? 0, inputmode: "numeric" }),
+      field("pkg-voice", "通话（分钟）", { value: p?.voiceMinutes ?? 0, inputmode: "numeric" }),
+      field("pkg-sms", "短信（条）", { value: p?.smsCount ?? 0, inputmode: "numeric" }),
+      field("pkg-bandwidth", "带宽（Mbps）", { value: p?.bandwidthMbps ?? 0, inputmode: "numeric" }),
+      field("pkg-lines", "最多号码数", { value: p?.maxLines ?? 1, inputmode: "numeric" }),
+      field("pkg-data-over", "超出流量（元/GB）", { value: p ? fen(p.dataOverageFenPerGB) : "3.00", inputmode: "decimal" }),
+      field("pkg-voice-over", "超出通话（元/分钟）", { value: p ? fen(p.voiceOverageFenPerMinute) : "0.15", inputmode: "decimal" }),
+      field("pkg-sms-over", "超出短信（元/条）", { value: p ? fen(p.smsOverageFen) : "0.10", inputmode: "decimal" })),
+    field("pkg-benefits", "权益（用逗号分隔）", { value: (p?.benefits || []).join("，") }),
+    h("label", { class: "check" }, shared, " 家庭共享流量"), h("label", { class: "check" }, active, " 在售"),
+    h("div", { class: "actions" }, h("button", { class: "primary", type: "submit" }, "保存"), h("button", { type: "button", onclick: () => target.replaceChildren() }, "取消")),
+    error);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError(error, null);
+    const value = (id) => form.querySelector("#" + id).value.trim();
+    const toFen = (id) => {
+      const text = value(id);
+      if (!/^\d+(\.\d{1,2})?$/.test(text)) throw new Error(`${form.querySelector(`label[for=${id}]`).textContent}：请输入金额，最多两位小数`);
+      const [yuanPart, centPart = ""] = text.split(".");
+      return Number(yuanPart) * 100 + Number((centPart + "00").slice(0, 2));
+    };
+    const whole = (id) => {
+      const text = value(id);
+      if (!/^\d+$/.test(text)) throw new Error(`${form.querySelector(`label[for=${id}]`).textContent}：请输入整数`);
+      return Number(text);
+    };
+    let body;
+    try {
+      body = {
+        code: value("pkg-code"), name: value("pkg-name"), category: category.value, monthlyFeeFen: toFen("pkg-fee"),
+        dataMB: whole("pkg-data"), voiceMinutes: whole("pkg-voice"), smsCount: whole("pkg-sms"), bandwidthMbps: whole("pkg-bandwidth"),
+        sharedData: shared.checked, maxLines: whole("pkg-lines"),
+        benefits: value("pkg-benefits").split(/[,，、]/).map((b) => b.trim()).filter(Boolean),
+        dataOverageFenPerGB: toFen("pkg-data-over"), voiceOverageFenPerMinute: toFen("pkg-voice-over"), smsOverageFen: toFen("pkg-sms-over"),
+        active: active.checked,
+      };
+    } catch (e) {
+      return showError(error, e);
+    }
+    try {
+      if (p) await api("PUT", `/api/v1/admin/packages/${encodeURIComponent(p.code)}`, body);
+      else await api("POST", "/api/v1/admin/packages", body);
+      loadPackages();
+    } catch (e) {
+      showError(error, e);
+    }
+  });
+  target.replaceChildren(form);
+  form.scrollIntoView({ behavior: "smooth", block: "start" });
 }
 
 async function loadAudit() {
