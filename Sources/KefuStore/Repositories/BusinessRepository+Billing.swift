@@ -36,6 +36,15 @@ extension BusinessRepository {
             let monthUsage = try await db.select().columns("*").from("usage_records").where("month", .equal, monthStart.monthKey).all()
                 .map(CustomerRepository.usageRecord)
             let usage = Dictionary(monthUsage.map { ($0.subscriptionId, $0) }, uniquingKeysWith: { first, _ in first })
+            // One read each for the month's services and one-off charges, grouped by line, not one per line.
+            let services = Dictionary(grouping: try await db.select().columns("subscription_id", "name", "monthly_fee_fen")
+                .from("value_added_services").where("status", .equal, ValueAddedService.Status.active.rawValue).orderBy("id").all()
+                .map { (try $0.text("subscription_id"), ValueAddedCharge(name: try $0.text("name"), monthlyFeeFen: try $0.int64("monthly_fee_fen"))) },
+                by: \.0).mapValues { $0.map(\.1) }
+            let charges = Dictionary(grouping: try await db.select().columns("subscription_id", "description", "amount_fen")
+                .from("one_off_charges").where("bill_month", .equal, monthStart.monthKey).orderBy("created_at").orderBy("id").all()
+                .map { (try $0.text("subscription_id"), BillItem(kind: .planFee, description: try $0.text("description"), amountFen: try $0.int64("amount_fen"))) },
+                by: \.0).mapValues { $0.map(\.1) }
             var totals: [String: Int64] = [:]
             var bills = 0
             for line in lines where !billed.contains(line.id) && (line.bundleId == nil || line.bundleId == line.id) {
@@ -44,13 +53,10 @@ extension BusinessRepository {
                 let carries = line.carryOverMB != nil && line.carryOverMonth == monthStart.monthKey
                 if carries, let carried = line.carryOverMB { plan.dataMB += carried }
                 let used = usage[line.id] ?? UsageRecord(subscriptionId: line.id, month: monthStart.monthKey, dataMB: 0, voiceMinutes: 0, smsCount: 0)
-                let services = try await db.select().columns("name", "monthly_fee_fen").from("value_added_services")
-                    .where("subscription_id", .equal, line.id).where("status", .equal, ValueAddedService.Status.active.rawValue).all()
-                    .map { ValueAddedCharge(name: try $0.text("name"), monthlyFeeFen: try $0.int64("monthly_fee_fen")) }
-                var items = BillCalculator.items(package: plan, usage: used, valueAdded: services, contract: line.contract, monthStart: monthStart)
-                items += try await db.select().columns("description", "amount_fen").from("one_off_charges")
-                    .where("subscription_id", .equal, line.id).where("bill_month", .equal, monthStart.monthKey).all()
-                    .map { BillItem(kind: .planFee, description: try $0.text("description"), amountFen: try $0.int64("amount_fen")) }
+                var items = BillCalculator.items(
+                    package: plan, usage: used, valueAdded: services[line.id] ?? [], contract: line.contract, monthStart: monthStart
+                )
+                items += charges[line.id] ?? []
                 let total = BillCalculator.total(items)
                 let billID = "bill-\(line.id)-\(monthStart.monthKey)"
                 try await Rows.insert(
