@@ -197,7 +197,8 @@ import Testing
             pair.agent.send(["type": "transfer", "conversationId": pair.conversationId, "toAgentId": "staff-lead"])
             try await lead.next("conversation") { $0.conversation?["state"] as? String == "assigned" }
             try await pair.customer.next("message") { ($0.message?["text"] as? String)?.contains("L1001") == true }
-            // The new agent has the history from the first message.
+            // The new agent learns of the chat first, then has the history from the first message.
+            try await lead.next("message") { ($0.message?["text"] as? String)?.contains("L1001") == true }
             #expect(lead.seqs(pair.conversationId).first == 1)
             pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "late", "text": "还在吗"])
             #expect(try await pair.agent.next("error")["code"] as? String == "not_found")
