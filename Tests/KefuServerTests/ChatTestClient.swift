@@ -71,11 +71,14 @@ final class ChatTestClient: Sendable {
     /// The next frame after the last one returned that satisfies `match`, waiting up to `timeout`.
     @discardableResult
     func next(
-        _ type: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation,
+        _ type: String, timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
         where match: @Sendable ([String: Any]) -> Bool = { _ in true }
     ) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        // Look once more after the deadline: a frame that came during the last sleep still counts.
+        var lastLook = false
+        while !lastLook {
+            lastLook = ContinuousClock.now >= deadline
             let all = frames
             let start = cursor.withLock { $0 }
             var found: (Int, [String: Any])?
@@ -89,7 +92,7 @@ final class ChatTestClient: Sendable {
                 cursor.withLock { $0 = index + 1 }
                 return frame
             }
-            try await Task.sleep(for: .milliseconds(10))
+            if !lastLook { try await Task.sleep(for: .milliseconds(10)) }
         }
         let seen = frames.map { ($0["type"] as? String ?? "?") + ":" + (($0["code"] as? String) ?? "") }
         Issue.record("no \(type) frame within \(timeout); saw \(seen)", sourceLocation: sourceLocation)

@@ -221,9 +221,10 @@ import Testing
         config.chat.sweepInterval = .milliseconds(100)
         try await TestApp.run(config: config, mode: .live) { client, sms, database in
             let pair = try await Self.connectPair(client, sms: sms)
-            try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("请问还在吗") == true }
-            try await pair.customer.next("message", timeout: .seconds(5)) { ($0.message?["text"] as? String)?.contains("本次会话已结束") == true }
-            try await pair.agent.next("conversation", timeout: .seconds(5)) { $0.conversation?["state"] as? String == "closed" }
+            // Generous deadlines: the whole suite runs in parallel, and on a loaded machine a 100 ms sweep can lag.
+            try await pair.customer.next("message", timeout: .seconds(20)) { ($0.message?["text"] as? String)?.contains("请问还在吗") == true }
+            try await pair.customer.next("message", timeout: .seconds(20)) { ($0.message?["text"] as? String)?.contains("本次会话已结束") == true }
+            try await pair.agent.next("conversation", timeout: .seconds(20)) { $0.conversation?["state"] as? String == "closed" }
             #expect(try await Store(database: database).chat.conversation(id: pair.conversationId)?.state == .closed)
             await pair.customer.close()
             await pair.agent.close()
