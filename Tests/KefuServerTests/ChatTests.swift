@@ -222,8 +222,11 @@ import Testing
         try await TestApp.run(config: config, mode: .live) { client, sms, database in
             let pair = try await Self.connectPair(client, sms: sms)
             // Generous deadlines: the whole suite runs in parallel, and on a loaded machine a 100 ms sweep can lag.
-            try await pair.customer.next("message", timeout: .seconds(20)) { ($0.message?["text"] as? String)?.contains("请问还在吗") == true }
             try await pair.customer.next("message", timeout: .seconds(20)) { ($0.message?["text"] as? String)?.contains("本次会话已结束") == true }
+            // The reminder came before the farewell (with 0.4 s timers it may even precede the greeting).
+            let texts = pair.customer.frames.compactMap { $0.message?["text"] as? String }
+            let reminder = texts.firstIndex { $0.contains("请问还在吗") }
+            #expect(reminder != nil && reminder! < texts.firstIndex { $0.contains("本次会话已结束") }!)
             try await pair.agent.next("conversation", timeout: .seconds(20)) { $0.conversation?["state"] as? String == "closed" }
             #expect(try await Store(database: database).chat.conversation(id: pair.conversationId)?.state == .closed)
             await pair.customer.close()

@@ -277,6 +277,15 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let closed = try await store.chat.claimIdleClosures(now: start.addingTimeInterval(181 + 301), after: 300, farewell: "再见")
             #expect(closed.count == 1 && closed.first?.1.text == "再见" && closed.first?.0.state == .closed)
             #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(1000), after: 300, farewell: "再见").isEmpty)
+            // A customer who waited long in the queue is not idle the moment an agent takes the chat.
+            var waited = Self.conversation("conv-3", customer: "cus-100001")
+            waited.state = .assigned
+            waited.agentId = "staff-agent1"
+            waited.createdAt = start
+            waited.assignedAt = start.addingTimeInterval(900)
+            _ = try await store.chat.create(waited, greeting: "正在为您转接人工客服")
+            #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(901), after: 180).isEmpty)
+            #expect(try await store.chat.claimIdleReminders(now: start.addingTimeInterval(900 + 181), after: 180).map(\.id) == ["conv-3"])
             // A resolved chat whose survey nobody answers closes too.
             var resolved = Self.conversation("conv-2")
             resolved.state = .resolved

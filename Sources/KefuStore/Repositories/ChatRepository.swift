@@ -289,13 +289,16 @@ public struct ChatRepository: Sendable {
 
     /// Claims assigned chats where the last word was ours (the agent's or the system's) and the customer
     /// has not answered for `after` seconds, and marks the reminder as sent. A customer waiting for a
-    /// slow agent is not idle. Runs in one transaction, so each reminder is claimed once.
+    /// slow agent is not idle, nor one just taken from the queue: idleness counts from the assignment
+    /// too, or a long wait in the queue would earn a "still there?" before the agent's greeting.
+    /// Runs in one transaction, so each reminder is claimed once.
     public func claimIdleReminders(now: Date, after: TimeInterval) async throws -> [Conversation] {
         try await database.transaction { db in
             let cutoff = now.addingTimeInterval(-after)
             let candidates = try await db.select().columns("*").from("conversations")
                 .where("state", .equal, ConversationState.assigned.rawValue)
                 .where("idle_reminder_sent_at", .is, SQLLiteral.null)
+                .where("assigned_at", .lessThan, cutoff)
                 .where(SQLQueryString("""
                     EXISTS (SELECT 1 FROM chat_messages m WHERE m.conversation_id = conversations.id
                     AND m.seq = conversations.last_seq AND m.sender <> 'customer' AND m.created_at < \(bind: cutoff))
