@@ -1,5 +1,6 @@
 """The bot's knowledge as an admin keeps it: a training phrase added and the bot retrained on the
 spot, and an article edited."""
+import pytest
 from playwright.sync_api import expect
 
 from conftest import api_call, shot, staff_token
@@ -10,8 +11,15 @@ def classify(server, text):
     return api_call(server, "POST", "/api/v1/bot/classify", staff_token(server, "admin"), {"text": text})["intent"]
 
 
-def test_admin_teaches_the_bot_and_edits_an_article(server, browser):
-    context, admin = staff_page(browser, server, "/admin/", "admin")
+@pytest.fixture(scope="module")
+def admin(server, browser):
+    """One admin login for the module: logins are rate-limited per user."""
+    context, page = staff_page(browser, server, "/admin/", "admin")
+    yield page
+    context.close()
+
+
+def test_admin_teaches_the_bot_and_edits_an_article(server, admin):
     admin.get_by_role("tab", name="训练语料").click()
     admin.get_by_label("意图").select_option("points_rewards")
     expect(admin.locator("[data-panel=training] [data-intent=points_rewards]")).to_be_visible()
@@ -35,11 +43,9 @@ def test_admin_teaches_the_bot_and_edits_an_article(server, browser):
     admin.get_by_role("button", name="保存").click()
     expect(admin.locator("[data-panel=knowledge] li", has_text="出境漫游指南")).to_be_visible()
     shot(admin, "admin-knowledge")
-    context.close()
 
 
-def test_admin_adds_and_edits_a_package(server, browser):
-    context, admin = staff_page(browser, server, "/admin/", "admin")
+def test_admin_adds_and_edits_a_package(server, admin):
     admin.get_by_role("tab", name="套餐目录").click()
     admin.get_by_role("button", name="新增套餐").click()
     admin.get_by_label("编码").fill("TEST-59")
@@ -60,4 +66,3 @@ def test_admin_adds_and_edits_a_package(server, browser):
     admin.get_by_role("button", name="保存").click()
     expect(admin.locator("[data-panel=packages] tr", has_text="TEST-59")).to_contain_text("¥49.90")
     shot(admin, "admin-packages")
-    context.close()
