@@ -1,5 +1,5 @@
 import { api } from "./api.js";
-import { $, h, yuan, dataSize, dateTime, labels, showError } from "./dom.js";
+import { $, h, yuan, dataSize, dateTime, isoInstant, labels, showError } from "./dom.js";
 import { staffSession } from "./staff-login.js";
 
 let permissions = [];
@@ -224,8 +224,8 @@ async function loadTranscripts() {
     if (phone.value.trim()) params.set("phone", phone.value.trim());
     if (keyword.value.trim()) params.set("q", keyword.value.trim());
     if (agent.value.trim()) params.set("agentId", agent.value.trim());
-    if (since.value) params.set("since", new Date(since.value + "T00:00:00+08:00").toISOString());
-    if (until.value) params.set("until", new Date(until.value + "T24:00:00+08:00").toISOString());
+    if (since.value) params.set("since", isoInstant(new Date(since.value + "T00:00:00+08:00")));
+    if (until.value) params.set("until", isoInstant(new Date(until.value + "T24:00:00+08:00")));
     try {
       const found = await api("GET", "/api/v1/transcripts?" + params);
       list.replaceChildren(...(found.length ? found.map((c) => h("li", { onclick: () => open(c.id), tabindex: "0" },
@@ -340,13 +340,25 @@ async function loadOutages() {
         h("td", { "data-label": "开始" }, dateTime(o.startedAt)), h("td", { "data-label": "预计恢复" }, o.eta ? dateTime(o.eta) : "待定"),
         h("td", { "data-label": "工单", class: "num" }, h("a", { href: "/tickets/?outage=" + encodeURIComponent(o.id) }, String(o.ticketCount))),
         h("td", { "data-label": "状态" }, h("span", { class: "badge " + (o.status === "active" ? "bad" : "ok") }, o.status === "active" ? "处理中" : "已恢复")),
-        h("td", {}, manage && o.status === "active" ? h("button", { onclick: () => resolveOutage(o) }, "标记恢复") : null)))));
+        h("td", {}, manage && o.status === "active" ? h("div", { class: "actions" },
+          h("button", { onclick: () => setOutageEta(o) }, "预计恢复"), h("button", { onclick: () => resolveOutage(o) }, "标记恢复")) : null)))));
     target.replaceChildren(h("div", { class: "card" }, h("h2", {}, "区域故障库"),
       outages.length ? h("div", { class: "scroll" }, table) : h("p", { class: "hint" }, "目前没有登记的区域故障。")),
       manage ? outageForm() : h("p", { class: "hint" }, "你没有登记区域故障的权限。"));
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
   }
+}
+
+// Detected incidents start without an ETA; the lead who learns it from the field sets it here, and the
+// bot tells customers of the district the new time at once.
+async function setOutageEta(outage) {
+  const answer = prompt(`${outage.district} 预计恢复时间（如 2026-11-28 18:30）`, outage.eta ? dateTime(outage.eta) : "");
+  if (!answer) return;
+  const eta = new Date(answer.trim().replace(" ", "T"));
+  if (Number.isNaN(eta.getTime())) return alert("时间格式应为 YYYY-MM-DD HH:MM");
+  await api("POST", `/api/v1/outages/${encodeURIComponent(outage.id)}`, { eta: isoInstant(eta) }).catch((e) => alert(e.message));
+  loadOutages();
 }
 
 async function resolveOutage(outage) {
@@ -371,7 +383,7 @@ function outageForm() {
     event.preventDefault();
     showError(error, null);
     const body = { district: district.value.trim(), service: service.value, title: title.value.trim() };
-    if (eta.value) body.eta = new Date(eta.value).toISOString();
+    if (eta.value) body.eta = isoInstant(new Date(eta.value));
     try {
       await api("POST", "/api/v1/outages", body);
       loadOutages();

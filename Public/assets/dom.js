@@ -52,3 +52,8 @@ export function statusBadge(status) {
 export function showError(target, error) {
   target.textContent = error ? error.message || String(error) : "";
 }
+
+/// An instant as the API reads it: ISO 8601 in UTC, whole seconds (the server's decoder takes no fractions).
+export function isoInstant(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -119,6 +119,12 @@ def test_outage_and_a_ticket_from_the_chat(server, browser):
     admin.get_by_label("故障说明").fill("主干光缆抢修")
     admin.get_by_role("button", name="登记").click()
     expect(admin.get_by_text("主干光缆抢修")).to_be_visible()
+    # The lead learns the repair time from the field and sets it.
+    dialogs = []
+    admin.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept("2030-01-02 18:30")))
+    admin.locator("[data-panel=outages] tr", has_text="主干光缆抢修").get_by_role("button", name="预计恢复").click()
+    expect(admin.locator("[data-panel=outages] tr", has_text="主干光缆抢修")).to_contain_text("2030-01-02 18:30")
+    assert len(dialogs) == 1, dialogs  # the prompt, and no error after it
     shot(admin, "tickets-admin-outages")
     admin.get_by_role("tab", name="Webhook").click()
     expect(admin.get_by_role("heading", name="新增订阅")).to_be_visible()
