@@ -99,6 +99,8 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
             #expect(events.map(\.kind) == [.created, .outageLinked])
             #expect(try await store.tickets.activeOutage(district: view.customer.district, service: "broadband")?.id == "out-1")
             #expect(try await store.tickets.outages(activeOnly: true).first?.ticketCount == 1)
+            #expect(try await store.tickets.outage(id: "out-1")?.ticketCount == 1)
+            #expect(try await store.tickets.outage(id: "out-none") == nil)
             _ = try await store.tickets.updateOutage(id: "out-1", eta: nil, resolve: true, now: t0.addingTimeInterval(7200), audit: StoreContract.entry())
             #expect(try await store.tickets.activeOutage(district: view.customer.district, service: "broadband") == nil)
             _ = data

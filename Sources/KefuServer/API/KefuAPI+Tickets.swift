@@ -108,7 +108,7 @@ extension KefuAPI {
         let principal = try requirePrincipal()
         let ticket = try await visibleTicket(input.path.ticketId, to: principal)
         let events = try await store.tickets.events(ticketId: ticket.id, includeInternal: principal.has(.ticketRead))
-        let outage = try await ticket.outageId.asyncMap { id in try await store.tickets.outages(activeOnly: false).first { $0.id == id } } ?? nil
+        let outage = try await ticket.outageId.asyncMap { try await store.tickets.outage(id: $0) } ?? nil
         return .ok(.init(body: .json(.init(ticket: ticket, events: events, outage: outage))))
     }
 

@@ -48,6 +48,18 @@ extension TicketRepository {
         }
     }
 
+    /// One outage with the number of tickets linked to it.
+    public func outage(id: String) async throws -> Outage? {
+        try await database.read { db in
+            guard var outage = try await db.select().columns("*").from("outages").where("id", .equal, id).first().map(Self.outage) else {
+                return nil
+            }
+            outage.ticketCount = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tickets")
+                .where("outage_id", .equal, id).first()?.int("n") ?? 0
+            return outage
+        }
+    }
+
     public func activeOutage(district: String, service: String) async throws -> Outage? {
         try await database.read { db in try await Self.activeOutage(district: district, service: service, db) }
     }
@@ -67,7 +79,7 @@ extension TicketRepository {
             .where("outage_id", .is, SQLLiteral.null).where("created_at", .greaterThanOrEqual, since)
             .where("status", .notIn, [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue]).all()
         guard IncidentDetection.isIncident(faultTimes: try rows.map { try $0.date("created_at") }, now: now) else { return nil }
-        var outage = Outage(
+        let outage = Outage(
             id: Rows.newID("out"), city: city, district: district, service: "broadband",
             title: "\(district)宽带区域性故障（30 分钟内 \(rows.count) 张故障单，系统自动识别）", status: .active, source: .detected,
             startedAt: now, eta: nil, resolvedAt: nil, createdBy: "system", ticketCount: rows.count
@@ -82,7 +94,6 @@ extension TicketRepository {
             try await record([outageEvent(ticket, outage, now)], of: ticket, db)
             try await reschedule(ticket, db)
         }
-        outage.ticketCount = rows.count
         try await WebhookRepository.enqueue(WebhookEvent(id: Rows.newID("evt"), type: "incident.opened", occurredAt: now, outage: outage), db)
         try await notify(
             Set(try await teamLeads(db)), kind: "incident", text: "P0 事件：\(outage.title)", ticketId: nil, outageId: outage.id, now: now, db
