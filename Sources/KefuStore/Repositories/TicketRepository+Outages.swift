@@ -8,7 +8,7 @@ extension TicketRepository {
         try await database.transaction { db in
             try await Self.lock("incident:\(outage.district):\(outage.service)", db)
             try await Self.insert(outage, now: now, db)
-            try await WebhookRepository.enqueue(WebhookEvent(id: Rows.newID("evt"), type: "outage.declared", occurredAt: now, outage: outage), db)
+            try await WebhookRepository.enqueue([WebhookEvent(id: Rows.newID("evt"), type: "outage.declared", occurredAt: now, outage: outage)], db)
             try await AuditRepository.append(audit, in: db)
             return outage
         }
@@ -25,7 +25,7 @@ extension TicketRepository {
             if resolve, outage.status == .active {
                 outage.status = .resolved
                 outage.resolvedAt = now
-                try await WebhookRepository.enqueue(WebhookEvent(id: Rows.newID("evt"), type: "outage.resolved", occurredAt: now, outage: outage), db)
+                try await WebhookRepository.enqueue([WebhookEvent(id: Rows.newID("evt"), type: "outage.resolved", occurredAt: now, outage: outage)], db)
             }
             try await db.update("outages").set("eta", to: outage.eta).set("status", to: outage.status.rawValue)
                 .set("resolved_at", to: outage.resolvedAt).where("id", .equal, id).run()
@@ -94,7 +94,7 @@ extension TicketRepository {
             try await record([outageEvent(ticket, outage, now)], of: ticket, db)
             try await reschedule(ticket, db)
         }
-        try await WebhookRepository.enqueue(WebhookEvent(id: Rows.newID("evt"), type: "incident.opened", occurredAt: now, outage: outage), db)
+        try await WebhookRepository.enqueue([WebhookEvent(id: Rows.newID("evt"), type: "incident.opened", occurredAt: now, outage: outage)], db)
         try await notify(
             Set(try await teamLeads(db)), kind: "incident", text: "P0 事件：\(outage.title)", ticketId: nil, outageId: outage.id, now: now, db
         )

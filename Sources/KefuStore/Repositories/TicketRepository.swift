@@ -208,6 +208,8 @@ public struct TicketRepository: Sendable {
                 .where("fired_at", .is, SQLLiteral.null).where("due_at", .lessThanOrEqual, now)
                 .orderBy("due_at").limit(limit).lockingClause(SkipLocked()).all()
             var fired: [Fired] = []
+            // Read once for the whole batch: breaches and follow-ups of every ticket go to the same leads.
+            let leads = due.isEmpty ? [] : try await Self.teamLeads(db)
             for row in due {
                 let ticketId = try row.text("ticket_id")
                 let kind = try decodeEnum(TicketTimer.Kind.self, try row.text("kind"), column: "kind")
@@ -225,7 +227,7 @@ public struct TicketRepository: Sendable {
                 // Warnings go to whoever holds the ticket; breaches and follow-ups to the team leads as well.
                 var recipients = ticket.assigneeId.map { [$0] } ?? []
                 if kind.isBreach || kind == .followUpDue || ticket.assigneeId == nil {
-                    recipients += try await Self.teamLeads(db)
+                    recipients += leads
                 }
                 try await Self.notify(
                     Set(recipients), kind: eventKind.rawValue, text: "工单 \(ticket.number)（\(ticket.priority.label)）\(kind.label)",
@@ -330,9 +332,7 @@ public struct TicketRepository: Sendable {
                 [e.id, e.ticketId, e.at, e.actorKind, e.actorId, e.kind.rawValue, e.fromValue, e.toValue, e.text, e.isInternal, base + index]
             }
         )
-        for event in events {
-            try await WebhookRepository.enqueue(WebhookEvent(ticket: ticket, event: event), db)
-        }
+        try await WebhookRepository.enqueue(events.map { WebhookEvent(ticket: ticket, event: $0) }, db)
     }
 
     /// Replaces the unfired timers with the ones the ticket's clocks call for now. A kind that already

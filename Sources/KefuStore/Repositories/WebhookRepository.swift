@@ -135,19 +135,27 @@ public struct WebhookRepository: Sendable {
         }
     }
 
-    /// Writes one delivery per subscriber that wants the event, in the caller's transaction.
-    static func enqueue(_ event: WebhookEvent, _ db: any SQLDatabase) async throws {
-        let subscribers = try await db.select().columns("*").from("webhook_subscriptions").where("active", .equal, true).all()
-            .map { try subscription($0, withSecret: false) }.filter { $0.wants(event.type) }
-        guard !subscribers.isEmpty else { return }
+    /// Writes one delivery per subscriber that wants each event, in the caller's transaction; the
+    /// subscriptions are read once for all the events.
+    static func enqueue(_ events: [WebhookEvent], _ db: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        let subscriptions = try await db.select().columns("*").from("webhook_subscriptions").where("active", .equal, true).all()
+            .map { try subscription($0, withSecret: false) }
+        guard !subscriptions.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = .sortedKeys
-        let payload = String(decoding: try encoder.encode(event), as: UTF8.self)
+        var rows: [[any Encodable & Sendable]] = []
+        for event in events {
+            let subscribers = subscriptions.filter { $0.wants(event.type) }
+            guard !subscribers.isEmpty else { continue }
+            let payload = String(decoding: try encoder.encode(event), as: UTF8.self)
+            rows += subscribers.map { [Rows.newID("whd"), $0.id, event.id, event.type, payload, "pending", 0, event.occurredAt, event.occurredAt] }
+        }
         try await Rows.insert(
             db, into: "webhook_deliveries",
             columns: ["id", "subscription_id", "event_id", "event_type", "payload", "status", "attempts", "next_attempt_at", "created_at"],
-            rows: subscribers.map { [Rows.newID("whd"), $0.id, event.id, event.type, payload, "pending", 0, event.occurredAt, event.occurredAt] }
+            rows: rows
         )
     }
 
