@@ -95,9 +95,9 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         )
     }
 
-    // Ready at once from the project's phrases (about 50 ms in a release build); retrained from the
-    // database's phrases before the server starts, and again whenever an admin changes them.
-    let brain = BotBrain(phrases: try NLU.bundledTraining(), articles: SolutionLibrary.seeds(at: dependencies.now()))
+    // Trained from the database's phrases before the server starts (about 50 ms in a release build), and
+    // again whenever an admin changes them; the project's phrases serve only if none are stored.
+    let brain = BotBrain(fallbackPhrases: try NLU.bundledTraining(), articles: SolutionLibrary.seeds(at: dependencies.now()))
     let api = KefuAPI(
         store: store, config: config, hasher: hasher, sms: sms,
         identity: dependencies.identityVerifier ?? {

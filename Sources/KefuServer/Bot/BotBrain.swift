@@ -20,15 +20,32 @@ final class BotBrain: Sendable {
         var description: String { "没有训练语料，保留当前模型" }
     }
 
-    private let state: Mutex<Snapshot>
+    /// Nil until the first training: the server trains from the database before it starts, so the
+    /// fallback phrases are trained only if that never happened (no phrases stored).
+    private let state = Mutex<Snapshot?>(nil)
+    private let fallbackPhrases: [LabelledText]
+    private let fallbackArticles: [SolutionArticle]
 
-    init(phrases: [LabelledText], articles: [SolutionArticle]) {
-        let started = ContinuousClock.now
-        let nlu = NLU(training: phrases)
-        state = Mutex(Snapshot(nlu: nlu, articles: articles, version: 0, phrases: phrases.count, trainingTime: ContinuousClock.now - started))
+    init(fallbackPhrases: [LabelledText], articles: [SolutionArticle]) {
+        self.fallbackPhrases = fallbackPhrases
+        self.fallbackArticles = articles
     }
 
-    var current: Snapshot { state.withLock { $0 } }
+    var current: Snapshot { state.withLock { trained(&$0) } }
+
+    /// The snapshot under the lock, training the fallback the first time it is needed.
+    private func trained(_ snapshot: inout Snapshot?) -> Snapshot {
+        if let snapshot { return snapshot }
+        let fallback = Self.train(fallbackPhrases, articles: fallbackArticles, version: 0)
+        snapshot = fallback
+        return fallback
+    }
+
+    private static func train(_ phrases: [LabelledText], articles: [SolutionArticle], version: Int) -> Snapshot {
+        let started = ContinuousClock.now
+        let nlu = NLU(training: phrases)
+        return Snapshot(nlu: nlu, articles: articles, version: version, phrases: phrases.count, trainingTime: ContinuousClock.now - started)
+    }
     var nlu: NLU { current.nlu }
 
     /// The intent's first article, as the bot answers with it.
@@ -42,9 +59,7 @@ final class BotBrain: Sendable {
         let phrases = try await store.knowledge.allPhrases()
         guard !phrases.isEmpty else { throw NothingToTrain() }
         let articles = try await store.knowledge.articles()
-        let started = ContinuousClock.now
-        let nlu = NLU(training: phrases.map { LabelledText(text: $0.text, intent: $0.intent) })
-        let snapshot = Snapshot(nlu: nlu, articles: articles, version: version, phrases: phrases.count, trainingTime: ContinuousClock.now - started)
+        let snapshot = Self.train(phrases.map { LabelledText(text: $0.text, intent: $0.intent) }, articles: articles, version: version)
         state.withLock { $0 = snapshot }
         return snapshot
     }
@@ -52,8 +67,9 @@ final class BotBrain: Sendable {
     /// Takes the edited articles at once on this node; no retraining is needed for them.
     func refreshArticles(from store: Store) async throws {
         let articles = try await store.knowledge.articles()
-        state.withLock { old in
-            old = Snapshot(nlu: old.nlu, articles: articles, version: old.version, phrases: old.phrases, trainingTime: old.trainingTime)
+        state.withLock { snapshot in
+            let old = trained(&snapshot)
+            snapshot = Snapshot(nlu: old.nlu, articles: articles, version: old.version, phrases: old.phrases, trainingTime: old.trainingTime)
         }
     }
 
