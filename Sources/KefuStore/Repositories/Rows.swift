@@ -3,9 +3,19 @@ import SQLKit
 
 /// Small helpers shared by the repositories: JSON-in-a-column, batched inserts and ids.
 enum Rows {
-    static func json(_ values: [String]) -> String {
-        let data = (try? JSONEncoder().encode(values)) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// A value kept as JSON in a text column: string lists, string maps, SLA clocks. Keys are sorted, so
+    /// the same value is always stored as the same text. These types cannot fail to encode.
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    /// The value `json` stored; a column that does not decode is a corrupt row, not an empty value.
+    static func decoded<T: Decodable>(_ type: T.Type, from text: String, column: String) throws -> T {
+        do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+            throw CorruptRow(description: "undecodable \(column)")
+        }
     }
 
     static func strings(_ text: String) -> [String] {

@@ -253,14 +253,14 @@ public struct TicketRepository: Sendable {
 
     static func values(_ t: Ticket) -> [(String, any Encodable & Sendable)] {
         [
-            ("id", t.id), ("number", t.number), ("type", t.type.rawValue), ("title", t.title), ("fields", Self.encode(t.fields)),
+            ("id", t.id), ("number", t.number), ("type", t.type.rawValue), ("title", t.title), ("fields", Rows.json(t.fields)),
             ("status", t.status.rawValue), ("priority", t.priority.rawValue), ("priority_reason", t.priorityReason),
             ("priority_overridden", t.priorityOverridden), ("ticket_group", t.group), ("assignee_id", t.assigneeId),
             ("customer_id", t.customerId), ("subscription_id", t.subscriptionId), ("device_id", t.deviceId),
             ("outage_id", t.outageId), ("conversation_id", t.conversationId), ("intent", t.intent),
             ("keywords", Rows.json(t.keywords)), ("summary", t.summary), ("district", t.district), ("service", t.service),
             ("service_down", t.serviceDown), ("escalated", t.escalated), ("follow_up_due_at", t.followUpDueAt),
-            ("response_clock", Self.encode(t.response)), ("resolution_clock", Self.encode(t.resolution)),
+            ("response_clock", Rows.json(t.response)), ("resolution_clock", Rows.json(t.resolution)),
             ("response_due_at", t.response.due()), ("resolution_due_at", t.resolution.due()),
             ("created_by", t.createdBy), ("created_at", t.createdAt), ("updated_at", t.updatedAt),
             ("resolved_at", t.resolvedAt), ("closed_at", t.closedAt), ("reopen_count", t.reopenCount),
@@ -290,7 +290,7 @@ public struct TicketRepository: Sendable {
         Ticket(
             id: try row.text("id"), number: try row.text("number"),
             type: try decodeEnum(TicketType.self, try row.text("type"), column: "type"), title: try row.text("title"),
-            fields: try decode([String: String].self, try row.text("fields")),
+            fields: try Rows.decoded([String: String].self, from: try row.text("fields"), column: "fields"),
             status: try decodeEnum(TicketStatus.self, try row.text("status"), column: "status"),
             priority: try decodeEnum(TicketPriority.self, try row.text("priority"), column: "priority"),
             priorityReason: try row.text("priority_reason"), priorityOverridden: try row.bool("priority_overridden"),
@@ -301,8 +301,8 @@ public struct TicketRepository: Sendable {
             keywords: Rows.strings(try row.text("keywords")), summary: try row.optionalText("summary"),
             district: try row.text("district"), service: try row.text("service"), serviceDown: try row.bool("service_down"),
             escalated: try row.bool("escalated"), followUpDueAt: try row.decode(column: "follow_up_due_at", as: Date?.self),
-            response: try decode(SLAClock.self, try row.text("response_clock")),
-            resolution: try decode(SLAClock.self, try row.text("resolution_clock")),
+            response: try Rows.decoded(SLAClock.self, from: try row.text("response_clock"), column: "response_clock"),
+            resolution: try Rows.decoded(SLAClock.self, from: try row.text("resolution_clock"), column: "resolution_clock"),
             createdBy: try row.text("created_by"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             resolvedAt: try row.decode(column: "resolved_at", as: Date?.self), closedAt: try row.decode(column: "closed_at", as: Date?.self),
             reopenCount: try row.int("reopen_count")
@@ -374,18 +374,6 @@ public struct TicketRepository: Sendable {
     static func teamLeads(_ db: any SQLDatabase) async throws -> [String] {
         try await db.select().column("id").from("staff_users").where("role", .equal, Role.teamLead.rawValue)
             .where("disabled", .equal, false).all().map { try $0.text("id") }
-    }
-
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
-            throw CorruptRow(description: "undecodable \(type) column")
-        }
     }
 }
 
