@@ -1,7 +1,7 @@
 import { api } from "./api.js";
 import { $, h, dateTime, labels, showError } from "./dom.js";
 import { staffSession } from "./staff-login.js";
-import { ticketLabels, slaBadge, priorityBadge, statusBadge, historyList, ticketTemplates } from "./tickets-common.js";
+import { ticketLabels, sla, slaBadge, priorityBadge, statusBadge, historyList, ticketTemplates } from "./tickets-common.js";
 
 let me = null;
 let staff = {};             // id -> display name, for the history
@@ -126,8 +126,7 @@ function clockText(clock) {
   const base = `${target >= 1 ? target + " 小时" : clock.target / 60 + " 分钟"}`;
   if (clock.metAt) return `${base} · 已于 ${dateTime(clock.metAt)} 完成`;
   if (clock.pausedSince) return `${base} · 暂停中（${dateTime(clock.pausedSince)} 起等待客户）`;
-  const due = Date.parse(clock.startedAt) + (clock.target + clock.pausedSeconds) * 1000;
-  return `${base} · 截至 ${dateTime(new Date(due).toISOString())}`;
+  return `${base} · 截至 ${dateTime(new Date(sla(clock).due).toISOString())}`;
 }
 
 function actionsCard(t) {
