@@ -53,8 +53,8 @@ import Testing
 
     @Test func customersReachOnlyThemselves() {
         let customer = Principal.customer(id: "c1", phone: "13800138000")
-        #expect(customer.mayAccessCustomer("c1", needing: .customerRead))
-        #expect(!customer.mayAccessCustomer("c2", needing: .customerRead))
+        #expect(CustomerRecordPolicy.access(customer, "c1") == .allowed)
+        #expect(CustomerRecordPolicy.access(customer, "c2") == .hidden)
         #expect(!customer.has(.customerRead))
     }
 }

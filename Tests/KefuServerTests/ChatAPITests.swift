@@ -89,7 +89,10 @@ import Testing
             _ = try await Store(database: database).chat.append(
                 conversationId: id, sender: .customer, senderId: "cus-100000", clientId: "2", text: "", attachmentId: attachmentId, now: Date()
             )
-            for (token, status) in [(customer, HTTPResponse.Status.ok), (try await client.login("agent1"), .ok), (stranger, .notFound), (try await client.login("agent2"), .notFound), (try await client.login("qa"), .ok)] {
+            // QA reads every transcript but takes part in no chat: it may read the file, not post one.
+            let qa = try await client.login("qa")
+            #expect(try await upload(Self.png, token: qa).0 == .notFound)
+            for (token, status) in [(customer, HTTPResponse.Status.ok), (try await client.login("agent1"), .ok), (stranger, .notFound), (try await client.login("agent2"), .notFound), (qa, .ok)] {
                 try await client.execute(uri: "/api/v1/attachments/\(attachmentId)", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                     #expect(response.status == status)
                     if status == .ok {

@@ -121,13 +121,13 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
         case .staffAccounts:
             let user = StaffUser(id: "s1", username: "agent9", displayName: "测试", role: .agent, agentNo: "K9", skills: ["mobile"], disabled: false, createdAt: Date())
             try await store.staff.create(user, passwordHash: "h1", audit: Self.entry())
-            await #expect(throws: StaffRepository.Failure.usernameTaken) {
+            await #expect(throws: StaffRepository.Failure.usernameTaken("agent9")) {
                 try await store.staff.create(user, passwordHash: "h2", audit: Self.entry())
             }
             var other = user
             other.id = "s2"
             other.username = "agent10"
-            await #expect(throws: StaffRepository.Failure.agentNoTaken) {
+            await #expect(throws: StaffRepository.Failure.agentNoTaken("K9")) {
                 try await store.staff.create(other, passwordHash: "h2", audit: Self.entry())
             }
             let (found, hash) = try #require(try await store.staff.credentials(username: "agent9"))
@@ -158,7 +158,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
         case .catalogKeepsExactMoney:
             var package = ServicePackage(code: "ENT-X", name: "专线", category: .enterpriseLine, monthlyFeeFen: 9_999_999, dataMB: 0, voiceMinutes: 0, bandwidthMbps: 10000, benefits: ["固定IP"])
             try await store.catalog.create(package, audit: Self.entry())
-            await #expect(throws: CatalogRepository.Failure.codeTaken) { try await store.catalog.create(package, audit: Self.entry()) }
+            await #expect(throws: CatalogRepository.Failure.codeTaken("ENT-X")) { try await store.catalog.create(package, audit: Self.entry()) }
             #expect(try await store.catalog.find(code: "ENT-X") == package)
             package.monthlyFeeFen = 1
             package.active = false

@@ -26,13 +26,4 @@ public enum Principal: Sendable, Equatable {
         case .visitor: "visitor"
         }
     }
-
-    /// A customer may act only on their own record; staff by permission.
-    public func mayAccessCustomer(_ customerID: String, needing permission: Permission) -> Bool {
-        switch self {
-        case .customer(let id, _): id == customerID
-        case .staff: has(permission)
-        case .visitor: false
-        }
-    }
 }

@@ -24,10 +24,18 @@ public enum TicketAction: Sendable, Equatable {
         public static let system = Actor(kind: "system", id: "system")
     }
 
-    public struct Refused: Error, Equatable, CustomStringConvertible {
+    public struct Refused: Error, Equatable, CustomStringConvertible, KefuErrorConvertible {
         public enum Kind: Sendable { case conflict, invalid }
         public let kind: Kind
         public let description: String
+
+        /// A move the state machine forbids is a conflict with the ticket's state; a bad value is the request's fault.
+        public var kefuError: KefuError {
+            switch kind {
+            case .conflict: KefuError(.conflict, "invalid_transition", description)
+            case .invalid: .unprocessable([description])
+            }
+        }
     }
 
     public static let followUpWithin: TimeInterval = 24 * 3600

@@ -12,11 +12,7 @@ extension KefuAPI {
         guard case .json(let package) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let problems = package.problems()
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
-        do {
-            try await store.catalog.create(package, audit: entry(principal, "package.create", targetType: "package", targetId: package.code))
-        } catch CatalogRepository.Failure.codeTaken {
-            throw KefuError.conflict("套餐编码 \(package.code) 已存在")
-        }
+        try await store.catalog.create(package, audit: entry(principal, "package.create", targetType: "package", targetId: package.code))
         return .created(.init(body: .json(package)))
     }
 
@@ -51,13 +47,7 @@ extension KefuAPI {
             skills: Array(Set((body.skills ?? []).map(\.rawValue))).sorted(), disabled: false, createdAt: now()
         )
         let hash = try await hasher.hash(body.password)
-        do {
-            try await store.staff.create(user, passwordHash: hash, audit: entry(principal, "staff.create", targetType: "staff", targetId: user.id, detail: "role=\(role.rawValue)"))
-        } catch StaffRepository.Failure.usernameTaken {
-            throw KefuError.conflict("用户名 \(username) 已存在")
-        } catch StaffRepository.Failure.agentNoTaken {
-            throw KefuError.conflict("工号 \(body.agentNo) 已被使用")
-        }
+        try await store.staff.create(user, passwordHash: hash, audit: entry(principal, "staff.create", targetType: "staff", targetId: user.id, detail: "role=\(role.rawValue)"))
         return .created(.init(body: .json(user)))
     }
 

@@ -79,12 +79,7 @@ extension KefuAPI {
 
     func retrainBot(_ input: Operations.RetrainBot.Input) async throws -> Operations.RetrainBot.Output {
         let principal = try require(.botManage)
-        let trained: BotBrain.Snapshot
-        do {
-            trained = try await brain.reload(from: store)
-        } catch let error as BotBrain.NothingToTrain {
-            throw KefuError.conflict(error.description)
-        }
+        let trained = try await brain.reload(from: store)
         try await audit(principal, "bot.retrain", targetType: "bot", targetId: "nlu", detail: "version=\(trained.version) phrases=\(trained.phrases)")
         let ms = Double(trained.trainingTime.components.seconds) * 1000 + Double(trained.trainingTime.components.attoseconds) / 1e15
         return .ok(.init(body: .json(.init(

@@ -28,18 +28,14 @@ extension KefuAPI {
         case .failure(let problem): throw KefuError.unprocessable(["amountYuan: \(problem.message)"])
         }
         guard let channel = Payment.Channel(rawValue: body.channel.rawValue) else { throw KefuError.invalid("未知的缴费渠道") }
-        do {
-            let result = try await store.business.recharge(
-                customerId: customer.id, amountFen: amount, channel: channel, idempotencyKey: key, now: now(),
-                audit: entry(principal, "business.recharge", targetType: "customer", targetId: customer.id, detail: "amountFen=\(amount)")
-            )
-            return .created(.init(body: .json(.init(
-                paymentId: result.payment.id, amountFen: result.payment.amountFen, balanceFen: result.balanceFen,
-                resumed: result.resumed, duplicate: result.duplicate
-            ))))
-        } catch BusinessRepository.Failure.idempotencyKeyReused {
-            throw KefuError.conflict("该 Idempotency-Key 已用于另一笔充值")
-        }
+        let result = try await store.business.recharge(
+            customerId: customer.id, amountFen: amount, channel: channel, idempotencyKey: key, now: now(),
+            audit: entry(principal, "business.recharge", targetType: "customer", targetId: customer.id, detail: "amountFen=\(amount)")
+        )
+        return .created(.init(body: .json(.init(
+            paymentId: result.payment.id, amountFen: result.payment.amountFen, balanceFen: result.balanceFen,
+            resumed: result.resumed, duplicate: result.duplicate
+        ))))
     }
 
     func listValueAddedServices(_ input: Operations.ListValueAddedServices.Input) async throws -> Operations.ListValueAddedServices.Output {
@@ -51,12 +47,8 @@ extension KefuAPI {
     func unsubscribeValueAddedService(_ input: Operations.UnsubscribeValueAddedService.Input) async throws -> Operations.UnsubscribeValueAddedService.Output {
         let (principal, customer) = try await actingOn(input.path.customerId)
         let audit = entry(principal, "business.unsubscribe", targetType: "value_added_service", targetId: input.path.serviceId)
-        do {
-            guard try await store.business.unsubscribe(customerId: customer.id, serviceId: input.path.serviceId, now: now(), audit: audit) else {
-                throw KefuError.conflict("该业务已退订")
-            }
-        } catch BusinessRepository.Failure.noSuchService {
-            throw KefuError.notFound("增值业务")
+        guard try await store.business.unsubscribe(customerId: customer.id, serviceId: input.path.serviceId, now: now(), audit: audit) else {
+            throw KefuError.conflict("该业务已退订")
         }
         let service = try await store.business.valueAddedServices(customerId: customer.id).first { $0.id == input.path.serviceId }
         guard let service else { throw KefuError.notFound("增值业务") }
@@ -105,18 +97,8 @@ extension KefuAPI {
     func confirmPlanChange(_ input: Operations.ConfirmPlanChange.Input) async throws -> Operations.ConfirmPlanChange.Output {
         let (principal, customer) = try await actingOn(input.path.customerId)
         let audit = entry(principal, "business.change_plan", targetType: "plan_quote", targetId: input.path.quoteId)
-        do {
-            let stored = try await store.business.confirmQuote(id: input.path.quoteId, customerId: customer.id, now: now(), audit: audit)
-            return .ok(.init(body: .json(Self.quoteBody(stored))))
-        } catch BusinessRepository.Failure.noSuchQuote {
-            throw KefuError.notFound("报价")
-        } catch BusinessRepository.Failure.quoteAlreadyConfirmed {
-            throw KefuError.conflict("该变更已确认过，不会重复办理")
-        } catch BusinessRepository.Failure.quoteExpired {
-            throw KefuError(.gone, "quote_expired", "报价已过期，请重新获取报价")
-        } catch BusinessRepository.Failure.quoteStale {
-            throw KefuError.conflict("号码的套餐已变化，该报价已失效，请重新获取报价")
-        }
+        let stored = try await store.business.confirmQuote(id: input.path.quoteId, customerId: customer.id, now: now(), audit: audit)
+        return .ok(.init(body: .json(Self.quoteBody(stored))))
     }
 
     func recommendPlans(_ input: Operations.RecommendPlans.Input) async throws -> Operations.RecommendPlans.Output {
@@ -144,11 +126,7 @@ extension KefuAPI {
         try rateLimits.check([(.reservePerAddress, info.clientAddress)])
         let token = Tokens.generate()
         let until = now().addingTimeInterval(AccountOpening.reservationSeconds)
-        do {
-            try await store.business.reserve(number: input.path.number, holder: Tokens.hash(token), now: now(), until: until)
-        } catch BusinessRepository.Failure.numberUnavailable {
-            throw KefuError.conflict("该号码已被选走，请换一个号码")
-        }
+        try await store.business.reserve(number: input.path.number, holder: Tokens.hash(token), now: now(), until: until)
         return .created(.init(body: .json(.init(number: input.path.number, reservationToken: token, expiresAt: until))))
     }
 
@@ -180,13 +158,7 @@ extension KefuAPI {
         if case .failure(let problem) = AccountOpening.check(idNumber: idNumber, activeNumbers: active, today: today) {
             throw KefuError.unprocessable([problem.message])
         }
-        let verdict: IdentityVerdict
-        do {
-            verdict = try await identity.verify(name: body.name, idNumber: idNumber, faceImage: face)
-        } catch let error as IdentityVerificationError {
-            logger.error("identity verification failed", metadata: ["error": "\(error)"])
-            throw KefuError(.badGateway, "verification_unavailable", error.description)
-        }
+        let verdict = try await identity.verify(name: body.name, idNumber: idNumber, faceImage: face)
         guard verdict.passed else { throw KefuError.unprocessable(["faceImage: 人脸核验未通过（\(verdict.reason ?? "请重新拍摄")）"]) }
 
         let consentedAt = ISO8601DateFormatter().string(from: now())
@@ -204,24 +176,16 @@ extension KefuAPI {
             id: Store.newID("aud"), at: now(), actorKind: "visitor", actorId: Masking.idNumber(idNumber), action: "business.open_account",
             targetType: "number", targetId: body.number, detail: "verification=\(verdict.reference)", clientAddress: info.clientAddress
         )
-        do {
-            let (customer, line, agreementId) = try await store.business.open(opening, now: now(), audit: audit)
-            return .created(.init(body: .json(.init(
-                customerId: customer.id, subscriptionId: line.id, number: line.number, agreementId: agreementId, signedContentSHA256: digest
-            ))))
-        } catch BusinessRepository.Failure.reservationNotHeld {
-            throw KefuError.conflict("号码预占已失效，请重新选号")
-        } catch BusinessRepository.Failure.tooManyNumbers(let count) {
-            throw KefuError.unprocessable([AccountOpening.Problem.tooManyNumbers(active: count).message])
-        } catch BusinessRepository.Failure.iccidInUse {
-            throw KefuError.conflict("该 SIM 卡已被使用")
-        }
+        let (customer, line, agreementId) = try await store.business.open(opening, now: now(), audit: audit)
+        return .created(.init(body: .json(.init(
+            customerId: customer.id, subscriptionId: line.id, number: line.number, agreementId: agreementId, signedContentSHA256: digest
+        ))))
     }
 
     func getAgreement(_ input: Operations.GetAgreement.Input) async throws -> Operations.GetAgreement.Output {
         let principal = try requirePrincipal()
         guard let agreement = try await store.business.agreement(id: input.path.agreementId),
-            principal.mayAccessCustomer(agreement.customerId, needing: .customerRead)
+            CustomerRecordPolicy.access(principal, agreement.customerId).isAllowed
         else { throw KefuError.notFound("协议") }
         return .ok(.init(body: .json(.init(
             id: agreement.id, customerId: agreement.customerId, subscriptionId: agreement.subscriptionId, version: agreement.version,

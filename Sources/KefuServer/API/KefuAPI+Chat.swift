@@ -43,13 +43,9 @@ extension KefuAPI {
         let problems = QuickReply.problems(shortcode: body.shortcode, text: body.text)
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
         let reply = QuickReply(id: Store.newID("qr"), ownerId: team ? nil : principal.actorID, shortcode: body.shortcode, text: body.text)
-        do {
-            try await store.chatTools.addQuickReply(
-                reply, now: now(), audit: entry(principal, "quick_reply.create", targetType: "quick_reply", targetId: reply.id, detail: reply.shortcode)
-            )
-        } catch ChatToolsRepository.Failure.duplicate {
-            throw KefuError.conflict("快捷短语 \(reply.shortcode) 已存在")
-        }
+        try await store.chatTools.addQuickReply(
+            reply, now: now(), audit: entry(principal, "quick_reply.create", targetType: "quick_reply", targetId: reply.id, detail: reply.shortcode)
+        )
         return .created(.init(body: .json(reply)))
     }
 
@@ -82,13 +78,9 @@ extension KefuAPI {
         if !Validation.isCleanText(body.suggestion, max: 100) { problems.append("suggestion: 1–100 characters") }
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
         let entryWord = ForbiddenWord(id: Store.newID("fw"), word: word, suggestion: body.suggestion)
-        do {
-            try await store.chatTools.addForbiddenWord(
-                entryWord, now: now(), audit: entry(principal, "forbidden_word.create", targetType: "forbidden_word", targetId: entryWord.id, detail: word)
-            )
-        } catch ChatToolsRepository.Failure.duplicate {
-            throw KefuError.conflict("禁用词“\(word)”已存在")
-        }
+        try await store.chatTools.addForbiddenWord(
+            entryWord, now: now(), audit: entry(principal, "forbidden_word.create", targetType: "forbidden_word", targetId: entryWord.id, detail: word)
+        )
         return .created(.init(body: .json(entryWord)))
     }
 
@@ -111,15 +103,14 @@ extension KefuAPI {
 
     func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
         let principal = try requirePrincipal()
-        guard let conversation = try await store.chat.conversation(id: input.path.conversationId),
-            Self.takesPart(principal, in: conversation)
-        else { throw KefuError.notFound("会话") }
+        guard let conversation = try await store.chat.conversation(id: input.path.conversationId) else { throw KefuError.notFound("会话") }
+        try AttachmentPolicy.upload(principal, to: conversation).require("会话")
         guard case .binary(let body) = input.body else { throw KefuError.invalid("需要 application/octet-stream 请求体") }
         let bytes: [UInt8]
         do {
             bytes = try await [UInt8](collecting: body, upTo: AttachmentKind.maxBytes)
         } catch {
-            throw KefuError(.contentTooLarge, "payload_too_large", "附件不能超过 10 MiB")
+            throw KefuError(.tooLarge, "payload_too_large", "附件不能超过 10 MiB")
         }
         guard !bytes.isEmpty else { throw KefuError.invalid("附件为空") }
         guard let mime = AttachmentKind.sniff(bytes) else {
@@ -130,26 +121,16 @@ extension KefuAPI {
         return .created(.init(body: .json(.init(id: id, mime: mime, size: bytes.count, url: "/api/v1/attachments/\(id)"))))
     }
 
-    /// The customer (or visitor) of the conversation, its agent, and staff who may read transcripts.
-    static func takesPart(_ principal: Principal, in conversation: Conversation) -> Bool {
-        switch principal {
-        case .customer(let id, _): conversation.customerId == id
-        case .staff(let id, _, _, _): conversation.agentId == id || principal.has(.transcriptRead)
-        case .visitor(let id): conversation.visitorId == id
-        }
-    }
-
     // MARK: Transcripts
 
     func searchTranscripts(_ input: Operations.SearchTranscripts.Input) async throws -> Operations.SearchTranscripts.Output {
         let principal = try requirePrincipal()
-        guard principal.has(.transcriptRead) || principal.has(.chatHandle) else { throw KefuError.forbidden }
+        let scope = try TranscriptPolicy.searchScope(principal)
         var query = ChatToolsRepository.TranscriptQuery(
             agentId: input.query.agentId, since: input.query.since, until: input.query.until, keyword: input.query.q,
             limit: input.query.limit ?? 50
         )
-        // Agents without transcript.read see only the chats they handled.
-        if !principal.has(.transcriptRead) { query.agentId = principal.actorID }
+        if case .heldBy(let agentId) = scope { query.agentId = agentId }
         if let phone = input.query.phone?.trimmingCharacters(in: .whitespaces), !phone.isEmpty {
             query.customerIds = try await store.customers.find(phone: phone).map { [$0.id] } ?? []
         }
@@ -160,9 +141,8 @@ extension KefuAPI {
 
     func getTranscript(_ input: Operations.GetTranscript.Input) async throws -> Operations.GetTranscript.Output {
         let principal = try requirePrincipal()
-        guard let conversation = try await store.chat.conversation(id: input.path.conversationId),
-            principal.has(.transcriptRead) || (principal.has(.chatHandle) && conversation.agentId == principal.actorID)
-        else { throw KefuError.notFound("会话") }
+        guard let conversation = try await store.chat.conversation(id: input.path.conversationId) else { throw KefuError.notFound("会话") }
+        try TranscriptPolicy.access(principal, conversation).require("会话")
         let messages = try await store.chat.messages(conversationId: conversation.id, after: 0, limit: 100_000)
         try await audit(principal, "transcript.read", targetType: "conversation", targetId: conversation.id)
         if input.query.format == .text {

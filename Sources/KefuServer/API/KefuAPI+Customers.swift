@@ -3,24 +3,16 @@ import KefuCore
 import KefuStore
 
 extension KefuAPI {
-    /// Personal data as this viewer may see it: customers see their own in full, staff by permission.
+    /// Personal data as this viewer may see it: customers see their own in full, staff masked (seeing the
+    /// rest is a deliberate, audited act with a reason: `unmaskCustomer`).
     func visible(_ customer: Customer, to principal: Principal) -> Customer {
-        seesPII(principal) ? customer : customer.masking()
-    }
-
-    /// Staff always get the masked record, even with `pii.unmask`: seeing the rest is a deliberate,
-    /// audited act with a reason (`unmaskCustomer`). Only reached after `accessibleCustomer`, so a
-    /// customer here is looking at their own record.
-    func seesPII(_ principal: Principal) -> Bool {
-        if case .customer = principal { return true }
-        return false
+        CustomerRecordPolicy.seesUnmasked(principal) ? customer : customer.masking()
     }
 
     /// Looks the customer up for someone allowed to see them. A customer asking for someone
     /// else gets the same 404 as for a missing record, so ids cannot be probed.
     func accessibleCustomer(_ id: String, _ principal: Principal, needing permission: Permission = .customerRead) async throws -> Customer {
-        if case .customer(let own, _) = principal, own != id { throw KefuError.notFound("客户") }
-        guard principal.mayAccessCustomer(id, needing: permission) else { throw KefuError.forbidden }
+        try CustomerRecordPolicy.access(principal, id, needing: permission).require("客户")
         guard let customer = try await store.customers.find(id: id) else { throw KefuError.notFound("客户") }
         return customer
     }
@@ -71,7 +63,7 @@ extension KefuAPI {
         if case .staff = principal {
             try await audit(principal, "customer.read360", targetType: "customer", targetId: customer.id)
         }
-        return .ok(.init(body: .json(seesPII(principal) ? view : view.masking())))
+        return .ok(.init(body: .json(CustomerRecordPolicy.seesUnmasked(principal) ? view : view.masking())))
     }
 
     func unmaskCustomer(_ input: Operations.UnmaskCustomer.Input) async throws -> Operations.UnmaskCustomer.Output {
@@ -87,14 +79,9 @@ extension KefuAPI {
     func getBill(_ input: Operations.GetBill.Input) async throws -> Operations.GetBill.Output {
         let principal = try requirePrincipal()
         guard let bill = try await store.customers.bill(id: input.path.billId) else { throw KefuError.notFound("账单") }
-        switch principal {
-        case .customer(let id, _):
-            guard bill.customerId == id else { throw KefuError.notFound("账单") }
-        case .staff:
-            guard principal.has(.customerRead) else { throw KefuError.forbidden }
+        try CustomerRecordPolicy.access(principal, bill.customerId).require("账单")
+        if case .staff = principal {
             try await audit(principal, "bill.read", targetType: "bill", targetId: bill.id)
-        case .visitor:
-            throw KefuError.forbidden
         }
         return .ok(.init(body: .json(bill)))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KefuCore
 import KefuStore
 import OpenAPIRuntime
 
@@ -8,7 +9,7 @@ extension KefuAPI {
             try await store.database.ping()
         } catch {
             logger.error("health check failed", metadata: ["error": "\(error)"])
-            throw KefuError(.serviceUnavailable, "unavailable", "数据库暂不可用")
+            throw KefuError(.unavailable, "unavailable", "数据库暂不可用")
         }
         return .ok(.init(body: .json(.init(status: .ok))))
     }

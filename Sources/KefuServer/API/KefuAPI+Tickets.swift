@@ -36,11 +36,7 @@ extension KefuAPI {
         filter.outageId = q.outageId
         filter.breachedOnly = q.breached ?? false
         filter.limit = q.limit ?? 200
-        switch principal {
-        case .customer(let id, _): filter.customerId = id
-        case .staff: guard principal.has(.ticketRead) else { throw KefuError.forbidden }
-        case .visitor: throw KefuError.forbidden
-        }
+        if let own = try TicketPolicy.listScope(principal) { filter.customerId = own }
         return .ok(.init(body: .json(try await store.tickets.list(filter))))
     }
 
@@ -49,17 +45,12 @@ extension KefuAPI {
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let customerId: String
         switch principal {
-        case .customer(let id, _):
-            guard body.customerId == nil || body.customerId == id else { throw KefuError.forbidden }
-            guard body.priorityOverride == nil else { throw KefuError.forbidden }
-            customerId = id
-        case .staff:
-            guard principal.has(.ticketHandle) else { throw KefuError.forbidden }
-            guard let id = body.customerId else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
-            customerId = id
-        case .visitor:
-            throw KefuError(.forbidden, "login_required", "请先用手机号登录后提交工单")
+        case .customer(let id, _): customerId = body.customerId ?? id
+        case .staff: customerId = body.customerId ?? ""
+        case .visitor: throw TicketPolicy.loginRequired
         }
+        try TicketPolicy.create(principal, for: customerId, overridingPriority: body.priorityOverride != nil).require("客户")
+        guard !customerId.isEmpty else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
         var problems = body._type.problems(in: body.fields.additionalProperties)
         if !Validation.isCleanText(body.title, max: 200) { problems.append("title：标题为 1–200 字") }
         if let summary = body.summary, !summary.isEmpty, !Validation.isCleanText(summary, max: 2000) { problems.append("summary：最多 2000 字") }
@@ -75,25 +66,20 @@ extension KefuAPI {
             keywords: body.keywords ?? [], summary: body.summary, serviceDown: body.serviceDown ?? false, priorityOverride: override,
             actor: .init(kind: principal.actorKind, id: principal.actorID)
         )
-        do {
-            let created = try await store.tickets.create(
-                draft, now: now(),
-                audit: entry(principal, "ticket.create", targetType: "customer", targetId: customerId, detail: "type=\(body._type.rawValue)" + (override.map { " override=\($0.priority.rawValue)" } ?? ""))
-            )
-            return .created(.init(body: .json(.init(ticket: created.ticket, incident: created.incident))))
-        } catch TicketRepository.Failure.customerNotFound {
-            throw KefuError.notFound("客户")
-        } catch TicketRepository.Failure.subscriptionNotCustomers {
-            throw KefuError.unprocessable(["subscriptionId：该号码不属于此客户"])
-        }
+        let created = try await store.tickets.create(
+            draft, now: now(),
+            audit: entry(principal, "ticket.create", targetType: "customer", targetId: customerId, detail: "type=\(body._type.rawValue)" + (override.map { " override=\($0.priority.rawValue)" } ?? ""))
+        )
+        return .created(.init(body: .json(.init(ticket: created.ticket, incident: created.incident))))
     }
 
     func draftTicketFromChat(_ input: Operations.DraftTicketFromChat.Input) async throws -> Operations.DraftTicketFromChat.Output {
-        let principal = try require(.ticketHandle)
-        guard let conversation = try await store.chat.conversation(id: input.query.conversationId),
-            Self.takesPart(principal, in: conversation),
-            let customerId = conversation.customerId, let customer = try await store.customers.find(id: customerId)
-        else { throw KefuError.notFound("会话") }
+        let principal = try requirePrincipal()
+        guard let conversation = try await store.chat.conversation(id: input.query.conversationId) else { throw KefuError.notFound("会话") }
+        try ConversationPolicy.access(principal, .draftTicket, conversation).require("会话")
+        guard let customerId = conversation.customerId, let customer = try await store.customers.find(id: customerId) else {
+            throw KefuError.notFound("会话")
+        }
         let messages = try await store.chat.messages(conversationId: conversation.id, after: 0)
         let draft = TicketDrafts.make(conversation: conversation, messages: messages, customer: customer, view: try await store.customers.view360(id: customerId), nlu: nlu, now: now())
         let outage = try await store.tickets.activeOutage(district: customer.district, service: draft.service)
@@ -107,7 +93,7 @@ extension KefuAPI {
     func getTicket(_ input: Operations.GetTicket.Input) async throws -> Operations.GetTicket.Output {
         let principal = try requirePrincipal()
         let ticket = try await visibleTicket(input.path.ticketId, to: principal)
-        let events = try await store.tickets.events(ticketId: ticket.id, includeInternal: principal.has(.ticketRead))
+        let events = try await store.tickets.events(ticketId: ticket.id, includeInternal: TicketPolicy.seesInternal(principal))
         let outage = try await ticket.outageId.asyncMap { try await store.tickets.outage(id: $0) } ?? nil
         return .ok(.init(body: .json(.init(ticket: ticket, events: events, outage: outage))))
     }
@@ -118,12 +104,12 @@ extension KefuAPI {
         let ticket = try await visibleTicket(input.path.ticketId, to: principal)
         let isCustomer: Bool
         if case .customer = principal { isCustomer = true } else { isCustomer = false }
+        let assignee = body.assigneeId ?? principal.actorID
+        try TicketPolicy.act(principal, Self.policyAction(body.action, assigningOther: assignee != principal.actorID), ticket).require("工单")
         let action: TicketAction
         switch body.action {
         case .assign:
-            let assignee = body.assigneeId ?? principal.actorID
             if assignee != principal.actorID {
-                guard principal.has(.ticketAssign) else { throw KefuError.forbidden }
                 guard let staff = try await store.staff.find(id: assignee), !staff.disabled, staff.role.permissions.contains(.ticketHandle) else {
                     throw KefuError.unprocessable(["assigneeId：没有这个可处理工单的员工"])
                 }
@@ -143,15 +129,6 @@ extension KefuAPI {
             action = .setPriority(priority, reason: body.reason ?? "")
         case .reopen: action = .reopen(reason: body.reason ?? "")
         }
-        if isCustomer {
-            // Customers close the loop on their own tickets: comment, confirm the fix, or reopen.
-            switch body.action {
-            case .comment, .confirm, .reopen: break
-            default: throw KefuError.forbidden
-            }
-        } else if !principal.has(.ticketHandle) {
-            throw KefuError.forbidden
-        }
         let actor = TicketAction.Actor(kind: principal.actorKind, id: principal.actorID)
         var updated = try await apply(action, to: ticket.id, by: principal, actor: actor, detail: body.action.rawValue)
         // A customer answering a ticket that waits for them starts its clock again.
@@ -162,29 +139,27 @@ extension KefuAPI {
     }
 
     private func apply(_ action: TicketAction, to id: String, by principal: Principal, actor: TicketAction.Actor, detail: String) async throws -> Ticket {
-        do {
-            return try await store.tickets.apply(
-                action, ticketId: id, actor: actor, now: now(), audit: entry(principal, "ticket.\(detail)", targetType: "ticket", targetId: id)
-            )
-        } catch TicketRepository.Failure.refused(let refused) {
-            switch refused.kind {
-            case .conflict: throw KefuError(.conflict, "invalid_transition", refused.description)
-            case .invalid: throw KefuError.unprocessable([refused.description])
-            }
-        } catch TicketRepository.Failure.notFound {
-            throw KefuError.notFound("工单")
-        }
+        try await store.tickets.apply(
+            action, ticketId: id, actor: actor, now: now(), audit: entry(principal, "ticket.\(detail)", targetType: "ticket", targetId: id)
+        )
     }
 
     /// The ticket, when the principal may see it; otherwise not found, so ids reveal nothing.
     private func visibleTicket(_ id: String, to principal: Principal) async throws -> Ticket {
         guard let ticket = try await store.tickets.ticket(id: id) else { throw KefuError.notFound("工单") }
-        switch principal {
-        case .customer(let customerId, _): guard ticket.customerId == customerId else { throw KefuError.notFound("工单") }
-        case .staff: guard principal.has(.ticketRead) else { throw KefuError.forbidden }
-        case .visitor: throw KefuError.notFound("工单")
-        }
+        try TicketPolicy.read(principal, ticket).require("工单")
         return ticket
+    }
+
+    /// The policy's name for what the request asks.
+    private static func policyAction(_ action: Components.Schemas.TicketActionRequest.ActionPayload, assigningOther: Bool) -> TicketPolicy.Action {
+        switch action {
+        case .comment: .comment
+        case .confirm: .confirm
+        case .reopen: .reopen
+        case .assign: assigningOther ? .assignOther : .assignSelf
+        case .start, .resume, .wait, .resolve, .close, .transfer, .escalate, .priority: .work
+        }
     }
 
     // MARK: Outages

@@ -16,8 +16,9 @@ final class BotBrain: Sendable {
         let trainingTime: Duration
     }
 
-    struct NothingToTrain: Error, CustomStringConvertible {
+    struct NothingToTrain: KefuErrorConvertible, CustomStringConvertible {
         var description: String { "没有训练语料，保留当前模型" }
+        var kefuError: KefuError { .conflict(description) }
     }
 
     /// Nil until the first training: the server trains from the database before it starts, so the

@@ -113,11 +113,11 @@ struct ChatService: Sendable {
         if let toAgentId {
             guard toAgentId != agent.id, let target = try await store.staff.find(id: toAgentId), !target.disabled,
                 target.role.permissions.contains(.chatHandle)
-            else { throw ChatRefusal("bad_target", "转接对象不存在或不能接待") }
+            else { throw KefuError(.unprocessable, "bad_target", "转接对象不存在或不能接待") }
             let presence = try await store.chat.presence(agentId: target.id)
             let load = try await store.chat.activeCount(agentId: target.id)
             guard let presence, presence.status == .online, load < presence.limit else {
-                throw ChatRefusal("target_unavailable", "客服 \(target.agentNo) 当前不在线或已满负荷")
+                throw KefuError(.conflict, "target_unavailable", "客服 \(target.agentNo) 当前不在线或已满负荷")
             }
             let moved = try await store.chat.transition(c.id, to: .assigned, now: now(), agentId: .some(target.id))
             // The new agent's desk learns of the chat first, so the message below (and the history its
@@ -146,8 +146,8 @@ struct ChatService: Sendable {
 
     /// The customer's rating closes the conversation.
     func rate(_ c: Conversation, score: Int, comment: String?) async throws {
-        guard c.state == .resolved else { throw ChatRefusal("not_resolved", "会话结束后才能评价") }
-        guard (1...5).contains(score) else { throw ChatRefusal("invalid_score", "评分为1到5分") }
+        guard c.state == .resolved else { throw KefuError(.conflict, "not_resolved", "会话结束后才能评价") }
+        guard (1...5).contains(score) else { throw KefuError(.invalid, "invalid_score", "评分为1到5分") }
         try await store.chat.rate(c.id, score: score, comment: comment)
         try await post(c, sender: .system, senderId: nil, text: "感谢您的评价！")
         let closed = try await store.chat.transition(c.id, to: .closed, now: now())
@@ -183,17 +183,6 @@ public struct ChatSettings: Sendable {
     public var sweepInterval: Duration = .seconds(5)
 
     public init() {}
-}
-
-/// A refusal the client is told about in an error frame.
-struct ChatRefusal: Error {
-    let code: String
-    let text: String
-
-    init(_ code: String, _ text: String) {
-        self.code = code
-        self.text = text
-    }
 }
 
 /// Whoever chats on the customer's side: a logged-in customer, or a visitor with no account.

@@ -36,7 +36,7 @@ struct ChatSocket: Sendable {
         let identity = ChatIdentity(customerId: party?.id, agentId: staff?.id)
         let (stream, continuation) = AsyncStream.makeStream(of: ChatOutbound.self, bufferingPolicy: .bufferingOldest(4096))
         let connection = service.hub.connect(identity, continuation)
-        let session = Session(service: service, staff: staff, party: party, outbound: continuation)
+        let session = Session(service: service, principal: principal, staff: staff, party: party, outbound: continuation)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await Self.write(stream, to: outbound, store: service.store) }
@@ -115,14 +115,16 @@ struct ChatSocket: Sendable {
 /// The reading side of one connection: checks each frame, acts through the service, answers.
 final class Session: Sendable {
     let service: ChatService
+    let principal: Principal
     let staff: StaffUser?
     /// The customer or visitor on the other side; nil for staff.
     let party: ChatParty?
     let outbound: AsyncStream<ChatOutbound>.Continuation
     private let limiter = RateLimitBox()
 
-    init(service: ChatService, staff: StaffUser?, party: ChatParty?, outbound: AsyncStream<ChatOutbound>.Continuation) {
+    init(service: ChatService, principal: Principal, staff: StaffUser?, party: ChatParty?, outbound: AsyncStream<ChatOutbound>.Continuation) {
         self.service = service
+        self.principal = principal
         self.staff = staff
         self.party = party
         self.outbound = outbound
@@ -177,27 +179,24 @@ final class Session: Sendable {
         }
         do {
             try await act(frame)
-        } catch let refusal as ChatRefusal {
-            reply(.error(refusal.code, refusal.text, ref: frame.ref))
-        } catch ChatRepository.Failure.invalidTransition(let from, let to) {
-            reply(.error("invalid_state", "会话当前状态（\(from.rawValue)）不能变为 \(to.rawValue)", ref: frame.ref))
-        } catch ChatRepository.Failure.conversationClosed {
-            reply(.error("conversation_closed", "会话已结束", ref: frame.ref))
+        } catch let failure as any KefuErrorConvertible {
+            let refusal = failure.kefuError
+            reply(.error(refusal.code, refusal.message, ref: frame.ref))
         } catch {
             service.logger.error("chat frame failed", metadata: ["type": "\(frame.type)", "error": "\(String(reflecting: error))"])
             reply(.error("internal", "服务器内部错误，请稍后再试", ref: frame.ref))
         }
     }
 
-    /// The conversation if this connection may act on it; the same refusal whether it exists or not.
+    /// The conversation if this connection may take part in it; the same refusal whether it exists or not.
     func conversation(_ id: String?) async throws -> Conversation {
-        guard let id, let c = try await service.store.chat.conversation(id: id) else { throw Self.notYours }
-        if let party, c.ownerId == party.id { return c }
-        if let staff, c.agentId == staff.id { return c }
-        throw Self.notYours
+        guard let id, let c = try await service.store.chat.conversation(id: id),
+            ConversationPolicy.access(principal, .converse, c).isAllowed
+        else { throw Self.notYours }
+        return c
     }
 
-    static let notYours = ChatRefusal("not_found", "会话不存在或无权访问")
+    static let notYours = KefuError(.notFound, "not_found", "会话不存在或无权访问")
 
     func act(_ frame: ClientFrame) async throws {
         switch frame.type {
@@ -205,7 +204,7 @@ final class Session: Sendable {
             reply(ServerFrame(type: "pong"))
 
         case .start:
-            guard let party else { throw ChatRefusal("customers_only", "只有客户可以发起会话") }
+            guard let party else { throw KefuError(.forbidden, "customers_only", "只有客户可以发起会话") }
             let c = try await service.start(party, skill: frame.skill ?? .mobile)
             outbound.yield(.sync(conversationId: c.id, after: frame.lastSeq ?? 0))
 
@@ -217,20 +216,20 @@ final class Session: Sendable {
         case .send:
             let c = try await conversation(frame.conversationId)
             guard let clientId = frame.clientId, (1...64).contains(clientId.count) else {
-                throw ChatRefusal("invalid_frame", "每条消息需要客户端生成的 clientId（1–64字符）")
+                throw KefuError(.invalid, "invalid_frame", "每条消息需要客户端生成的 clientId（1–64字符）")
             }
             let text = (frame.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             var mime: String?
             if let attachmentId = frame.attachmentId {
                 guard let attachment = try await service.store.chatTools.attachment(id: attachmentId) else {
-                    throw ChatRefusal("invalid_attachment", "附件不存在，请重新上传")
+                    throw KefuError(.unprocessable, "invalid_attachment", "附件不存在，请重新上传")
                 }
                 mime = attachment.mime
             } else {
-                guard !text.isEmpty else { throw ChatRefusal("empty_message", "消息不能为空") }
+                guard !text.isEmpty else { throw KefuError(.invalid, "empty_message", "消息不能为空") }
             }
             guard text.count <= ChatSocket.maxTextCharacters, text.isEmpty || Validation.isCleanText(text, max: ChatSocket.maxTextCharacters) else {
-                throw ChatRefusal("invalid_text", "消息不能超过2000字，且不能含控制字符")
+                throw KefuError(.invalid, "invalid_text", "消息不能超过2000字，且不能含控制字符")
             }
             try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId, attachmentMime: mime)
 
@@ -250,13 +249,13 @@ final class Session: Sendable {
             service.publish(read, for: c)
 
         case .human:
-            guard party != nil else { throw ChatRefusal("customers_only", "只有客户可以请求人工") }
+            guard party != nil else { throw KefuError(.forbidden, "customers_only", "只有客户可以请求人工") }
             let c = try await conversation(frame.conversationId)
             try await service.requestHuman(c, skill: frame.skill)
 
         case .status:
-            guard let staff, let status = frame.status else { throw ChatRefusal("invalid_frame", "需要 status：online、busy 或 away") }
-            if let limit = frame.limit, !(1...10).contains(limit) { throw ChatRefusal("invalid_limit", "同时接待上限为1到10") }
+            guard let staff, let status = frame.status else { throw KefuError(.invalid, "invalid_frame", "需要 status：online、busy 或 away") }
+            if let limit = frame.limit, !(1...10).contains(limit) { throw KefuError(.invalid, "invalid_limit", "同时接待上限为1到10") }
             let presence = try await service.store.chat.setPresence(
                 agentId: staff.id, status: status, limit: frame.limit, defaultLimit: service.settings.agentChatLimit, now: service.now()
             )
@@ -268,20 +267,20 @@ final class Session: Sendable {
             if status == .online { try await service.dispatch() }
 
         case .transfer:
-            guard let staff else { throw ChatRefusal("agents_only", "只有客服可以转接") }
+            guard let staff else { throw KefuError(.forbidden, "agents_only", "只有客服可以转接") }
             let c = try await conversation(frame.conversationId)
-            guard frame.toAgentId != nil || frame.toSkill != nil else { throw ChatRefusal("invalid_frame", "需要 toAgentId 或 toSkill") }
+            guard frame.toAgentId != nil || frame.toSkill != nil else { throw KefuError(.invalid, "invalid_frame", "需要 toAgentId 或 toSkill") }
             try await service.transfer(c, by: staff, toAgentId: frame.toAgentId, toSkill: frame.toSkill)
 
         case .end:
-            guard let staff else { throw ChatRefusal("agents_only", "只有客服可以结束会话") }
+            guard let staff else { throw KefuError(.forbidden, "agents_only", "只有客服可以结束会话") }
             try await service.end(try await conversation(frame.conversationId), by: staff)
 
         case .rate:
-            guard party != nil else { throw ChatRefusal("customers_only", "只有客户可以评价") }
+            guard party != nil else { throw KefuError(.forbidden, "customers_only", "只有客户可以评价") }
             let comment = frame.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
             if let comment, !comment.isEmpty, !Validation.isCleanText(comment, max: 500) {
-                throw ChatRefusal("invalid_text", "评价内容不能超过500字")
+                throw KefuError(.invalid, "invalid_text", "评价内容不能超过500字")
             }
             try await service.rate(try await conversation(frame.conversationId), score: frame.score ?? 0, comment: comment?.isEmpty == true ? nil : comment)
         }
@@ -291,7 +290,7 @@ final class Session: Sendable {
         var body = text
         let sender: ChatMessage.Sender
         if let staff {
-            guard c.state == .assigned else { throw ChatRefusal("invalid_state", "会话不在接待中") }
+            guard c.state == .assigned else { throw KefuError(.conflict, "invalid_state", "会话不在接待中") }
             let words = try await service.store.chatTools.forbiddenWords()
             if let hit = ForbiddenWord.firstHit(in: text, among: words) {
                 try await service.store.chatTools.recordHit(
@@ -308,7 +307,7 @@ final class Session: Sendable {
             body = QuickReply.expand(text, customerName: name, agentNo: staff.agentNo)
             sender = .agent
         } else {
-            guard c.state != .resolved else { throw ChatRefusal("invalid_state", "会话已结束，请评价或发起新会话") }
+            guard c.state != .resolved else { throw KefuError(.conflict, "invalid_state", "会话已结束，请评价或发起新会话") }
             sender = .customer
         }
         let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? party?.id, text: body, clientId: clientId, attachmentId: attachmentId, attachmentMime: attachmentMime)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KefuCore
 import Logging
 import OpenAPIRuntime
 
@@ -13,46 +14,43 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let mapped = Self.map(error)
-            if mapped.status.kind == .serverError {
+            let (status, mapped) = Self.map(error)
+            if status.kind == .serverError {
                 context.logger.error(
                     "request failed",
                     metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"]
                 )
             }
-            return Self.response(mapped)
+            return Self.response(mapped, status: status)
         }
     }
 
-    static func map(_ error: any Error) -> KefuError {
+    /// The status and body for any error: the project's failures say their own; Hummingbird's keep their
+    /// status; anything else is an internal error.
+    static func map(_ error: any Error) -> (HTTPResponse.Status, KefuError) {
+        func told(_ error: KefuError) -> (HTTPResponse.Status, KefuError) { (error.kind.status, error) }
         switch error {
-        case let error as KefuError:
-            return error
+        case let error as any KefuErrorConvertible:
+            return told(error.kefuError)
         case let error as ServerError:
-            // The generated server wraps what a handler throws; decoding failures surface here too.
-            if let inner = error.underlyingError as? KefuError { return inner }
-            if isClientMistake(error.underlyingError) {
-                return .invalid("请求无效：\(clientDescription(error.underlyingError))")
+            // The generated server wraps what a handler throws, and what failed before the handler ran.
+            if let inner = error.underlyingError as? any KefuErrorConvertible { return told(inner.kefuError) }
+            // No operation input means the request itself could not be read: the client's mistake.
+            if error.operationInput == nil {
+                return told(.invalid("请求无效：\(clientDescription(error.underlyingError))"))
             }
-            return internalError
+            return told(.internalError)
         case let error as HTTPError:
             switch error.status {
-            case .notFound: return .init(.notFound, "not_found", "接口不存在")
-            case .contentTooLarge: return .init(.contentTooLarge, "payload_too_large", "请求体超过 1 MiB")
-            case .methodNotAllowed: return .init(.methodNotAllowed, "method_not_allowed", "不支持该请求方法")
-            case let status where status.kind == .clientError: return .init(status, "invalid_request", status.reasonPhrase)
-            default: return internalError
+            case .notFound: return told(.init(.notFound, "not_found", "接口不存在"))
+            case .contentTooLarge: return told(.init(.tooLarge, "payload_too_large", "请求体超过 1 MiB"))
+            case .methodNotAllowed: return told(.init(.methodNotAllowed, "method_not_allowed", "不支持该请求方法"))
+            case let status where status.kind == .clientError: return (status, .init(.invalid, "invalid_request", status.reasonPhrase))
+            default: return told(.internalError)
             }
         default:
-            return internalError
+            return told(.internalError)
         }
-    }
-
-    static let internalError = KefuError(.internalServerError, "internal", "服务器内部错误，请稍后再试")
-
-    /// Decoding and validation errors raised by the OpenAPI runtime are the client's doing.
-    static func isClientMistake(_ error: any Error) -> Bool {
-        error is DecodingError || String(reflecting: type(of: error)).hasPrefix("OpenAPIRuntime.")
     }
 
     /// A short account of a decoding error that names the field but not our types.
@@ -76,7 +74,7 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    static func response(_ error: KefuError) -> Response {
+    static func response(_ error: KefuError, status: HTTPResponse.Status) -> Response {
         struct Body: Encodable {
             struct Inner: Encodable {
                 let code: String
@@ -87,7 +85,7 @@ struct ErrorMiddleware: RouterMiddleware {
         let data = (try? JSONEncoder().encode(Body(error: .init(code: error.code, message: error.message)))) ?? Data()
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -103,7 +101,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let limit = limit(for: request.uri.path)
-        let tooLarge = KefuError(.contentTooLarge, "payload_too_large", limit == maxBytes ? "请求体超过 1 MiB" : "附件不能超过 10 MiB")
+        let tooLarge = KefuError(.tooLarge, "payload_too_large", limit == maxBytes ? "请求体超过 1 MiB" : "附件不能超过 10 MiB")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var request = request
         do {
@@ -112,5 +110,27 @@ struct BodyLimitMiddleware: RouterMiddleware {
             throw tooLarge
         }
         return try await next(request, context)
+    }
+}
+
+extension KefuError.Kind {
+    /// The HTTP status each kind of failure is answered with.
+    var status: HTTPResponse.Status {
+        switch self {
+        case .invalid: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .conflict: .conflict
+        case .gone: .gone
+        case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .unprocessable: .unprocessableContent
+        case .tooManyRequests: .tooManyRequests
+        case .badGateway: .badGateway
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
     }
 }

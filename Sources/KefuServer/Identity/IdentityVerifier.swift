@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import Foundation
-import KefuCore
+public import KefuCore
 public import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -25,7 +25,7 @@ public struct IdentityVerdict: Sendable, Equatable {
 }
 
 /// Why a verification could not be made: each maps to a clear answer for the customer.
-public enum IdentityVerificationError: Error, Equatable, CustomStringConvertible {
+public enum IdentityVerificationError: KefuErrorConvertible, Equatable, CustomStringConvertible {
     case unreachable
     case timedOut
     case rejectedRequest(String)
@@ -41,6 +41,9 @@ public enum IdentityVerificationError: Error, Equatable, CustomStringConvertible
         case .malformedAnswer: "人脸核验服务返回了无法识别的结果"
         }
     }
+
+    /// The provider failed us, not the customer: a 502 that says so in its own words.
+    public var kefuError: KefuError { KefuError(.badGateway, "verification_unavailable", description) }
 }
 
 /// The client for an external provider, as documented in docs/identity-verification.md:

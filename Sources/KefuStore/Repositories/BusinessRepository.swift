@@ -162,3 +162,21 @@ public struct BusinessRepository: Sendable {
         }
     }
 }
+
+extension BusinessRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .noSuchCustomer: .notFound("客户")
+        case .noSuchService: .notFound("增值业务")
+        case .idempotencyKeyReused: .conflict("该 Idempotency-Key 已用于另一笔充值")
+        case .noSuchQuote: .notFound("报价")
+        case .quoteExpired: KefuError(.gone, "quote_expired", "报价已过期，请重新获取报价")
+        case .quoteAlreadyConfirmed: .conflict("该变更已确认过，不会重复办理")
+        case .quoteStale: .conflict("号码的套餐已变化，该报价已失效，请重新获取报价")
+        case .numberUnavailable: .conflict("该号码已被选走，请换一个号码")
+        case .reservationNotHeld: .conflict("号码预占已失效，请重新选号")
+        case .tooManyNumbers(let active): .unprocessable([AccountOpening.Problem.tooManyNumbers(active: active).message])
+        case .iccidInUse: .conflict("该 SIM 卡已被使用")
+        }
+    }
+}

@@ -7,7 +7,7 @@ public struct CatalogRepository: Sendable {
     let database: Database
 
     public enum Failure: Error, Equatable {
-        case codeTaken
+        case codeTaken(String)
     }
 
     static let columns = [
@@ -33,7 +33,7 @@ public struct CatalogRepository: Sendable {
     public func create(_ package: ServicePackage, audit: AuditEntry) async throws {
         try await database.transaction { db in
             if try await db.select().column("code").from("packages").where("code", .equal, package.code).first() != nil {
-                throw Failure.codeTaken
+                throw Failure.codeTaken(package.code)
             }
             try await Self.insert(db, [package])
             try await AuditRepository.append(audit, in: db)
@@ -86,5 +86,13 @@ public struct CatalogRepository: Sendable {
             voiceOverageFenPerMinute: try row.int64("voice_overage_fen_per_minute"),
             smsOverageFen: try row.int64("sms_overage_fen"), active: try row.bool("active")
         )
+    }
+}
+
+extension CatalogRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .codeTaken(let code): .conflict("套餐编码 \(code) 已存在")
+        }
     }
 }

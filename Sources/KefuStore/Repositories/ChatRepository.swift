@@ -422,3 +422,13 @@ public struct ChatRepository: Sendable {
         )
     }
 }
+
+extension ChatRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .noSuchConversation: KefuError(.notFound, "not_found", "会话不存在或无权访问")
+        case .conversationClosed: KefuError(.conflict, "conversation_closed", "会话已结束")
+        case .invalidTransition(let from, let to): KefuError(.conflict, "invalid_state", "会话当前状态（\(from.rawValue)）不能变为 \(to.rawValue)")
+        }
+    }
+}

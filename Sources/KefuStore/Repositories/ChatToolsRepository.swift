@@ -7,7 +7,8 @@ public struct ChatToolsRepository: Sendable {
     let database: Database
 
     public enum Failure: Error, Equatable {
-        case duplicate
+        case duplicateShortcode(String)
+        case duplicateWord(String)
     }
 
     // MARK: Quick replies
@@ -25,7 +26,7 @@ public struct ChatToolsRepository: Sendable {
         try await database.transaction { db in
             let clash = db.select().column("id").from("quick_replies").where("shortcode", .equal, reply.shortcode)
             if let owner = reply.ownerId { clash.where("owner_id", .equal, owner) } else { clash.where("owner_id", .is, SQLLiteral.null) }
-            if try await clash.first() != nil { throw Failure.duplicate }
+            if try await clash.first() != nil { throw Failure.duplicateShortcode(reply.shortcode) }
             try await Rows.insert(
                 db, into: "quick_replies", columns: ["id", "owner_id", "shortcode", "text", "created_at"],
                 rows: [[reply.id, reply.ownerId, reply.shortcode, reply.text, now]]
@@ -64,7 +65,7 @@ public struct ChatToolsRepository: Sendable {
     public func addForbiddenWord(_ word: ForbiddenWord, now: Date, audit: AuditEntry) async throws {
         try await database.transaction { db in
             if try await db.select().column("id").from("forbidden_words").where("word", .equal, word.word).first() != nil {
-                throw Failure.duplicate
+                throw Failure.duplicateWord(word.word)
             }
             try await Rows.insert(
                 db, into: "forbidden_words", columns: ["id", "word", "suggestion", "created_at"],
@@ -187,6 +188,15 @@ public struct ChatToolsRepository: Sendable {
                 ))
             }
             return try await select.orderBy("created_at", .descending).limit(query.limit).all().map(ChatRepository.conversation)
+        }
+    }
+}
+
+extension ChatToolsRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .duplicateShortcode(let shortcode): .conflict("快捷短语 \(shortcode) 已存在")
+        case .duplicateWord(let word): .conflict("禁用词“\(word)”已存在")
         }
     }
 }

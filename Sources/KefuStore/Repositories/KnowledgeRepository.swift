@@ -8,7 +8,8 @@ public struct KnowledgeRepository: Sendable {
     let database: Database
 
     public enum Failure: Error, Equatable {
-        case duplicate
+        /// The phrase is already a training phrase of this intent.
+        case duplicate(intent: String)
     }
 
     static let versionKey = "knowledge.version"
@@ -86,7 +87,7 @@ public struct KnowledgeRepository: Sendable {
         try await database.transaction { db in
             if try await db.select().column("id").from("training_phrases").where("text", .equal, phrase.text)
                 .where("intent", .equal, phrase.intent).first() != nil
-            { throw Failure.duplicate }
+            { throw Failure.duplicate(intent: phrase.intent) }
             try await Rows.insert(
                 db, into: "training_phrases", columns: ["id", "text", "intent", "source", "created_by", "created_at"],
                 rows: [[phrase.id, phrase.text, phrase.intent, phrase.source, createdBy, phrase.createdAt]]
@@ -154,5 +155,13 @@ public struct KnowledgeRepository: Sendable {
             id: try row.text("id"), intent: try row.text("intent"), title: try row.text("title"), answer: try row.text("answer"),
             steps: Rows.strings(try row.text("steps")), keywords: Rows.strings(try row.text("keywords")), updatedAt: try row.date("updated_at")
         )
+    }
+}
+
+extension KnowledgeRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .duplicate(let intent): .conflict("该语料已在“\(BotPolicy.intentNames[intent] ?? intent)”中")
+        }
     }
 }

@@ -7,8 +7,8 @@ public struct StaffRepository: Sendable {
     let database: Database
 
     public enum Failure: Error, Equatable {
-        case usernameTaken
-        case agentNoTaken
+        case usernameTaken(String)
+        case agentNoTaken(String)
     }
 
     static let columns = ["id", "username", "display_name", "role", "agent_no", "skills", "password_hash", "disabled", "created_at"]
@@ -16,10 +16,10 @@ public struct StaffRepository: Sendable {
     public func create(_ user: StaffUser, passwordHash: String, audit: AuditEntry) async throws {
         try await database.transaction { db in
             if try await db.select().column("id").from("staff_users").where("username", .equal, user.username).first() != nil {
-                throw Failure.usernameTaken
+                throw Failure.usernameTaken(user.username)
             }
             if try await db.select().column("id").from("staff_users").where("agent_no", .equal, user.agentNo).first() != nil {
-                throw Failure.agentNoTaken
+                throw Failure.agentNoTaken(user.agentNo)
             }
             try await Self.insert(db, [(user, passwordHash)])
             try await AuditRepository.append(audit, in: db)
@@ -83,5 +83,14 @@ public struct StaffRepository: Sendable {
             role: try decodeEnum(Role.self, try row.text("role"), column: "role"), agentNo: try row.text("agent_no"),
             skills: Rows.strings(try row.text("skills")), disabled: try row.bool("disabled"), createdAt: try row.date("created_at")
         )
+    }
+}
+
+extension StaffRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .usernameTaken(let username): .conflict("用户名 \(username) 已存在")
+        case .agentNoTaken(let agentNo): .conflict("工号 \(agentNo) 已被使用")
+        }
     }
 }

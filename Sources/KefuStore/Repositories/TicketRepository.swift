@@ -383,3 +383,14 @@ struct SkipLocked: SQLExpression {
         if serializer.dialect.exclusiveSelectLockExpression != nil { serializer.write("FOR UPDATE SKIP LOCKED") }
     }
 }
+
+extension TicketRepository.Failure: KefuErrorConvertible {
+    public var kefuError: KefuError {
+        switch self {
+        case .customerNotFound: .notFound("客户")
+        case .subscriptionNotCustomers: .unprocessable(["subscriptionId：该号码不属于此客户"])
+        case .notFound: .notFound("工单")
+        case .refused(let refused): refused.kefuError
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// Who may do what with a chat, asked the same way by the REST API and the chat socket.
+public enum ConversationPolicy {
+    public enum Action: Sendable, CaseIterable {
+        /// Take part live: subscribe, send, type, read receipts, ask for a person, rate, transfer, end, upload.
+        case converse
+        /// Read what was said and sent: the history and its attachments.
+        case readHistory
+        /// Open a ticket prefilled from the chat.
+        case draftTicket
+    }
+
+    public static func access(_ principal: Principal, _ action: Action, _ conversation: Conversation) -> Access {
+        let party = isParty(principal, conversation)
+        switch action {
+        case .converse:
+            return party ? .allowed : .hidden
+        case .readHistory:
+            return party || principal.has(.transcriptRead) ? .allowed : .hidden
+        case .draftTicket:
+            guard principal.has(.ticketHandle) else { return .forbidden }
+            return party || principal.has(.transcriptRead) ? .allowed : .hidden
+        }
+    }
+
+    /// The customer or visitor who owns the chat, or the agent who holds it now.
+    static func isParty(_ principal: Principal, _ conversation: Conversation) -> Bool {
+        switch principal {
+        case .customer(let id, _): conversation.customerId == id
+        case .visitor(let id): conversation.visitorId == id
+        case .staff(let id, _, _, _): principal.has(.chatHandle) && conversation.agentId == id
+        }
+    }
+}

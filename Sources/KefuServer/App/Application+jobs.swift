@@ -1,0 +1,37 @@
+import Foundation
+import KefuStore
+import Logging
+import ServiceLifecycle
+
+/// The timed work every node runs once the start-up gate opens. Each job claims its rows under locks,
+/// so several nodes may run them side by side.
+func backgroundJobs(
+    _ config: AppConfig, store: Store, chat: ChatService, brain: BotBrain, webhooks: WebhookDispatcher, after gate: StartupGate,
+    now: @escaping @Sendable () -> Date, logger: Logger
+) -> [any Service] {
+    [
+        Periodic("chat sweep", every: config.chat.sweepInterval, after: gate, logger: logger) {
+            try await chat.sweepIdle()
+            try await chat.dispatch()
+        },
+        Periodic("ticket timers", every: config.tickets.timerInterval, after: gate, logger: logger) {
+            for event in try await store.tickets.fireDueTimers(now: now()) {
+                logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])
+            }
+        },
+        Periodic("webhook delivery", every: config.tickets.webhookInterval, after: gate, logger: logger) {
+            _ = try await webhooks.deliverDue()
+        },
+        Periodic("billing", every: .seconds(3600), after: gate, runFirst: true, logger: logger) {
+            try await BillingRun.run(store: store, now: now(), logger: logger)
+        },
+        Periodic("session sweep", every: .seconds(600), after: gate, logger: logger) {
+            try await store.sessions.purgeExpired(now: now())
+        },
+        Periodic("bot knowledge", every: config.botReloadInterval, after: gate, logger: logger) {
+            if try await brain.reloadIfChanged(from: store) {
+                logger.info("retrained the bot", metadata: ["version": "\(brain.current.version)", "phrases": "\(brain.current.phrases)"])
+            }
+        },
+    ]
+}

@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import KefuCore
+import KefuStore
+import Logging
+import OpenAPIHummingbird
+
+/// The HTTP side: middleware in the order a request meets it, the contract, the generated API and
+/// the routes that stay outside it.
+func buildRouter(_ config: AppConfig, store: Store, api: KefuAPI, now: @escaping @Sendable () -> Date, logger: Logger) throws -> Router<KefuRequestContext> {
+    let router = Router(context: KefuRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: StaticPagesMiddleware(publicDirectory: config.publicDirectory))
+    router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: logger))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, maxAttachmentBytes: AttachmentKind.maxBytes))
+    router.add(middleware: AuthMiddleware(store: store, now: now))
+
+    let document = try OpenAPIDocument.load()
+    router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response(document) }
+    router.addRoutes(AttachmentController(store: store).endpoints, atPath: "/api/v1/attachments")
+    try api.registerHandlers(on: router)
+    return router
+}

@@ -1,0 +1,44 @@
+import Foundation
+import KefuCore
+import KefuStore
+import Logging
+
+/// What runs once before the server takes requests: the migrations, the demo data on a first start,
+/// the project's knowledge, and the bot trained from the database. Background work waits for it.
+struct Startup: Sendable {
+    let database: Database
+    let store: Store
+    let config: AppConfig
+    let hasher: PasswordHasher
+    let brain: BotBrain
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    func run() async throws {
+        try await database.migrate()
+        if config.loadDemo { try await loadDemo() }
+        try await store.knowledge.seedProjectKnowledge(now: now())
+        do {
+            let trained = try await brain.reload(from: store)
+            logger.info("trained the bot", metadata: ["phrases": "\(trained.phrases)", "took": "\(trained.trainingTime)"])
+        } catch let error as BotBrain.NothingToTrain {
+            logger.warning("the bot keeps the project's phrases", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    private func loadDemo() async throws {
+        let loader = DemoLoader(store: store)
+        guard try await !loader.isLoaded() else { return }
+        var generator = DemoGenerator(customerCount: config.demoCustomers, asOf: CalendarDate(chinaTime: now()))
+        let started = ContinuousClock.now
+        if let summary = try await loader.load(generator.generate(), hash: hasher.hash) {
+            logger.info(
+                "loaded demo data",
+                metadata: [
+                    "customers": "\(summary.customers)", "subscriptions": "\(summary.subscriptions)",
+                    "bills": "\(summary.bills)", "took": "\(ContinuousClock.now - started)",
+                ]
+            )
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import KefuCore
+import Testing
+
+/// Every role against every resource and action, as one table: a change to any rule shows here as a
+/// changed letter. A = allowed, H = hidden (told as not found), F = forbidden.
+@Suite struct PolicyTableTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Customer cA's chat, held by agent1; visitor vV's chat, held by agent1 too.
+    static let customerChat = Conversation(
+        id: "conv-a", customerId: "cA", visitorName: "张*", state: .assigned, skill: .mobile, vip: false, agentId: "s-agent1", createdAt: t0
+    )
+    static let visitorChat = Conversation(
+        id: "conv-v", customerId: nil, visitorName: "访客", state: .assigned, skill: .mobile, vip: false, agentId: "s-agent1", createdAt: t0,
+        visitorId: "vV"
+    )
+    static let ticket = Ticket(
+        id: "tk-a", number: "GD1", type: .fault, title: "断网", fields: [:], status: .inProgress, priority: .p2, priorityReason: "一般故障",
+        priorityOverridden: false, group: "broadband", assigneeId: "s-agent1", customerId: "cA", subscriptionId: nil, deviceId: nil,
+        outageId: nil, conversationId: "conv-a", intent: nil, keywords: [], summary: nil, district: "西湖区", service: "broadband",
+        serviceDown: false, escalated: false, followUpDueAt: nil,
+        response: SLAClock(startedAt: t0, target: 3600), resolution: SLAClock(startedAt: t0, target: 48 * 3600),
+        createdBy: "cA", createdAt: t0, updatedAt: t0, resolvedAt: nil, closedAt: nil, reopenCount: 0
+    )
+
+    static func staff(_ id: String, _ role: Role) -> Principal { .staff(id: id, username: id, role: role, agentNo: "K0") }
+
+    static let principals: [(String, Principal)] = [
+        ("customer, owner", .customer(id: "cA", phone: "13800138000")),
+        ("customer, other", .customer(id: "cB", phone: "13900139001")),
+        ("visitor", .visitor(id: "vV")),
+        ("agent, holds it", staff("s-agent1", .agent)),
+        ("agent, other", staff("s-agent2", .agent)),
+        ("team lead", staff("s-lead", .teamLead)),
+        ("qa", staff("s-qa", .qa)),
+        ("admin", staff("s-admin", .admin)),
+    ]
+
+    static let columns = [
+        "converse", "history", "draft", "transcript", "attachment", "upload",
+        "ticket", "comment", "confirm", "reopen", "assignSelf", "assignOther", "work", "create", "override",
+        "recordRead", "recordWrite",
+    ]
+
+    static let expected: [String: String] = [
+        "customer, owner": "A A F H A A  A A A A F F F A F  A A",
+        "customer, other": "H H F H H H  H H H H H H H F F  H H",
+        "visitor": "H H F H H H  H H H H H H H F F  F F",
+        "agent, holds it": "A A A A A A  A A A A A F A A A  A A",
+        "agent, other": "H H H H H H  A A A A A F A A A  A A",
+        "team lead": "H A A A A H  A A A A A A A A A  A A",
+        "qa": "H A F A A H  A F F F F F F F F  A F",
+        "admin": "H A A A A H  A A A A A A A A A  A A",
+    ]
+
+    static func letter(_ access: Access) -> String {
+        switch access {
+        case .allowed: "A"
+        case .hidden: "H"
+        case .forbidden: "F"
+        }
+    }
+
+    static func row(_ p: Principal) -> String {
+        let c = customerChat
+        let answers: [Access] = [
+            ConversationPolicy.access(p, .converse, c),
+            ConversationPolicy.access(p, .readHistory, c),
+            ConversationPolicy.access(p, .draftTicket, c),
+            TranscriptPolicy.access(p, c),
+            AttachmentPolicy.read(p, sentIn: [c]),
+            AttachmentPolicy.upload(p, to: c),
+            TicketPolicy.read(p, ticket),
+            TicketPolicy.act(p, .comment, ticket),
+            TicketPolicy.act(p, .confirm, ticket),
+            TicketPolicy.act(p, .reopen, ticket),
+            TicketPolicy.act(p, .assignSelf, ticket),
+            TicketPolicy.act(p, .assignOther, ticket),
+            TicketPolicy.act(p, .work, ticket),
+            TicketPolicy.create(p, for: "cA", overridingPriority: false),
+            TicketPolicy.create(p, for: "cA", overridingPriority: true),
+            CustomerRecordPolicy.access(p, "cA", needing: .customerRead),
+            CustomerRecordPolicy.access(p, "cA", needing: .customerWrite),
+        ]
+        return answers.map(letter).joined()
+    }
+
+    @Test(arguments: principals.map(\.0))
+    func everyRoleAgainstEveryResource(_ name: String) throws {
+        let principal = try #require(Self.principals.first { $0.0 == name }?.1)
+        let want = try #require(Self.expected[name]).filter { !$0.isWhitespace }
+        let got = Self.row(principal)
+        #expect(got.count == Self.columns.count)
+        let differences = zip(Self.columns, zip(want, got)).filter { $0.1.0 != $0.1.1 }.map { "\($0.0): want \($0.1.0), got \($0.1.1)" }
+        #expect(differences.isEmpty, "\(name): \(differences.joined(separator: ", "))")
+    }
+
+    @Test func theVisitorConversesInTheirOwnChatOnly() {
+        let visitor = Principal.visitor(id: "vV")
+        #expect(ConversationPolicy.access(visitor, .converse, Self.visitorChat) == .allowed)
+        #expect(ConversationPolicy.access(visitor, .readHistory, Self.visitorChat) == .allowed)
+        #expect(ConversationPolicy.access(.visitor(id: "vW"), .converse, Self.visitorChat) == .hidden)
+        // A customer whose id happened to equal a visitor id still does not own a visitor's chat.
+        #expect(ConversationPolicy.access(.customer(id: "vV", phone: "1"), .converse, Self.visitorChat) == .hidden)
+    }
+
+    @Test func anAttachmentIsReadThroughAnyChatItWasSentIn() {
+        let other = Principal.customer(id: "cB", phone: "1")
+        var theirs = Self.customerChat
+        theirs.id = "conv-b"
+        theirs.customerId = "cB"
+        #expect(AttachmentPolicy.read(other, sentIn: [Self.customerChat]) == .hidden)
+        #expect(AttachmentPolicy.read(other, sentIn: [Self.customerChat, theirs]) == .allowed)
+        #expect(AttachmentPolicy.read(other, sentIn: []) == .hidden)
+    }
+
+    @Test func listsAndSearchesAreScopedByRole() throws {
+        #expect(try TicketPolicy.listScope(.customer(id: "cA", phone: "1")) == "cA")
+        #expect(try TicketPolicy.listScope(Self.staff("s-qa", .qa)) == nil)
+        #expect(throws: KefuError.forbidden) { try TicketPolicy.listScope(.visitor(id: "vV")) }
+        #expect(try TranscriptPolicy.searchScope(Self.staff("s-agent1", .agent)) == .heldBy(agentId: "s-agent1"))
+        #expect(try TranscriptPolicy.searchScope(Self.staff("s-qa", .qa)) == .all)
+        #expect(throws: KefuError.forbidden) { try TranscriptPolicy.searchScope(.customer(id: "cA", phone: "1")) }
+        #expect(throws: KefuError.forbidden) { try TranscriptPolicy.searchScope(.visitor(id: "vV")) }
+    }
+
+    @Test func onlyTheCustomerSeesTheirRecordUnmasked() {
+        #expect(CustomerRecordPolicy.seesUnmasked(.customer(id: "cA", phone: "1")))
+        for (_, principal) in Self.principals where principal.actorKind == "staff" {
+            #expect(!CustomerRecordPolicy.seesUnmasked(principal))
+        }
+    }
+
+    @Test func deniedAccessIsToldAsNotFoundOrForbidden() {
+        #expect(throws: KefuError.notFound("工单")) { try Access.hidden.require("工单") }
+        #expect(throws: KefuError.forbidden) { try Access.forbidden.require("工单") }
+        #expect(throws: Never.self) { try Access.allowed.require("工单") }
+    }
+}
