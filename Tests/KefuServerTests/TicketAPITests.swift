@@ -142,6 +142,38 @@ import Testing
         }
     }
 
+    /// Every id in a request is checked against the caller, not only the customer: a ticket cannot point
+    /// at another customer's chat, nor at a chat the agent never saw. Nothing is stored when refused.
+    @Test func aTicketNamesOnlyAChatTheCallerMayRead() async throws {
+        try await TestApp.run { client, sms, database in
+            let store = Store(database: database)
+            let theirs = Conversation(id: "conv-b", customerId: "cus-100001", visitorName: "客户", state: .assigned, skill: .broadband, vip: false, agentId: "staff-agent2", createdAt: Date())
+            let mine = Conversation(id: "conv-a", customerId: "cus-100000", visitorName: "客户", state: .assigned, skill: .broadband, vip: true, agentId: "staff-agent2", createdAt: Date())
+            for c in [theirs, mine] { _ = try await store.chat.create(c, greeting: "您好") }
+            func open(_ token: String, customer: String? = nil, conversation: String) async throws -> (HTTPResponse.Status, String?) {
+                let customerField = customer.map { #""customerId":"\#($0)","# } ?? ""
+                let result = try await client.json(
+                    .post, "/api/v1/tickets", token: token,
+                    body: #"{\#(customerField)"type":"fault","title":"断网","conversationId":"\#(conversation)","fields":\#(Self.faultFields)}"#
+                )
+                return (result.status, ((result.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String)
+            }
+            let customer = try await client.customerLogin("13800138000", sms: sms)
+            let foreign = try await open(customer, conversation: "conv-b")
+            #expect(foreign.0 == .unprocessableContent && foreign.1?.contains("conversationId") == true)
+            #expect(try await open(customer, conversation: "nope").0 == .unprocessableContent)
+            // agent1 holds neither chat and reads no transcripts; agent2 holds conv-a but it is not cus-100001's.
+            #expect(try await open(try await client.login("agent1"), customer: "cus-100000", conversation: "conv-a").0 == .unprocessableContent)
+            let agent2 = try await client.login("agent2")
+            #expect(try await open(agent2, customer: "cus-100001", conversation: "conv-a").0 == .unprocessableContent)
+            #expect(try await Self.ticketCount(database) == 0)
+
+            #expect(try await open(customer, conversation: "conv-a").0 == .created)
+            #expect(try await open(agent2, customer: "cus-100001", conversation: "conv-b").0 == .created)
+            #expect(try await Self.ticketCount(database) == 2)
+        }
+    }
+
     @Test func slaBreachFiresFromTheSchedulerWithTheClock() async throws {
         var config = TestApp.config
         config.tickets.timerInterval = .milliseconds(50)

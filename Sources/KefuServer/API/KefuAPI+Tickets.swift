@@ -49,27 +49,14 @@ extension KefuAPI {
         case .staff: customerId = body.customerId ?? ""
         case .visitor: throw TicketPolicy.loginRequired
         }
-        try TicketPolicy.create(principal, for: customerId, overridingPriority: body.priorityOverride != nil).require("客户")
-        guard !customerId.isEmpty else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
-        var problems = body._type.problems(in: body.fields.additionalProperties)
-        if !Validation.isCleanText(body.title, max: 200) { problems.append("title：标题为 1–200 字") }
-        if let summary = body.summary, !summary.isEmpty, !Validation.isCleanText(summary, max: 2000) { problems.append("summary：最多 2000 字") }
-        var override: (priority: TicketPriority, reason: String)?
-        if let priority = body.priorityOverride {
-            let reason = (body.overrideReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if reason.isEmpty { problems.append("overrideReason：手工指定优先级必须填写原因") } else { override = (priority, reason) }
-        }
-        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
         let draft = TicketRepository.Draft(
             type: body._type, title: body.title.trimmingCharacters(in: .whitespacesAndNewlines), fields: body.fields.additionalProperties,
             customerId: customerId, subscriptionId: body.subscriptionId, conversationId: body.conversationId, intent: body.intent,
-            keywords: body.keywords ?? [], summary: body.summary, serviceDown: body.serviceDown ?? false, priorityOverride: override,
+            keywords: body.keywords ?? [], summary: body.summary, serviceDown: body.serviceDown ?? false,
+            priorityOverride: body.priorityOverride.map { ($0, (body.overrideReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) },
             actor: .init(kind: principal.actorKind, id: principal.actorID)
         )
-        let created = try await store.tickets.create(
-            draft, now: now(),
-            audit: entry(principal, "ticket.create", targetType: "customer", targetId: customerId, detail: "type=\(body._type.rawValue)" + (override.map { " override=\($0.priority.rawValue)" } ?? ""))
-        )
+        let created = try await tickets.open(draft, by: .person(principal, clientAddress: info.clientAddress))
         return .created(.init(body: .json(.init(ticket: created.ticket, incident: created.incident))))
     }
 

@@ -145,17 +145,13 @@ struct ChatBot: Sendable {
         draft.fields["stepsTaken"] = "客户已按机器人引导检查光猫指示灯并重启设备，仍无法上网"
         draft.fields["resolutionStatus"] = "未解决，需后台排查或上门"
         let line = view?.subscriptions.first { $0.kind == .broadband }
-        let created = try await store.tickets.create(
+        let created = try await TicketDesk(store: store, now: service.now).open(
             TicketRepository.Draft(
                 type: .fault, title: "宽带故障（机器人自助报修）", fields: draft.fields, customerId: customer.id, subscriptionId: line?.id,
                 conversationId: c.id, intent: "broadband_fault", keywords: draft.keywords, summary: draft.summary,
                 actor: .init(kind: "system", id: "bot")
             ),
-            now: service.now(),
-            audit: AuditEntry(
-                id: Store.newID("aud"), at: service.now(), actorKind: "system", actorId: "bot", action: "ticket.create",
-                targetType: "customer", targetId: customer.id, detail: "conversation=\(c.id)"
-            )
+            by: .bot
         )
         let ticket = created.ticket
         if let incident = created.incident {

@@ -4,7 +4,8 @@ import KefuNLU
 
 /// A ticket prefilled from a conversation: the agent (or the bot) only checks and submits it.
 enum TicketDrafts {
-    struct Draft {
+    /// What the chat says about the ticket to open; the agent or the bot turns it into a `TicketRepository.Draft`.
+    struct Prefill {
         var type: TicketType
         var title: String
         var fields: [String: String]
@@ -17,7 +18,7 @@ enum TicketDrafts {
 
     static let untopical: Set<String> = ["human_agent", "greeting", "out_of_scope"]
 
-    static func make(conversation: Conversation, messages: [ChatMessage], customer: Customer, view: Customer360?, nlu: NLU, now: Date) -> Draft {
+    static func make(conversation: Conversation, messages: [ChatMessage], customer: Customer, view: Customer360?, nlu: NLU, now: Date) -> Prefill {
         let said = messages.filter { $0.sender == .customer }.map(\.text).filter { !$0.isEmpty }
         let readings = said.map(nlu.understand)
         // The chat's topic: the intent with the most confidence summed over the customer's messages,
@@ -61,7 +62,7 @@ enum TicketDrafts {
         case .businessRequest:
             fields = ["requestType": name, "details": summary]
         }
-        return Draft(
+        return Prefill(
             type: type, title: "\(name)：\(keywords.prefix(3).joined(separator: "、"))".trimmingCharacters(in: CharacterSet(charactersIn: "：")),
             fields: fields, subscriptionId: line?.id, service: line?.kind.rawValue ?? "general", intent: intent,
             keywords: Array(keywords.prefix(10)), summary: summary
