@@ -129,14 +129,23 @@ import Testing
         }
     }
 
-    @Test func ticketsOpenTheSocketOnce() async throws {
+    @Test func aSocketPassOpensTheSocketOnce() async throws {
         try await TestApp.run(mode: .live) { client, sms, _ in
             let token = try await client.customerLogin("13800138000", sms: sms)
-            let ticket = try await client.json(.post, "/api/v1/chat/tickets", token: token)
-            #expect(ticket.status == .created)
-            let value = try #require((ticket.json as? [String: Any])?["ticket"] as? String)
-            // The ticket is not a session: it opens nothing over HTTP.
-            #expect(try await client.json(.get, "/api/v1/auth/me", token: value).status == .unauthorized)
+            let created = try await client.json(.post, "/api/v1/chat/socket-passes", token: token)
+            #expect(created.status == .created)
+            let pass = try #require((created.json as? [String: Any])?["pass"] as? String)
+            // The pass is not a session: it opens nothing over HTTP.
+            #expect(try await client.json(.get, "/api/v1/auth/me", token: pass).status == .unauthorized)
+            let port = try #require(client.port)
+            let first = ChatTestClient(port: port, pass: pass)
+            try await first.next("welcome")
+            // Used once, it opens nothing more.
+            let second = ChatTestClient(port: port, pass: pass)
+            try await Task.sleep(for: .seconds(1))
+            #expect(second.frames.isEmpty)
+            await first.close()
+            await second.close()
         }
     }
 }

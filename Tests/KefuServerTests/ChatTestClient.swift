@@ -21,18 +21,20 @@ final class ChatTestClient: Sendable {
     private let task: Task<Void, any Error>
     private let cursor = Mutex(0)
 
-    init(port: Int, token: String) {
+    /// Opens `/ws/chat` with a bearer token, or with a one-use socket pass in the URL as a browser-less client would.
+    init(port: Int, token: String? = nil, pass: String? = nil) {
         let (outStream, outContinuation) = AsyncStream.makeStream(of: Outgoing.self)
         self.outgoing = outContinuation
         let received = self.received
         let finished = self.finished
         var configuration = WebSocketClientConfiguration()
-        configuration.additionalHeaders = [.authorization: "Bearer \(token)"]
+        if let token { configuration.additionalHeaders = [.authorization: "Bearer \(token)"] }
         let config = configuration
+        let url = "ws://127.0.0.1:\(port)/ws/chat" + (pass.map { "?pass=\($0)" } ?? "")
         self.task = Task {
             var logger = Logger(label: "chat-test-client")
             logger.logLevel = .warning
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/chat", configuration: config, logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await item in outStream {

@@ -26,7 +26,7 @@ import Testing
             #expect(try await client.json(.get, "/api/v1/tickets", token: token).status == .forbidden)
             let ticket = try await client.json(.post, "/api/v1/tickets", token: token, body: #"{"type":"complaint","title":"x","fields":{"subject":"a","details":"b","expectedOutcome":"c"}}"#)
             #expect(ticket.status == .forbidden && errorCode(ticket.json) == "login_required")
-            #expect(try await client.json(.post, "/api/v1/chat/tickets", token: token).status == .created)
+            #expect(try await client.json(.post, "/api/v1/chat/socket-passes", token: token).status == .created)
             // Sessions for visitors are rate-limited per address.
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<20 { statuses.append(try await client.json(.post, "/api/v1/auth/visitor").status) }

@@ -5,17 +5,17 @@ import KefuStore
 import OpenAPIRuntime
 
 extension KefuAPI {
-    func createChatTicket(_ input: Operations.CreateChatTicket.Input) async throws -> Operations.CreateChatTicket.Output {
+    func createSocketPass(_ input: Operations.CreateSocketPass.Input) async throws -> Operations.CreateSocketPass.Output {
         let principal = try requirePrincipal()
-        let ticket = Tokens.generate()
+        let pass = Tokens.generate()
         let created = now()
         try await store.sessions.create(
             StoredSession(
-                tokenHash: Tokens.hash(ticket), principalKind: "ticket:" + principal.actorKind, principalID: principal.actorID,
-                createdAt: created, expiresAt: created.addingTimeInterval(60)
+                tokenHash: Tokens.hash(pass), principalKind: SocketPass.kindPrefix + principal.actorKind, principalID: principal.actorID,
+                createdAt: created, expiresAt: created.addingTimeInterval(SocketPass.lifetime)
             )
         )
-        return .created(.init(body: .json(.init(ticket: ticket, expiresInSeconds: 60))))
+        return .created(.init(body: .json(.init(pass: pass, expiresInSeconds: Int(SocketPass.lifetime)))))
     }
 
     func listChatAgents(_ input: Operations.ListChatAgents.Input) async throws -> Operations.ListChatAgents.Output {

@@ -17,13 +17,13 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var info = RequestInfo(principal: nil, tokenHash: nil, clientAddress: context.remoteAddress?.ipAddress ?? "unknown")
-        if request.uri.path.hasPrefix("/ws/"), let ticket = request.uri.queryParameters["ticket"].map(String.init) {
-            // Browsers cannot set headers on a WebSocket handshake: a one-use ticket in the URL stands in.
-            let hash = Tokens.hash(ticket)
-            if let session = try await store.sessions.find(tokenHash: hash, now: now()), session.principalKind.hasPrefix("ticket:") {
+        if request.uri.path.hasPrefix("/ws/"), let pass = request.uri.queryParameters["pass"].map(String.init) {
+            // Browsers cannot set headers on a WebSocket handshake: a one-use pass in the URL stands in.
+            let hash = Tokens.hash(pass)
+            if let session = try await store.sessions.find(tokenHash: hash, now: now()), session.principalKind.hasPrefix(SocketPass.kindPrefix) {
                 try await store.sessions.delete(tokenHash: hash)
                 var real = session
-                real.principalKind = String(session.principalKind.dropFirst("ticket:".count))
+                real.principalKind = String(session.principalKind.dropFirst(SocketPass.kindPrefix.count))
                 info.principal = try await principal(for: real)
             }
         } else if let token = Self.token(from: request) {

@@ -54,3 +54,10 @@ public struct PasswordHasher: Sendable {
     /// A real hash to compare against when the username is unknown, so both cases take as long.
     static let decoy = Bcrypt.hash("decoy-password-never-used", cost: 12)
 }
+
+/// The one-use pass that opens a chat socket where no cookie or header can be sent. It is stored like
+/// a session, with its kind prefixed, so it can never serve as one.
+enum SocketPass {
+    static let kindPrefix = "pass:"
+    static let lifetime: TimeInterval = 60
+}
