@@ -118,9 +118,20 @@ let package = Package(
             dependencies: ["KefuNLU", "KefuCore", "KefuStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // What the test suites share: the throwaway PostgreSQL database, quiet loggers.
+        .target(
+            name: "KefuTestSupport",
+            dependencies: [
+                "KefuStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KefuTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KefuStoreTests",
-            dependencies: ["KefuCore", "KefuStore"],
+            dependencies: ["KefuCore", "KefuStore", "KefuTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -129,6 +140,7 @@ let package = Package(
                 "KefuCore",
                 "KefuStore",
                 "KefuServer",
+                "KefuTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -4,42 +4,20 @@ import HummingbirdTesting
 import KefuCore
 import KefuServer
 import KefuStore
+import KefuTestSupport
 import Logging
-import SQLKit
 import Testing
 
 /// Two `kefu serve` nodes on one PostgreSQL: a customer on one and an agent on the other talk normally,
 /// the events passing through LISTEN/NOTIFY.
 @Suite struct MultiNodeChatTests {
-    static let postgresURL = ProcessInfo.processInfo.environment["KEFU_TEST_POSTGRES_URL"]
-
-    @Test(.enabled(if: postgresURL != nil, "set KEFU_TEST_POSTGRES_URL to run two nodes on PostgreSQL"))
+    @Test(.enabled(if: ThrowawayPostgres.isAvailable, "set KEFU_TEST_POSTGRES_URL to run two nodes on PostgreSQL"))
     func customerAndAgentOnDifferentNodes() async throws {
-        var logger = Logger(label: "kefu-multinode")
-        logger.logLevel = .warning
-        let base = try #require(Self.postgresURL)
-        var parts = try #require(URLComponents(string: base))
-        let name = "kefu_n_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
-        try await Database.withDatabase(.postgres(url: base), logger: logger) { db in
-            try await db.read { _ = try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").all() }
-        }
-        parts.path = "/" + name
-        let url = try #require(parts.string)
-        let drop = {
-            try? await Database.withDatabase(.postgres(url: base), logger: logger) { db in
-                try await db.read { _ = try await $0.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").all() }
-            }
-        }
-        do {
-            try await Self.talk(url: url, logger: logger)
-        } catch {
-            await drop()
-            throw error
-        }
-        await drop()
+        try await ThrowawayPostgres.withDatabase(prefix: "kefu_n_") { url in try await Self.talk(url: url, logger: TestLogger.quiet) }
     }
 
-    static func talk(url: String, logger: Logger) async throws {        // The schema and demo data first, as one node would have left them.
+    static func talk(url: String, logger: Logger) async throws {
+        // The schema and demo data first, as one node would have left them.
         try await Database.withDatabase(.postgres(url: url), logger: logger) { db in
             try await db.migrate()
             var generator = DemoGenerator(customerCount: 40, asOf: CalendarDate(chinaTime: Date()))

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KefuCore
 import KefuServer
 import KefuStore
+import KefuTestSupport
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -64,11 +65,7 @@ struct TestApp {
         config: AppConfig = config, sms: RecordingSmsSender = RecordingSmsSender(), mode: TestingSetup = .router,
         clock: TestClock? = nil, _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
     ) async throws {
-        let logger = {
-            var logger = Logger(label: "kefu-test")
-            logger.logLevel = .warning
-            return logger
-        }()
+        let logger = TestLogger.quiet
         try await Database.withDatabase(.sqliteMemory, logger: logger) { database in
             let now: @Sendable () -> Date = { clock?.now ?? Date() }
             let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, now: now, logger: logger))

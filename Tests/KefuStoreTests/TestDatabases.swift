@@ -1,18 +1,14 @@
 import Foundation
 @testable import KefuStore
+import KefuTestSupport
 import Logging
-import SQLKit
 import Testing
 
 /// Fresh databases for tests: SQLite in memory, or a new PostgreSQL database per test
 /// on the server named by `KEFU_TEST_POSTGRES_URL`, dropped afterwards.
 enum TestDatabases {
-    static let postgresURL = ProcessInfo.processInfo.environment["KEFU_TEST_POSTGRES_URL"]
-    static let logger: Logger = {
-        var logger = Logger(label: "kefu-test")
-        logger.logLevel = .warning
-        return logger
-    }()
+    static let postgresURL = ThrowawayPostgres.baseURL
+    static let logger = TestLogger.quiet
 
     enum Kind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case sqlite, postgres
@@ -27,27 +23,12 @@ enum TestDatabases {
                 return try await body(db)
             }
         case .postgres:
-            guard let base = postgresURL, var parts = URLComponents(string: base) else {
-                throw DatabaseURL.Invalid(description: "KEFU_TEST_POSTGRES_URL is not set")
-            }
-            let name = "kefu_t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
-            try await admin(base) { try await $0.read { db in _ = try await db.raw("CREATE DATABASE \(unsafeRaw: name)").all() } }
-            parts.path = "/" + name
-            do {
-                let result = try await Database.withDatabase(.postgres(url: parts.string!), logger: logger) { db in
+            return try await ThrowawayPostgres.withDatabase { url in
+                try await Database.withDatabase(.postgres(url: url), logger: logger) { db in
                     try await db.migrate()
                     return try await body(db)
                 }
-                try? await admin(base) { try await $0.read { db in _ = try await db.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").all() } }
-                return result
-            } catch {
-                try? await admin(base) { try await $0.read { db in _ = try await db.raw("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)").all() } }
-                throw error
             }
         }
-    }
-
-    private static func admin(_ url: String, _ body: @Sendable (Database) async throws -> Void) async throws {
-        try await Database.withDatabase(.postgres(url: url), logger: logger, body)
     }
 }
