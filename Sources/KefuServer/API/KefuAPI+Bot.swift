@@ -57,14 +57,10 @@ extension KefuAPI {
         let problems = TrainingPhrase.problems(text: text, intent: body.intent, knownIntents: Self.knownIntents)
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
         let phrase = TrainingPhrase(id: Store.newID("tp"), text: text, intent: body.intent, source: "admin", createdAt: now())
-        do {
-            try await store.knowledge.addPhrase(
-                phrase, createdBy: principal.actorID,
-                audit: entry(principal, "bot.phrase.add", targetType: "training_phrase", targetId: phrase.id, detail: phrase.intent)
-            )
-        } catch KnowledgeRepository.Failure.duplicate {
-            throw KefuError.conflict("该语料已在“\(BotPolicy.intentNames[body.intent] ?? body.intent)”中")
-        }
+        try await store.knowledge.addPhrase(
+            phrase, createdBy: principal.actorID,
+            audit: entry(principal, "bot.phrase.add", targetType: "training_phrase", targetId: phrase.id, detail: phrase.intent)
+        )
         return .created(.init(body: .json(phrase)))
     }
 
