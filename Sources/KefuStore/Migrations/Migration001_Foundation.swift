@@ -1,5 +1,5 @@
 /// Accounts, sessions, the CRM and the audit log.
-enum Migration001 {
+enum Migration001_Foundation {
     static let migration = Migration(version: 1, name: "foundation") { t in
         [
             """

@@ -1,5 +1,5 @@
 /// The bot's knowledge in the database, so admins edit it and every node retrains from the same rows.
-enum Migration005 {
+enum Migration005_BotKnowledge {
     static let migration = Migration(version: 5, name: "bot knowledge") { t in
         [
             """

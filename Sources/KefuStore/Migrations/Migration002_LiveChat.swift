@@ -1,5 +1,5 @@
 /// Live chat: conversations, numbered messages, agent presence, quick replies, forbidden words, attachments.
-enum Migration002 {
+enum Migration002_LiveChat {
     static let migration = Migration(version: 2, name: "live chat") { t in
         [
             """

@@ -1,5 +1,5 @@
 /// Tickets with their history and timers, the regional fault library, webhooks and staff notifications.
-enum Migration004 {
+enum Migration004_Tickets {
     static let migration = Migration(version: 4, name: "tickets") { t in
         [
             """

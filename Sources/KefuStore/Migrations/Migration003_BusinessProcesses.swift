@@ -1,6 +1,6 @@
 /// Business processes: value-added services, plan-change quotes and pending changes, one-off charges,
 /// the number pool, SIM cards and signed agreements.
-enum Migration003 {
+enum Migration003_BusinessProcesses {
     static let migration = Migration(version: 3, name: "business processes") { t in
         [
             """
