@@ -70,7 +70,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     let hub: any ChatHub =
         dependencies.chatHub
         ?? (database.passesNotifications ? PostgresChatHub(database: database, logger: logger) : LocalChatHub())
-    let chat = ChatService(store: store, hub: hub, settings: config.chat, logger: logger, now: now, brain: brain)
+    let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, brain: brain)
     let api = KefuAPI(
         store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain,
         rateLimits: RateLimits(now: now), metrics: dependencies.metrics, logger: logger, now: now

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// The timed work every node runs once the start-up gate opens. Each job claims its rows under locks,
 /// so several nodes may run them side by side.
 func backgroundJobs(
-    _ config: AppConfig, store: Store, chat: ChatService, brain: BotBrain, webhooks: WebhookDispatcher, after gate: StartupGate,
+    _ config: AppConfig, store: Store, chat: ChatDesk, brain: BotBrain, webhooks: WebhookDispatcher, after gate: StartupGate,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) -> [any Service] {
     [

@@ -7,7 +7,7 @@ import KefuStore
 /// the solution library, asks when two readings are close, and hands over to a person on request,
 /// on anger, or after failing twice, with a summary for the agent.
 struct ChatBot: Sendable {
-    let service: ChatService
+    let service: ChatDesk
     let brain: BotBrain
     /// One model for the whole answer, even if a retrain swaps it meanwhile.
     let nlu: NLU

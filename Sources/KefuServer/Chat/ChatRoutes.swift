@@ -3,7 +3,7 @@ import HummingbirdWebSocket
 import KefuCore
 
 /// `/ws/chat`: the session is checked before the upgrade, so a refused client gets the JSON error.
-func addChatSocket(to router: Router<KefuRequestContext>, chat: ChatService) {
+func addChatSocket(to router: Router<KefuRequestContext>, chat: ChatDesk) {
     router.ws("/ws/chat") { _, context in
         guard context.principal != nil else { throw KefuError.unauthorized }
         return .upgrade([:])

@@ -1,7 +1,6 @@
 import Foundation
 import HummingbirdWebSocket
 import KefuCore
-import KefuStore
 import Logging
 import NIOCore
 import Synchronization
@@ -10,7 +9,7 @@ import Synchronization
 /// that keeps, per conversation, the last sequence number this client has been sent, so what it gets
 /// has no gap and no repeat whatever order the hub and the catch-up reads deliver in.
 struct ChatSocket: Sendable {
-    let service: ChatService
+    let service: ChatDesk
     let principal: Principal
 
     /// Frames larger than this are refused with an error frame; the connection stays open.
@@ -18,28 +17,23 @@ struct ChatSocket: Sendable {
     static let maxTextCharacters = 2000
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+        guard let participant = try await service.participant(for: principal) else {
+            try await outbound.write(.text(ServerFrame.error("forbidden", "该账号不能接待会话").json()))
+            return
+        }
         var staff: StaffUser?
         var party: ChatParty?
-        switch principal {
-        case .staff(let id, _, _, _):
-            staff = try await service.store.staff.find(id: id)
-            guard let staff, staff.role.permissions.contains(.chatHandle) else {
-                try await outbound.write(.text(ServerFrame.error("forbidden", "该账号不能接待会话").json()))
-                return
-            }
-        case .customer(let id, _):
-            guard let customer = try await service.store.customers.find(id: id) else { return }
-            party = ChatParty(customer: customer)
-        case .visitor(let id):
-            party = ChatParty(visitorId: id)
+        switch participant {
+        case .agent(let agent): staff = agent
+        case .party(let someone): party = someone
         }
         let identity = ChatIdentity(customerId: party?.id, agentId: staff?.id)
         let (stream, continuation) = AsyncStream.makeStream(of: ChatOutbound.self, bufferingPolicy: .bufferingOldest(4096))
         let connection = service.hub.connect(identity, continuation)
-        let session = Session(service: service, principal: principal, staff: staff, party: party, outbound: continuation)
+        let session = Session(service: service, principal: principal, participant: participant, outbound: continuation)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.write(stream, to: outbound, store: service.store) }
+            group.addTask { try await Self.write(stream, to: outbound, desk: service) }
             do {
                 try await session.welcome()
                 for try await message in inbound.messages(maxSize: 64 * 1024) {
@@ -54,22 +48,19 @@ struct ChatSocket: Sendable {
             group.cancelAll()
         }
         if let staff, service.hub.connections(agentId: staff.id) == 0 {
-            // The desk closed: stop routing new chats to an agent nobody is watching.
-            _ = try? await service.store.chat.setPresence(
-                agentId: staff.id, status: .away, limit: nil, defaultLimit: service.settings.agentChatLimit, now: service.now()
-            )
+            try? await service.deskClosed(by: staff)
         }
     }
 
     /// The writer task: the only place this connection's socket is written.
-    static func write(_ stream: AsyncStream<ChatOutbound>, to outbound: WebSocketOutboundWriter, store: Store) async throws {
+    static func write(_ stream: AsyncStream<ChatOutbound>, to outbound: WebSocketOutboundWriter, desk: ChatDesk) async throws {
         var lastSent: [String: Int] = [:]
         func send(_ frame: ServerFrame) async throws { try await outbound.write(.text(frame.json())) }
         func deliver(_ message: ChatMessage) async throws {
             let last = lastSent[message.conversationId] ?? 0
             guard message.seq > last else { return }
             if message.seq > last + 1 {
-                for missed in try await store.chat.messages(conversationId: message.conversationId, after: last)
+                for missed in try await desk.messages(in: message.conversationId, after: last)
                 where missed.seq < message.seq {
                     try await send(.message(missed))
                 }
@@ -88,7 +79,7 @@ struct ChatSocket: Sendable {
                 lastSent[conversationId] = max(lastSent[conversationId] ?? 0, after)
                 var cursor = after
                 while true {
-                    let batch = try await store.chat.messages(conversationId: conversationId, after: cursor, limit: 500)
+                    let batch = try await desk.messages(in: conversationId, after: cursor, limit: 500)
                     for message in batch { try await deliver(message) }
                     guard let last = batch.last, batch.count == 500 else { break }
                     cursor = last.seq
@@ -100,7 +91,7 @@ struct ChatSocket: Sendable {
             case .storedMessage(let conversationId, let seq):
                 let last = lastSent[conversationId] ?? 0
                 guard seq > last else { continue }
-                for message in try await store.chat.messages(conversationId: conversationId, after: last, limit: 500) where message.seq <= seq {
+                for message in try await desk.messages(in: conversationId, after: last, limit: 500) where message.seq <= seq {
                     try await deliver(message)
                 }
             case .text(let json):
@@ -114,43 +105,44 @@ struct ChatSocket: Sendable {
 
 /// The reading side of one connection: checks each frame, acts through the service, answers.
 final class Session: Sendable {
-    let service: ChatService
+    let service: ChatDesk
     let principal: Principal
-    let staff: StaffUser?
-    /// The customer or visitor on the other side; nil for staff.
-    let party: ChatParty?
+    let participant: ChatDesk.Participant
     let outbound: AsyncStream<ChatOutbound>.Continuation
     private let limiter = RateLimitBox()
 
-    init(service: ChatService, principal: Principal, staff: StaffUser?, party: ChatParty?, outbound: AsyncStream<ChatOutbound>.Continuation) {
+    init(service: ChatDesk, principal: Principal, participant: ChatDesk.Participant, outbound: AsyncStream<ChatOutbound>.Continuation) {
         self.service = service
         self.principal = principal
-        self.staff = staff
-        self.party = party
+        self.participant = participant
         self.outbound = outbound
+    }
+
+    var staff: StaffUser? {
+        if case .agent(let agent) = participant { return agent }
+        return nil
+    }
+
+    /// The customer or visitor on the other side; nil for staff.
+    var party: ChatParty? {
+        if case .party(let party) = participant { return party }
+        return nil
     }
 
     func reply(_ frame: ServerFrame) { outbound.yield(.frame(frame)) }
 
     func welcome() async throws {
         var frame = ServerFrame(type: "welcome")
-        if let staff {
-            let presence = try await service.store.chat.setPresence(
-                agentId: staff.id, status: .online, limit: nil, defaultLimit: service.settings.agentChatLimit, now: service.now()
-            )
-            frame.status = presence.0
-            frame.limit = presence.1
-            var views: [ConversationView] = []
-            for c in try await service.store.chat.assigned(to: staff.id) { views.append(try await service.view(c)) }
-            frame.conversations = views
+        switch participant {
+        case .agent(let agent):
+            let desk = try await service.deskOpened(by: agent)
+            frame.status = desk.status
+            frame.limit = desk.limit
+            frame.conversations = desk.conversations
             reply(frame)
             try await service.dispatch()
-        } else if let party {
-            if let open = try await service.store.chat.openConversation(ownerId: party.id) {
-                frame.conversations = [try await service.view(open)]
-            } else {
-                frame.conversations = []
-            }
+        case .party(let party):
+            frame.conversations = try await service.openConversations(of: party)
             reply(frame)
         }
     }
@@ -188,15 +180,9 @@ final class Session: Sendable {
         }
     }
 
-    /// The conversation if this connection may take part in it; the same refusal whether it exists or not.
     func conversation(_ id: String?) async throws -> Conversation {
-        guard let id, let c = try await service.store.chat.conversation(id: id),
-            ConversationPolicy.access(principal, .converse, c).isAllowed
-        else { throw Self.notYours }
-        return c
+        try await service.conversation(id, for: principal)
     }
-
-    static let notYours = KefuError(.notFound, "not_found", "会话不存在或无权访问")
 
     func act(_ frame: ClientFrame) async throws {
         switch frame.type {
@@ -219,19 +205,11 @@ final class Session: Sendable {
                 throw KefuError(.invalid, "invalid_frame", "每条消息需要客户端生成的 clientId（1–64字符）")
             }
             let text = (frame.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            var mime: String?
-            if let attachmentId = frame.attachmentId {
-                guard let attachment = try await service.store.chatTools.attachment(id: attachmentId) else {
-                    throw KefuError(.unprocessable, "invalid_attachment", "附件不存在，请重新上传")
-                }
-                mime = attachment.mime
-            } else {
-                guard !text.isEmpty else { throw KefuError(.invalid, "empty_message", "消息不能为空") }
-            }
+            guard frame.attachmentId != nil || !text.isEmpty else { throw KefuError(.invalid, "empty_message", "消息不能为空") }
             guard text.count <= ChatSocket.maxTextCharacters, text.isEmpty || Validation.isCleanText(text, max: ChatSocket.maxTextCharacters) else {
                 throw KefuError(.invalid, "invalid_text", "消息不能超过2000字，且不能含控制字符")
             }
-            try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId, attachmentMime: mime)
+            try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId)
 
         case .typing:
             let c = try await conversation(frame.conversationId)
@@ -255,16 +233,12 @@ final class Session: Sendable {
 
         case .status:
             guard let staff, let status = frame.status else { throw KefuError(.invalid, "invalid_frame", "需要 status：online、busy 或 away") }
-            if let limit = frame.limit, !(1...10).contains(limit) { throw KefuError(.invalid, "invalid_limit", "同时接待上限为1到10") }
-            let presence = try await service.store.chat.setPresence(
-                agentId: staff.id, status: status, limit: frame.limit, defaultLimit: service.settings.agentChatLimit, now: service.now()
-            )
+            let presence = try await service.setStatus(of: staff, to: status, limit: frame.limit)
             var answer = ServerFrame(type: "status")
-            answer.status = presence.0
-            answer.limit = presence.1
-            answer.activeChats = try await service.store.chat.activeCount(agentId: staff.id)
+            answer.status = presence.status
+            answer.limit = presence.limit
+            answer.activeChats = presence.activeChats
             reply(answer)
-            if status == .online { try await service.dispatch() }
 
         case .transfer:
             guard let staff else { throw KefuError(.forbidden, "agents_only", "只有客服可以转接") }
@@ -286,45 +260,26 @@ final class Session: Sendable {
         }
     }
 
-    private func send(_ c: Conversation, clientId: String, text: String, attachmentId: String?, attachmentMime: String?) async throws {
-        var body = text
-        let sender: ChatMessage.Sender
-        if let staff {
-            guard c.state == .assigned else { throw KefuError(.conflict, "invalid_state", "会话不在接待中") }
-            let words = try await service.store.chatTools.forbiddenWords()
-            if let hit = ForbiddenWord.firstHit(in: text, among: words) {
-                try await service.store.chatTools.recordHit(
-                    .init(id: Store.newID("hit"), conversationId: c.id, agentId: staff.id, word: hit.word, text: text, at: service.now())
-                )
-                var refusal = ServerFrame.error("forbidden_word", "消息含禁用词“\(hit.word)”，建议改为“\(hit.suggestion)”")
-                refusal.word = hit.word
-                refusal.suggestion = hit.suggestion
-                refusal.clientId = clientId
-                refusal.conversationId = c.id
-                return reply(refusal)
+    private func send(_ c: Conversation, clientId: String, text: String, attachmentId: String?) async throws {
+        switch try await service.send(c, from: participant, clientId: clientId, text: text, attachmentId: attachmentId) {
+        case .forbidden(let hit):
+            var refusal = ServerFrame.error("forbidden_word", "消息含禁用词“\(hit.word)”，建议改为“\(hit.suggestion)”")
+            refusal.word = hit.word
+            refusal.suggestion = hit.suggestion
+            refusal.clientId = clientId
+            refusal.conversationId = c.id
+            reply(refusal)
+        case .stored(let appended):
+            var ack = ServerFrame(type: "ack")
+            ack.clientId = clientId
+            ack.conversationId = c.id
+            ack.seq = appended.message.seq
+            ack.duplicate = appended.duplicate
+            reply(ack)
+            if let party, !appended.duplicate, c.state == .bot {
+                try await service.botAnswers(c, party: party, text: text)
             }
-            let name = try await c.customerId.asyncMap { try await service.store.customers.find(id: $0)?.name } ?? nil
-            body = QuickReply.expand(text, customerName: name, agentNo: staff.agentNo)
-            sender = .agent
-        } else {
-            guard c.state != .resolved else { throw KefuError(.conflict, "invalid_state", "会话已结束，请评价或发起新会话") }
-            sender = .customer
         }
-        let appended = try await service.post(c, sender: sender, senderId: staff?.id ?? party?.id, text: body, clientId: clientId, attachmentId: attachmentId, attachmentMime: attachmentMime)
-        var ack = ServerFrame(type: "ack")
-        ack.clientId = clientId
-        ack.conversationId = c.id
-        ack.seq = appended.message.seq
-        ack.duplicate = appended.duplicate
-        reply(ack)
-        if sender == .customer, !appended.duplicate, c.state == .bot {
-            try await botAnswer(c, text: text)
-        }
-    }
-
-    private func botAnswer(_ c: Conversation, text: String) async throws {
-        guard let party, let brain = service.brain else { return try await service.requestHuman(c) }
-        try await ChatBot(service: service, brain: brain, nlu: brain.nlu).answer(c, party: party, text: text)
     }
 }
 

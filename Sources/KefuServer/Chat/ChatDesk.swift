@@ -6,7 +6,7 @@ import Logging
 
 /// The chat's rules in motion: storing messages, moving conversations through their lifecycle,
 /// routing, and telling the right connections. Every event is published after its transaction commits.
-struct ChatService: Sendable {
+struct ChatDesk: Sendable {
     let store: Store
     let hub: any ChatHub
     let settings: ChatSettings
