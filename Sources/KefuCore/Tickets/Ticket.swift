@@ -168,6 +168,9 @@ public struct TicketTimer: Hashable, Sendable {
 
         public var isBreach: Bool { self == .responseBreach || self == .resolutionBreach }
 
+        /// The history line a firing writes.
+        public var eventKind: TicketEvent.Kind { isBreach ? .slaBreach : self == .followUpDue ? .followUpDue : .slaWarning }
+
         public var label: String {
             switch self {
             case .responseWarning: "响应时限已过 80%"

@@ -95,9 +95,7 @@ extension TicketRepository {
             try await reschedule(ticket, db)
         }
         try await WebhookRepository.enqueue([WebhookEvent(id: Rows.newID("evt"), type: "incident.opened", occurredAt: now, outage: outage)], db)
-        try await notify(
-            Set(try await teamLeads(db)), kind: "incident", text: "P0 事件：\(outage.title)", ticketId: nil, outageId: outage.id, now: now, db
-        )
+        try await notify([TicketNotices.forIncident(outage)], now: now, db)
         return outage
     }
 
@@ -128,10 +126,20 @@ extension TicketRepository {
 
     // MARK: Notifications
 
-    static func notify(_ recipients: Set<String>, kind: String, text: String, ticketId: String?, outageId: String?, now: Date, _ db: any SQLDatabase) async throws {
+    /// Stores what the rules said to tell, one row per recipient; the team leads are read once, and only
+    /// when a notice is for them (`teamLeads` passes them in when a batch already read them).
+    static func notify(_ notices: [TicketNotice], teamLeads known: [String]? = nil, now: Date, _ db: any SQLDatabase) async throws {
+        guard !notices.isEmpty else { return }
+        var leads: [String] = []
+        if notices.contains(where: \.needsTeamLeads) {
+            if let known { leads = known } else { leads = try await teamLeads(db) }
+        }
+        let rows: [[any Encodable & Sendable]] = notices.flatMap { notice in
+            notice.recipients(teamLeads: leads).sorted().map { [Rows.newID("ntf"), $0, notice.kind, notice.text, notice.ticketId, notice.outageId, now] }
+        }
+        guard !rows.isEmpty else { return }
         try await Rows.insert(
-            db, into: "notifications", columns: ["id", "recipient_id", "kind", "text", "ticket_id", "outage_id", "created_at"],
-            rows: recipients.sorted().map { [Rows.newID("ntf"), $0, kind, text, ticketId, outageId, now] }
+            db, into: "notifications", columns: ["id", "recipient_id", "kind", "text", "ticket_id", "outage_id", "created_at"], rows: rows
         )
     }
 

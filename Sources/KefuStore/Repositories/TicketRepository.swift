@@ -171,25 +171,9 @@ public struct TicketRepository: Sendable {
             try await Self.update(ticket, db)
             try await Self.record(events, of: ticket, db)
             try await Self.reschedule(ticket, db)
-            try await Self.notifyPeople(of: events, on: ticket, by: actor, now: now, db)
+            try await Self.notify(TicketNotices.forChange(events, on: ticket, by: actor), now: now, db)
             try await AuditRepository.append(audit, in: db)
             return ticket
-        }
-    }
-
-    /// Who hears of a change at once: the new assignee, and the team leads of an escalation.
-    static func notifyPeople(of events: [TicketEvent], on ticket: Ticket, by actor: TicketAction.Actor, now: Date, _ db: any SQLDatabase) async throws {
-        for event in events {
-            switch event.kind {
-            case .assigned:
-                guard let assignee = event.toValue, assignee != actor.id else { continue }
-                try await notify([assignee], kind: "assigned", text: "工单 \(ticket.number)（\(ticket.priority.label)）已分派给你：\(ticket.title)", ticketId: ticket.id, outageId: nil, now: now, db)
-            case .escalated:
-                let leads = Set(try await teamLeads(db)).subtracting([actor.id])
-                try await notify(leads, kind: "escalated", text: "工单 \(ticket.number) 已升级，需在 24 小时内跟进：\(event.text ?? "")", ticketId: ticket.id, outageId: nil, now: now, db)
-            default:
-                continue
-            }
         }
     }
 
@@ -216,23 +200,14 @@ public struct TicketRepository: Sendable {
                 try await db.update("ticket_timers").set("fired_at", to: now)
                     .where("ticket_id", .equal, ticketId).where("timer_key", .equal, try row.text("timer_key")).run()
                 guard let ticket = try await Self.ticket(ticketId, db) else { continue }
-                let eventKind: TicketEvent.Kind = kind.isBreach ? .slaBreach : kind == .followUpDue ? .followUpDue : .slaWarning
                 // The history shows when the line was crossed, even when a scheduler catches up later.
                 let event = TicketEvent(
                     id: Rows.newID("tev"), ticketId: ticketId, at: min(now, try row.date("due_at")), actorKind: "system", actorId: "scheduler",
-                    kind: eventKind, toValue: kind.rawValue, text: kind.label, isInternal: true
+                    kind: kind.eventKind, toValue: kind.rawValue, text: kind.label, isInternal: true
                 )
                 try await Self.record([event], of: ticket, db)
                 if kind.isBreach { try await db.update("tickets").set("breached", to: true).where("id", .equal, ticketId).run() }
-                // Warnings go to whoever holds the ticket; breaches and follow-ups to the team leads as well.
-                var recipients = ticket.assigneeId.map { [$0] } ?? []
-                if kind.isBreach || kind == .followUpDue || ticket.assigneeId == nil {
-                    recipients += leads
-                }
-                try await Self.notify(
-                    Set(recipients), kind: eventKind.rawValue, text: "工单 \(ticket.number)（\(ticket.priority.label)）\(kind.label)",
-                    ticketId: ticketId, outageId: nil, now: now, db
-                )
+                try await Self.notify([TicketNotices.forTimer(kind, on: ticket)], teamLeads: leads, now: now, db)
                 fired.append(Fired(ticketId: ticketId, kind: kind))
             }
             return fired
