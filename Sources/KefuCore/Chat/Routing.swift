@@ -47,6 +47,36 @@ public enum ChatRouter {
     }
 }
 
+extension ChatRouter {
+    /// One chat given to one agent by `plan`.
+    public struct Placement: Sendable, Equatable {
+        public var conversationId: String
+        public var agentId: String
+
+        public init(conversationId: String, agentId: String) {
+            self.conversationId = conversationId
+            self.agentId = agentId
+        }
+    }
+
+    /// Who takes which waiting chat now: the queue in its order (VIPs first, then first come), each chat
+    /// to the agent `pickAgent` chooses, counting the chats handed out so far against the limits. Chats no
+    /// agent can take stay in the queue.
+    public static func plan(_ queue: [QueueEntry], among agents: [AgentLoad], at now: Date) -> [Placement] {
+        var loads = agents
+        var placements: [Placement] = []
+        for entry in ChatQueue.ordered(queue) {
+            guard let chosen = pickAgent(for: entry.skill, vip: entry.vip, among: loads),
+                let index = loads.firstIndex(where: { $0.agentId == chosen.agentId })
+            else { continue }
+            loads[index].activeChats += 1
+            loads[index].lastAssignedAt = now
+            placements.append(Placement(conversationId: entry.conversationId, agentId: chosen.agentId))
+        }
+        return placements
+    }
+}
+
 /// A chat waiting for an agent.
 public struct QueueEntry: Hashable, Sendable {
     public var conversationId: String

@@ -24,7 +24,7 @@ extension ChatRepository {
             let staff = try await db.select().columns("*").from("staff_users").where("disabled", .equal, false).all()
                 .map(StaffRepository.user)
             let staffByID = Dictionary(uniqueKeysWithValues: staff.map { ($0.id, $0) })
-            var loads: [AgentLoad] = try presence.compactMap { row in
+            let loads: [AgentLoad] = try presence.compactMap { row in
                 let id = try row.text("agent_id")
                 guard let user = staffByID[id] else { return nil }
                 return AgentLoad(
@@ -34,22 +34,16 @@ extension ChatRepository {
                     lastAssignedAt: try row.decode(column: "last_assigned_at", as: Date?.self)
                 )
             }
-            var assignments: [Assignment] = []
-            let entries = waiting.map { QueueEntry(conversationId: $0.id, skill: $0.skill, vip: $0.vip, queuedAt: $0.queuedAt ?? $0.createdAt) }
+            let queue = waiting.map { QueueEntry(conversationId: $0.id, skill: $0.skill, vip: $0.vip, queuedAt: $0.queuedAt ?? $0.createdAt) }
             let byID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
-            for entry in ChatQueue.ordered(entries) {
-                guard let chosen = ChatRouter.pickAgent(for: entry.skill, vip: entry.vip, among: loads),
-                    let index = loads.firstIndex(where: { $0.agentId == chosen.agentId }),
-                    var conversation = byID[entry.conversationId], let agent = staffByID[chosen.agentId]
-                else { continue }
-                loads[index].activeChats += 1
-                loads[index].lastAssignedAt = now
+            var assignments: [Assignment] = []
+            for placement in ChatRouter.plan(queue, among: loads, at: now) {
+                guard var conversation = byID[placement.conversationId], let agent = staffByID[placement.agentId] else { continue }
                 conversation.state = .assigned
-                conversation.agentId = chosen.agentId
+                conversation.agentId = agent.id
                 conversation.assignedAt = now
                 try await Self.update(conversation, db)
-                try await db.update("agent_presence").set("last_assigned_at", to: now)
-                    .where("agent_id", .equal, chosen.agentId).run()
+                try await db.update("agent_presence").set("last_assigned_at", to: now).where("agent_id", .equal, agent.id).run()
                 assignments.append(Assignment(conversation: conversation, agent: agent))
             }
             return assignments
