@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KefuNLUTests",
-            dependencies: ["KefuNLU"],
+            dependencies: ["KefuCore", "KefuNLU"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

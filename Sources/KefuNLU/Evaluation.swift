@@ -1,3 +1,5 @@
+import KefuCore
+
 /// Accuracy, per-intent precision and recall, and the most frequent confusions on a labelled set.
 public struct Evaluation: Sendable {
     public struct IntentScore: Sendable {
@@ -20,7 +22,7 @@ public struct Evaluation: Sendable {
         var confusion: [String: Int] = [:]
         var misclassified: [(String, String, String)] = []
         for sample in samples {
-            let predicted = nlu.classifier.rank(sample.text).first?.intent ?? "out_of_scope"
+            let predicted = nlu.understand(sample.text).intent.rawValue
             support[sample.intent, default: 0] += 1
             predictedCount[predicted, default: 0] += 1
             if predicted == sample.intent {

@@ -1,9 +1,10 @@
 import Foundation
+import KefuCore
 
 /// What the bot understands of one message.
 public struct Understanding: Codable, Hashable, Sendable {
     public struct Alternative: Codable, Hashable, Sendable {
-        public var intent: String
+        public var intent: Intent
         public var confidence: Double
     }
 
@@ -16,7 +17,7 @@ public struct Understanding: Codable, Hashable, Sendable {
         public var normalized: String
     }
 
-    public var intent: String
+    public var intent: Intent
     public var confidence: Double
     public var keywords: [String]
     public var entities: [Entity]
@@ -40,8 +41,9 @@ public struct NLU: Sendable {
     }
 
     public func understand(_ text: String) -> Understanding {
-        let ranked = classifier.rank(text)
-        let best = ranked.first ?? ("out_of_scope", 0)
+        // The classifier learns whatever labels it is given; only the intents of shared/intents.md come out.
+        let ranked = classifier.rank(text).compactMap { reading in Intent(rawValue: reading.intent).map { (intent: $0, confidence: reading.confidence) } }
+        let best = ranked.first ?? (.outOfScope, 0)
         return Understanding(
             intent: best.intent, confidence: (best.confidence * 10_000).rounded() / 10_000,
             keywords: keywords(text), entities: Self.entities(text),
@@ -117,6 +119,12 @@ enum Money {
 public struct NLUDataError: Error, CustomStringConvertible {
     public let line: Int
     public let reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
     public var description: String { line > 0 ? "line \(line): \(reason)" : reason }
 }
 

@@ -245,7 +245,7 @@ struct NLUCommand: AsyncParsableCommand {
 
         func run() async throws {
             let training = try await trainingPhrases()
-            let intents = Set(BotPolicy.intentNames.keys)
+            let intents = Set(Intent.allCases.map(\.rawValue))
             let content: String
             do {
                 content = try String(contentsOfFile: file, encoding: .utf8)
@@ -282,7 +282,7 @@ struct NLUCommand: AsyncParsableCommand {
             }
             // A database the server never started on has no phrases yet; it would seed the project's.
             guard !phrases.isEmpty else { return try NLU.bundledTraining() }
-            return phrases.map { LabelledText(text: $0.text, intent: $0.intent) }
+            return phrases.map { LabelledText(text: $0.text, intent: $0.intent.rawValue) }
         }
     }
 }

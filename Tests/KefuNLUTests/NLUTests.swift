@@ -1,4 +1,5 @@
 import Foundation
+import KefuCore
 import Testing
 
 @testable import KefuNLU
@@ -24,15 +25,21 @@ import Testing
         #expect(evaluation.accuracy >= 0.92, "\(evaluation.report())")
     }
 
+    /// The project's phrases and its test file speak only the intents of shared/intents.md, each of them.
+    @Test func everyLabelIsAnIntent() throws {
+        let labels = Set(try NLU.bundledTraining().map(\.intent))
+        #expect(labels == Set(Intent.allCases.map(\.rawValue)))
+    }
+
     @Test func normalisesWidthCaseAndVariants() {
         #expect(TextNormalizer.normalize("ＷＩＦＩ連不上，留量") == "wifi連不上,流量")
         #expect(TextNormalizer.normalize("  話費   多少 ") == "话费 多少")
     }
 
     @Test func classifiesTyposAndAbbreviations() {
-        #expect(Self.nlu.understand("我的留量还剩多少").intent == "data_usage")
-        #expect(Self.nlu.understand("zrg").intent == "human_agent")
-        #expect(Self.nlu.understand("光猫亮红灯了上不了网!!!").intent == "broadband_fault")
+        #expect(Self.nlu.understand("我的留量还剩多少").intent == .dataUsage)
+        #expect(Self.nlu.understand("zrg").intent == .humanAgent)
+        #expect(Self.nlu.understand("光猫亮红灯了上不了网!!!").intent == .broadbandFault)
     }
 
     @Test func keywordsAndEntities() {
@@ -57,7 +64,7 @@ import Testing
 
     @Test func oddInputDoesNotCrash() {
         #expect(Self.nlu.understand("😀😀😀").confidence >= 0)
-        #expect(Self.nlu.understand("").intent == "out_of_scope")
+        #expect(Self.nlu.understand("").intent == .outOfScope)
         _ = Self.nlu.understand(String(repeating: "流量", count: 5000))
     }
 

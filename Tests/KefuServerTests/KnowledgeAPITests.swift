@@ -61,7 +61,7 @@ import Testing
             let store = Store(database: database)
             for (n, text) in ["麒麟卡能换什么", "麒麟卡兑换", "我的麒麟卡", "麒麟卡怎么用", "查麒麟卡", "麒麟卡有多少"].enumerated() {
                 try await store.knowledge.addPhrase(
-                    TrainingPhrase(id: "tp-node-\(n)", text: text, intent: "points_rewards", source: "admin", createdAt: Date()), createdBy: "other-node",
+                    TrainingPhrase(id: "tp-node-\(n)", text: text, intent: .pointsRewards, source: "admin", createdAt: Date()), createdBy: "other-node",
                     audit: AuditEntry(id: "a-\(n)", at: Date(), actorKind: "staff", actorId: "x", action: "bot.phrase.add", targetType: "t", targetId: "t")
                 )
             }

@@ -42,6 +42,9 @@ import Testing
             #expect(foreign.status == .unprocessableContent)
             #expect(try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","customerId":"cus-100001","fields":\#(Self.faultFields)}"#).status == .forbidden)
             #expect(try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","priorityOverride":"p0","overrideReason":"急","fields":\#(Self.faultFields)}"#).status == .forbidden)
+            // Intents are the ids of shared/intents.md.
+            let unknownIntent = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","intent":"weather","fields":\#(Self.faultFields)}"#)
+            #expect(unknownIntent.status == .unprocessableContent)
             #expect(try await Self.ticketCount(database) == 0)
 
             let created = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"家里宽带断网","subscriptionId":"\#(line)","serviceDown":true,"fields":\#(Self.faultFields)}"#)

@@ -3,14 +3,14 @@ import Foundation
 /// An article of the solution library: what the bot answers for an intent, and what agents are offered.
 public struct SolutionArticle: Codable, Hashable, Sendable {
     public var id: String
-    public var intent: String
+    public var intent: Intent
     public var title: String
     public var answer: String
     public var steps: [String]
     public var keywords: [String]
     public var updatedAt: Date
 
-    public init(id: String, intent: String, title: String, answer: String, steps: [String], keywords: [String], updatedAt: Date) {
+    public init(id: String, intent: Intent, title: String, answer: String, steps: [String], keywords: [String], updatedAt: Date) {
         self.id = id
         self.intent = intent
         self.title = title
@@ -26,9 +26,8 @@ public struct SolutionArticle: Codable, Hashable, Sendable {
     }
 
     /// What is wrong with an article, by field; empty when it can be stored.
-    public func problems(knownIntents: Set<String>) -> [String] {
+    public func problems() -> [String] {
         var problems: [String] = []
-        if !knownIntents.contains(intent) { problems.append("intent：未知的意图 \(intent)") }
         if !Validation.isCleanText(title, max: 60) { problems.append("title：标题为 1–60 字") }
         if !Validation.isCleanText(answer, max: 1000) { problems.append("answer：答复为 1–1000 字") }
         if steps.count > 12 || steps.contains(where: { !Validation.isCleanText($0, max: 300) }) { problems.append("steps：最多 12 步，每步 1–300 字") }
@@ -39,7 +38,7 @@ public struct SolutionArticle: Codable, Hashable, Sendable {
     /// The articles best matching a message: the intent's confidence, plus a little for each keyword of the
     /// article found in the message. `intents` are the classifier's readings, best first.
     public static func suggestions(
-        from articles: [SolutionArticle], intents: [(intent: String, confidence: Double)], text: String, limit: Int = 3
+        from articles: [SolutionArticle], intents: [(intent: Intent, confidence: Double)], text: String, limit: Int = 3
     ) -> [SolutionArticle] {
         let weight = Dictionary(intents.map { ($0.intent, $0.confidence) }, uniquingKeysWith: max)
         let lowered = text.lowercased()
@@ -55,11 +54,11 @@ public struct SolutionArticle: Codable, Hashable, Sendable {
 public struct TrainingPhrase: Codable, Hashable, Sendable {
     public var id: String
     public var text: String
-    public var intent: String
+    public var intent: Intent
     public var source: String
     public var createdAt: Date
 
-    public init(id: String, text: String, intent: String, source: String, createdAt: Date) {
+    public init(id: String, text: String, intent: Intent, source: String, createdAt: Date) {
         self.id = id
         self.text = text
         self.intent = intent
@@ -67,10 +66,18 @@ public struct TrainingPhrase: Codable, Hashable, Sendable {
         self.createdAt = createdAt
     }
 
-    public static func problems(text: String, intent: String, knownIntents: Set<String>) -> [String] {
-        var problems: [String] = []
-        if !knownIntents.contains(intent) { problems.append("intent：未知的意图 \(intent)，请使用 shared/intents.md 中的 25 个意图之一") }
-        if !Validation.isCleanText(text, max: 200) { problems.append("text：语料为 1–200 字，不能含控制字符") }
-        return problems
+    public static func problems(text: String) -> [String] {
+        Validation.isCleanText(text, max: 200) ? [] : ["text：语料为 1–200 字，不能含控制字符"]
     }
+}
+
+extension Intent {
+    /// An intent id from a request, or the problem naming it: the ids are those of shared/intents.md.
+    public static func parse(_ id: String, field: String = "intent") -> Result<Intent, IntentProblem> {
+        Intent(rawValue: id).map { .success($0) } ?? .failure(IntentProblem(message: "\(field)：未知的意图 \(id)，请使用 shared/intents.md 中的 25 个意图之一"))
+    }
+}
+
+public struct IntentProblem: Error, Sendable, Equatable {
+    public let message: String
 }

@@ -4,79 +4,79 @@ import Foundation
 /// rather than data, short, with the steps to take. Admins edit them afterwards in the console.
 public enum SolutionLibrary {
     struct Article {
-        var intent: String
+        var intent: Intent
         var title: String
         var answer: String
         var steps: [String]
     }
 
-    static let articles: [String: Article] = Dictionary(uniqueKeysWithValues: [
-        Article(intent: "broadband_fault", title: "宽带故障自检", answer: "先帮您做个简单自检：", steps: [
+    static let articles: [Intent: Article] = Dictionary(uniqueKeysWithValues: [
+        Article(intent: .broadbandFault, title: "宽带故障自检", answer: "先帮您做个简单自检：", steps: [
             "看光猫指示灯：LOS 灯红色或闪烁，多为光纤线路问题，请输入“人工”为您报修；",
             "PON 灯闪烁或不亮：把光猫断电 30 秒后重启，等 2 分钟再试；",
             "灯都正常但上不了网：重启路由器，或用网线直连光猫测试；",
             "仍无法上网请回复“还是不行”，我马上为您创建报修工单。",
         ]),
-        Article(intent: "broadband_install", title: "宽带新装与移机", answer: "宽带新装和移机可在线预约：", steps: [
+        Article(intent: .broadbandInstall, title: "宽带新装与移机", answer: "宽带新装和移机可在线预约：", steps: [
             "告诉客服您的详细地址，先查询是否已覆盖；", "选择套餐和上门时间，装维人员一般 48 小时内上门；", "移机需提供新地址，原账号和号码保持不变。",
         ]),
-        Article(intent: "mobile_signal", title: "手机信号问题", answer: "信号问题可以先这样排查：", steps: [
+        Article(intent: .mobileSignal, title: "手机信号问题", answer: "信号问题可以先这样排查：", steps: [
             "开关一次飞行模式，或重启手机；", "在设置里确认已开启 4G/5G 和 VoLTE；", "如固定地点长期无信号，请输入“人工”登记网络问题，我们会安排网络优化。",
         ]),
-        Article(intent: "iptv", title: "电视/IPTV 故障", answer: "电视无法观看时请依次尝试：", steps: [
+        Article(intent: .iptv, title: "电视/IPTV 故障", answer: "电视无法观看时请依次尝试：", steps: [
             "检查机顶盒与光猫之间的网线是否松动；", "机顶盒断电重启，等待 3 分钟；", "仍转圈或提示错误代码，请输入“人工”并告诉我们代码。",
         ]),
-        Article(intent: "sim_card", title: "补换卡与激活", answer: "补换卡和激活的办法：", steps: [
+        Article(intent: .simCard, title: "补换卡与激活", answer: "补换卡和激活的办法：", steps: [
             "补卡需本人身份证，可到营业厅或在线申请邮寄，号码不变；", "新卡插入手机后开机即自动激活；", "PUK 码可凭服务密码在线查询，请勿连续输错 10 次。",
         ]),
-        Article(intent: "suspend_resume", title: "停机、复机与挂失", answer: "停复机和挂失说明：", steps: [
+        Article(intent: .suspendResume, title: "停机、复机与挂失", answer: "停复机和挂失说明：", steps: [
             "手机丢失请立即挂失，以免被盗用；", "欠费停机的号码缴清欠费后自动复机；", "停机保号每月收取少量保号费，可随时复机。",
         ]),
-        Article(intent: "account_open", title: "办理新号码", answer: "您可以在线选号开户：", steps: [
+        Article(intent: .accountOpen, title: "办理新号码", answer: "您可以在线选号开户：", steps: [
             "打开“在线选号开户”页面（/open）选择号码，号码为您保留 10 分钟；", "填写实名信息并完成人脸核验；", "年满16周岁可在线办理，每个身份证最多5个号码（一证五号）。",
         ]),
-        Article(intent: "number_portability", title: "携号转网", answer: "携号转网的条件和步骤：", steps: [
+        Article(intent: .numberPortability, title: "携号转网", answer: "携号转网的条件和步骤：", steps: [
             "号码需已实名、入网满 120 天、无欠费且不在合约期内；", "编辑短信查询转网资格并获取授权码；", "凭授权码到新运营商办理，号码不变。",
         ]),
-        Article(intent: "cancel_account", title: "销户", answer: "销户前请注意：", steps: [
+        Article(intent: .cancelAccount, title: "销户", answer: "销户前请注意：", steps: [
             "先结清费用，合约期内销户可能产生违约金；", "宽带拆机需归还光猫等设备；", "余额可在销户后退还到原支付账户。",
         ]),
-        Article(intent: "roaming", title: "国际及港澳台漫游", answer: "出境前建议这样准备：", steps: [
+        Article(intent: .roaming, title: "国际及港澳台漫游", answer: "出境前建议这样准备：", steps: [
             "确认已开通国际漫游功能；", "按目的地订购境外流量日包，比按量计费更划算；", "境外拨打国内号码请加拨 +86。",
         ]),
-        Article(intent: "invoice", title: "发票", answer: "发票开具说明：", steps: [
+        Article(intent: .invoice, title: "发票", answer: "发票开具说明：", steps: [
             "电子发票可在“我的账户”按月或按充值记录开具；", "专票需提供公司名称、税号、地址电话和开户行；", "发票开具后发送到您的邮箱。",
         ]),
-        Article(intent: "points_rewards", title: "积分", answer: "积分使用说明：", steps: [
+        Article(intent: .pointsRewards, title: "积分", answer: "积分使用说明：", steps: [
             "每消费 1 元累积 1 积分，积分有效期至次年年底；", "积分可兑换话费、流量和礼品；", "积分不可转让，兑换后不退回。",
         ]),
-        Article(intent: "password_reset", title: "服务密码", answer: "重置服务密码的方法：", steps: [
+        Article(intent: .passwordReset, title: "服务密码", answer: "重置服务密码的方法：", steps: [
             "登录后凭短信验证码即可重置 6 位服务密码；", "密码连续输错 5 次会锁定 24 小时；", "请勿将服务密码告诉他人，客服不会向您索要密码。",
         ]),
-        Article(intent: "enterprise", title: "政企业务", answer: "政企业务由专属客户经理服务：", steps: [
+        Article(intent: .enterprise, title: "政企业务", answer: "政企业务由专属客户经理服务：", steps: [
             "专线、物联网卡、集团网等可联系您的客户经理；", "专线故障请输入“人工”，政企专席 7×24 小时受理；", "新业务需求请留下单位名称和联系人。",
         ]),
-        Article(intent: "value_added_cancel", title: "退订增值业务", answer: "退订增值业务：", steps: [
+        Article(intent: .valueAddedCancel, title: "退订增值业务", answer: "退订增值业务：", steps: [
             "在“办理业务 → 增值业务”里可以看到每项业务和已扣费用；", "点击“退订”立即生效，次月不再扣费；", "对不明扣费有疑问，请输入“人工”处理退费。",
         ]),
-        Article(intent: "out_of_scope", title: "其他问题", answer: "这个问题我暂时回答不了。我可以帮您查话费、查流量、充值、变更套餐、报宽带故障等，或输入“人工”联系客服。", steps: []),
+        Article(intent: .outOfScope, title: "其他问题", answer: "这个问题我暂时回答不了。我可以帮您查话费、查流量、充值、变更套餐、报宽带故障等，或输入“人工”联系客服。", steps: []),
     ].map { ($0.intent, $0) })
 
     /// Words customers use for each intent (shared/intents.md): what suggestions match on besides the intent.
-    static let keywords: [String: [String]] = [
-        "broadband_fault": ["断网", "网速慢", "光猫", "红灯", "wifi"], "broadband_install": ["装宽带", "移机", "预约"],
-        "mobile_signal": ["信号差", "无服务", "打不出去", "5G"], "iptv": ["电视", "机顶盒", "IPTV", "转圈"],
-        "sim_card": ["补卡", "换卡", "激活", "PUK"], "suspend_resume": ["停机", "复机", "挂失"], "account_open": ["办卡", "开户", "选号"],
-        "number_portability": ["携号转网", "转网"], "cancel_account": ["销户", "注销"], "roaming": ["漫游", "出国", "境外流量"],
-        "invoice": ["发票", "电子发票", "报销"], "points_rewards": ["积分", "兑换"], "password_reset": ["服务密码", "忘记密码", "重置"],
-        "enterprise": ["专线", "物联网卡", "政企"], "value_added_cancel": ["退订", "会员", "增值业务"], "out_of_scope": [],
+    static let keywords: [Intent: [String]] = [
+        .broadbandFault: ["断网", "网速慢", "光猫", "红灯", "wifi"], .broadbandInstall: ["装宽带", "移机", "预约"],
+        .mobileSignal: ["信号差", "无服务", "打不出去", "5G"], .iptv: ["电视", "机顶盒", "IPTV", "转圈"],
+        .simCard: ["补卡", "换卡", "激活", "PUK"], .suspendResume: ["停机", "复机", "挂失"], .accountOpen: ["办卡", "开户", "选号"],
+        .numberPortability: ["携号转网", "转网"], .cancelAccount: ["销户", "注销"], .roaming: ["漫游", "出国", "境外流量"],
+        .invoice: ["发票", "电子发票", "报销"], .pointsRewards: ["积分", "兑换"], .passwordReset: ["服务密码", "忘记密码", "重置"],
+        .enterprise: ["专线", "物联网卡", "政企"], .valueAddedCancel: ["退订", "会员", "增值业务"], .outOfScope: [],
     ]
 
     /// The built-in articles as stored rows, one per intent, with stable ids.
     public static func seeds(at now: Date) -> [SolutionArticle] {
         articles.values.sorted { $0.intent < $1.intent }.map {
             SolutionArticle(
-                id: "art-" + $0.intent.replacingOccurrences(of: "_", with: "-"), intent: $0.intent, title: $0.title, answer: $0.answer,
+                id: "art-" + $0.intent.rawValue.replacingOccurrences(of: "_", with: "-"), intent: $0.intent, title: $0.title, answer: $0.answer,
                 steps: $0.steps, keywords: keywords[$0.intent] ?? [], updatedAt: now
             )
         }

@@ -21,7 +21,7 @@ public struct Ticket: Codable, Hashable, Sendable {
     public var deviceId: String?
     public var outageId: String?
     public var conversationId: String?
-    public var intent: String?
+    public var intent: Intent?
     public var keywords: [String]
     public var summary: String?
     public var district: String
@@ -43,7 +43,7 @@ public struct Ticket: Codable, Hashable, Sendable {
         id: String, number: String, type: TicketType, title: String, fields: [String: String], status: TicketStatus,
         priority: TicketPriority, priorityReason: String, priorityOverridden: Bool, group: String, assigneeId: String?,
         customerId: String, subscriptionId: String?, deviceId: String?, outageId: String?, conversationId: String?,
-        intent: String?, keywords: [String], summary: String?, district: String, service: String, serviceDown: Bool,
+        intent: Intent?, keywords: [String], summary: String?, district: String, service: String, serviceDown: Bool,
         escalated: Bool, followUpDueAt: Date?, response: SLAClock, resolution: SLAClock, createdBy: String,
         createdAt: Date, updatedAt: Date, resolvedAt: Date?, closedAt: Date?, reopenCount: Int
     ) {

@@ -77,11 +77,11 @@ public struct TicketField: Codable, Hashable, Sendable {
 
 extension TicketType {
     /// The ticket a chat about `intent` turns into.
-    public static func forIntent(_ intent: String?) -> TicketType {
+    public static func forIntent(_ intent: Intent?) -> TicketType {
         switch intent {
-        case "broadband_fault", "mobile_signal", "iptv", "sim_card": .fault
-        case "complaint": .complaint
-        case "billing_dispute", "bill_query", "value_added_cancel": .billingDispute
+        case .broadbandFault, .mobileSignal, .iptv, .simCard: .fault
+        case .complaint: .complaint
+        case .billingDispute, .billQuery, .valueAddedCancel: .billingDispute
         default: .businessRequest
         }
     }

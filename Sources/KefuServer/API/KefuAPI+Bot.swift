@@ -6,7 +6,14 @@ import KefuStore
 extension KefuAPI {
     /// Longer messages are refused rather than silently cut: nobody types more into a chat box.
     static let maxClassifyCharacters = 2000
-    static var knownIntents: Set<String> { Set(BotPolicy.intentNames.keys) }
+
+    /// An intent id from a request: one of shared/intents.md, or a 422 naming the field.
+    static func intent(_ id: String, field: String = "intent") throws -> Intent {
+        switch Intent.parse(id, field: field) {
+        case .success(let intent): return intent
+        case .failure(let problem): throw KefuError.unprocessable([problem.message])
+        }
+    }
 
     func classify(_ input: Operations.Classify.Input) async throws -> Operations.Classify.Output {
         _ = try requirePrincipal()
@@ -26,10 +33,11 @@ extension KefuAPI {
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let brain = self.brain.current
         let understanding = brain.nlu.understand(try Self.messageText(body.text))
-        let readings = [(understanding.intent, understanding.confidence)] + understanding.alternatives.map { ($0.intent, $0.confidence) }
-        let articles = SolutionArticle.suggestions(from: brain.articles, intents: readings.map { (intent: $0.0, confidence: $0.1) }, text: body.text)
+        let readings = [(intent: understanding.intent, confidence: understanding.confidence)]
+            + understanding.alternatives.map { (intent: $0.intent, confidence: $0.confidence) }
+        let articles = SolutionArticle.suggestions(from: brain.articles, intents: readings, text: body.text)
         return .ok(.init(body: .json(.init(
-            intent: understanding.intent, confidence: understanding.confidence, keywords: understanding.keywords, articles: articles
+            intent: understanding.intent.rawValue, confidence: understanding.confidence, keywords: understanding.keywords, articles: articles
         ))))
     }
 
@@ -39,27 +47,30 @@ extension KefuAPI {
         try require(.botManage)
         let phrases = try await store.knowledge.phraseCounts()
         let articles = Dictionary(grouping: try await store.knowledge.articles(), by: \.intent)
-        return .ok(.init(body: .json(BotPolicy.intentNames.sorted { $0.key < $1.key }.map {
-            .init(id: $0.key, name: $0.value, phrases: phrases[$0.key] ?? 0, articles: articles[$0.key]?.count ?? 0)
+        return .ok(.init(body: .json(Intent.allCases.sorted().map { intent in
+            .init(id: intent.rawValue, name: intent.displayName, phrases: phrases[intent] ?? 0, articles: articles[intent]?.count ?? 0)
         })))
     }
 
     func listTrainingPhrases(_ input: Operations.ListTrainingPhrases.Input) async throws -> Operations.ListTrainingPhrases.Output {
         try require(.botManage)
         let q = input.query
-        return .ok(.init(body: .json(try await store.knowledge.phrases(intent: q.intent, containing: q.q, limit: q.limit ?? 200))))
+        let intent = try q.intent.map { try Self.intent($0) }
+        return .ok(.init(body: .json(try await store.knowledge.phrases(intent: intent, containing: q.q, limit: q.limit ?? 200))))
     }
 
     func addTrainingPhrase(_ input: Operations.AddTrainingPhrase.Input) async throws -> Operations.AddTrainingPhrase.Output {
         let principal = try require(.botManage)
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let problems = TrainingPhrase.problems(text: text, intent: body.intent, knownIntents: Self.knownIntents)
-        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
-        let phrase = TrainingPhrase(id: Store.newID("tp"), text: text, intent: body.intent, source: "admin", createdAt: now())
+        let parsed = Intent.parse(body.intent)
+        var problems = TrainingPhrase.problems(text: text)
+        if case .failure(let problem) = parsed { problems.insert(problem.message, at: 0) }
+        guard problems.isEmpty, case .success(let intent) = parsed else { throw KefuError.unprocessable(problems) }
+        let phrase = TrainingPhrase(id: Store.newID("tp"), text: text, intent: intent, source: "admin", createdAt: now())
         try await store.knowledge.addPhrase(
             phrase, createdBy: principal.actorID,
-            audit: entry(principal, "bot.phrase.add", targetType: "training_phrase", targetId: phrase.id, detail: phrase.intent)
+            audit: entry(principal, "bot.phrase.add", targetType: "training_phrase", targetId: phrase.id, detail: intent.rawValue)
         )
         return .created(.init(body: .json(phrase)))
     }
@@ -86,7 +97,8 @@ extension KefuAPI {
     func listArticles(_ input: Operations.ListArticles.Input) async throws -> Operations.ListArticles.Output {
         let principal = try requirePrincipal()
         guard principal.has(.botManage) || principal.has(.chatHandle) else { throw KefuError.forbidden }
-        return .ok(.init(body: .json(try await store.knowledge.articles(intent: input.query.intent))))
+        let intent = try input.query.intent.map { try Self.intent($0) }
+        return .ok(.init(body: .json(try await store.knowledge.articles(intent: intent))))
     }
 
     func createArticle(_ input: Operations.CreateArticle.Input) async throws -> Operations.CreateArticle.Output {
@@ -105,14 +117,17 @@ extension KefuAPI {
 
     private func saveArticle(_ body: Components.Schemas.ArticleInput, id: String, by principal: Principal, action: String) async throws -> SolutionArticle {
         let clean = { (text: String) in text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let parsed = Intent.parse(body.intent)
         let article = SolutionArticle(
-            id: id, intent: body.intent, title: clean(body.title), answer: clean(body.answer),
+            id: id, intent: (try? parsed.get()) ?? .outOfScope, title: clean(body.title), answer: clean(body.answer),
             steps: (body.steps ?? []).map(clean).filter { !$0.isEmpty }, keywords: (body.keywords ?? []).map(clean).filter { !$0.isEmpty },
             updatedAt: now()
         )
-        let problems = article.problems(knownIntents: Self.knownIntents)
+        // Every field's problem at once, the intent's first.
+        var problems = article.problems()
+        if case .failure(let problem) = parsed { problems.insert(problem.message, at: 0) }
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
-        try await store.knowledge.save(article, by: principal.actorID, audit: entry(principal, action, targetType: "article", targetId: id, detail: article.intent))
+        try await store.knowledge.save(article, by: principal.actorID, audit: entry(principal, action, targetType: "article", targetId: id, detail: article.intent.rawValue))
         try await brain.refreshArticles(from: store)
         return article
     }

@@ -51,7 +51,8 @@ extension KefuAPI {
         }
         let draft = TicketRepository.Draft(
             type: body._type, title: body.title.trimmingCharacters(in: .whitespacesAndNewlines), fields: body.fields.additionalProperties,
-            customerId: customerId, subscriptionId: body.subscriptionId, conversationId: body.conversationId, intent: body.intent,
+            customerId: customerId, subscriptionId: body.subscriptionId, conversationId: body.conversationId,
+            intent: try body.intent.map { try Self.intent($0) },
             keywords: body.keywords ?? [], summary: body.summary, serviceDown: body.serviceDown ?? false,
             priorityOverride: body.priorityOverride.map { ($0, (body.overrideReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) },
             actor: .init(kind: principal.actorKind, id: principal.actorID)
@@ -72,7 +73,7 @@ extension KefuAPI {
         let outage = try await store.tickets.activeOutage(district: customer.district, service: draft.service)
         return .ok(.init(body: .json(.init(
             _type: draft.type, title: draft.title, fields: .init(additionalProperties: draft.fields), customerId: customerId,
-            subscriptionId: draft.subscriptionId, conversationId: conversation.id, intent: draft.intent, keywords: draft.keywords,
+            subscriptionId: draft.subscriptionId, conversationId: conversation.id, intent: draft.intent?.rawValue, keywords: draft.keywords,
             summary: draft.summary, activeOutage: outage
         ))))
     }

@@ -50,7 +50,7 @@ final class BotBrain: Sendable {
     var nlu: NLU { current.nlu }
 
     /// The intent's first article, as the bot answers with it.
-    func article(for intent: String) -> SolutionArticle? { current.articles.first { $0.intent == intent } }
+    func article(for intent: Intent) -> SolutionArticle? { current.articles.first { $0.intent == intent } }
 
     /// Trains from the database and swaps the new model in.
     @discardableResult
@@ -60,7 +60,7 @@ final class BotBrain: Sendable {
         let phrases = try await store.knowledge.allPhrases()
         guard !phrases.isEmpty else { throw NothingToTrain() }
         let articles = try await store.knowledge.articles()
-        let snapshot = Self.train(phrases.map { LabelledText(text: $0.text, intent: $0.intent) }, articles: articles, version: version)
+        let snapshot = Self.train(phrases.map { LabelledText(text: $0.text, intent: $0.intent.rawValue) }, articles: articles, version: version)
         state.withLock { $0 = snapshot }
         return snapshot
     }

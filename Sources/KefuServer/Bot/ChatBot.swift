@@ -23,8 +23,8 @@ struct ChatBot: Sendable {
         // The second half of the fault self-check: the customer tried the steps and it still does not work.
         let earlier = recent.filter { $0.sender == .customer }.dropLast()
         if let previous = earlier.last, let lastBot, lastBot.seq > previous.seq,
-            nlu.understand(previous.text).intent == "broadband_fault",
-            understanding.intent == "broadband_fault" || FaultCheck.stillBroken(text)
+            nlu.understand(previous.text).intent == .broadbandFault,
+            understanding.intent == .broadbandFault || FaultCheck.stillBroken(text)
         {
             let answer = try await customer.asyncMap { try await faultTicket(c, customer: $0) } ?? Self.loginFirst
             _ = try await service.post(c, sender: .bot, senderId: nil, text: answer)
@@ -37,25 +37,26 @@ struct ChatBot: Sendable {
         )
         switch decision {
         case .handOver(let reason):
-            // The group follows the problem, not the request for a person: use the last real intent.
-            let topical = ["human_agent", "complaint", "greeting", "out_of_scope"].contains(understanding.intent)
-                ? recent.filter { $0.sender == .customer }.reversed().lazy.map { nlu.understand($0.text).intent }
-                    .first { !["human_agent", "complaint", "greeting", "out_of_scope"].contains($0) }
-                : understanding.intent
+            // The group follows the problem, not the request for a person (nor the complaint about it): use
+            // the last intent that describes the problem.
+            func isTopic(_ intent: Intent) -> Bool { intent.describesAProblem && intent != .complaint }
+            let topical = isTopic(understanding.intent)
+                ? understanding.intent
+                : recent.filter { $0.sender == .customer }.reversed().lazy.map { nlu.understand($0.text).intent }.first(where: isTopic)
             let keywords = understanding.keywords.isEmpty ? "无" : understanding.keywords.joined(separator: "、")
-            let soothing = BotPolicy.isAngry(text) || understanding.intent == "complaint"
+            let soothing = BotPolicy.isAngry(text) || understanding.intent == .complaint
                 ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
             try await service.post(
                 c, sender: .bot, senderId: nil,
-                text: "正在为您转接人工客服。转接摘要——意图：\(BotPolicy.intentNames[topical ?? understanding.intent] ?? "其他")；关键词：\(keywords)；原因：\(reason)。\(soothing)"
+                text: "正在为您转接人工客服。转接摘要——意图：\((topical ?? understanding.intent).displayName)；关键词：\(keywords)；原因：\(reason)。\(soothing)"
             )
             // Without a topic of its own, the chat keeps the group the customer chose from the menu.
-            let group = topical.map(BotPolicy.skill(for:)) ?? c.skill
+            let group = topical?.skillGroup ?? c.skill
             try await service.requestHuman(c, skill: (customer?.vipLevel ?? 0) > 0 && BotPolicy.isAngry(text) ? .vip : group)
         case .clarify(let first, let second):
             try await service.post(
                 c, sender: .bot, senderId: nil,
-                text: "请问您是想「\(BotPolicy.intentNames[first] ?? first)」，还是「\(BotPolicy.intentNames[second] ?? second)」？"
+                text: "请问您是想「\(first.displayName)」，还是「\(second.displayName)」？"
             )
         case .notUnderstood:
             try await service.post(c, sender: .bot, senderId: nil, text: Self.notUnderstood)
@@ -67,14 +68,14 @@ struct ChatBot: Sendable {
     static let loginFirst = "查询账单、用量，充值、变更套餐和报修需要先用手机号登录（点击页面上的“登录”）；也可以输入“人工”由客服为您服务。"
 
     /// A visitor has no account: the library answers, and what needs an account asks them to log in.
-    func visitorReply(_ intent: String) -> String {
+    func visitorReply(_ intent: Intent) -> String {
         switch intent {
-        case "greeting":
+        case .greeting:
             return "您好！我可以为您介绍套餐、宽带、漫游、补换卡等业务；登录后还能查话费、查流量、充值和报修。请问有什么需要？"
-        case "bill_query", "billing_dispute", "data_usage", "recharge", "package_change", "value_added_cancel":
+        case .billQuery, .billingDispute, .dataUsage, .recharge, .packageChange, .valueAddedCancel:
             return Self.loginFirst
-        case "broadband_fault":
-            let steps = brain.article(for: "broadband_fault")?.chatText ?? "请先重启光猫和路由器再试。"
+        case .broadbandFault:
+            let steps = brain.article(for: .broadbandFault)?.chatText ?? "请先重启光猫和路由器再试。"
             return steps + "\n" + "如需报修，请先登录，我会为您查询所在区域的故障并创建报修工单；也可以输入“人工”。"
         default:
             return brain.article(for: intent)?.chatText ?? Self.notUnderstood
@@ -82,12 +83,12 @@ struct ChatBot: Sendable {
     }
 
     /// Self-service answers with the customer's real data; the library for the rest.
-    func reply(_ intent: String, customer: Customer) async throws -> String {
+    func reply(_ intent: Intent, customer: Customer) async throws -> String {
         let store = service.store
         switch intent {
-        case "greeting":
+        case .greeting:
             return "您好，\(Masking.name(customer.name))！我可以帮您查话费、查流量、充值、变更套餐、报宽带故障，请问有什么需要？"
-        case "bill_query", "billing_dispute":
+        case .billQuery, .billingDispute:
             guard let view = try await store.customers.view360(id: customer.id), let month = view.bills.first?.month else {
                 return "暂时没有查到您的账单。"
             }
@@ -96,9 +97,9 @@ struct ChatBot: Sendable {
             for bill in bills {
                 for item in bill.items.prefix(6) { lines.append("· \(item.description) \(Money.format(fen: item.amountFen))") }
             }
-            lines.append("账户余额 \(Money.format(fen: view.customer.balanceFen))。" + (intent == "billing_dispute" ? "如对某项费用有异议，请输入“人工”为您核实处理。" : ""))
+            lines.append("账户余额 \(Money.format(fen: view.customer.balanceFen))。" + (intent == .billingDispute ? "如对某项费用有异议，请输入“人工”为您核实处理。" : ""))
             return lines.joined(separator: "\n")
-        case "data_usage":
+        case .dataUsage:
             guard let view = try await store.customers.view360(id: customer.id) else { return "暂时没有查到您的用量。" }
             let packages = Dictionary(view.packages.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             var lines: [String] = []
@@ -108,11 +109,11 @@ struct ChatBot: Sendable {
                 lines.append("号码 \(line.number)（\(used.month)）：流量已用 \(used.dataMB / 1024)GB/共 \(quota / 1024)GB，通话 \(used.voiceMinutes)/\(plan.voiceMinutes) 分钟。")
             }
             return lines.isEmpty ? "您名下没有移动号码的用量记录。" : lines.joined(separator: "\n")
-        case "broadband_fault":
+        case .broadbandFault:
             return try await faultCheck(customer: customer)
-        case "recharge":
+        case .recharge:
             return "您当前余额 \(Money.format(fen: customer.balanceFen))。可在“办理业务 → 充值缴费”中充值（1–5000元，支持微信、支付宝、银行卡），欠费停机的号码缴清后自动复机。"
-        case "package_inquiry", "package_change":
+        case .packageInquiry, .packageChange:
             let recommendations = try await Recommendations.make(for: customer.id, store: store, now: service.now())
             guard let best = recommendations.first else {
                 return "根据您近3个月的用量，目前的套餐已经比较合适。如需变更，可在“办理业务 → 套餐变更”先获取报价再确认。"
@@ -127,7 +128,7 @@ struct ChatBot: Sendable {
     /// ticket is reported rather than duplicated; otherwise the modem-light steps.
     func faultCheck(customer: Customer) async throws -> String {
         if let known = try await knownFault(customer) { return known }
-        let steps = brain.article(for: "broadband_fault")?.chatText ?? "请先重启光猫和路由器再试。"
+        let steps = brain.article(for: .broadbandFault)?.chatText ?? "请先重启光猫和路由器再试。"
         return steps + "\n" + FaultCheck.askAgain
     }
 
@@ -148,7 +149,7 @@ struct ChatBot: Sendable {
         let created = try await TicketDesk(store: store, now: service.now).open(
             TicketRepository.Draft(
                 type: .fault, title: "宽带故障（机器人自助报修）", fields: draft.fields, customerId: customer.id, subscriptionId: line?.id,
-                conversationId: c.id, intent: "broadband_fault", keywords: draft.keywords, summary: draft.summary,
+                conversationId: c.id, intent: .broadbandFault, keywords: draft.keywords, summary: draft.summary,
                 actor: .init(kind: "system", id: "bot")
             ),
             by: .bot

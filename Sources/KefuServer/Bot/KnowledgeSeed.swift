@@ -6,7 +6,12 @@ public import KefuStore
 extension KnowledgeRepository {
     /// The project's training phrases and articles, stored once: by `kefu migrate` or the first start.
     public func seedProjectKnowledge(now: Date) async throws {
-        let phrases = try NLU.bundledTraining().map { (text: $0.text, intent: $0.intent) }
+        let phrases = try NLU.bundledTraining().enumerated().map { line, sample in
+            guard let intent = Intent(rawValue: sample.intent) else {
+                throw NLUDataError(line: line + 1, reason: "unknown intent \(sample.intent) in the project's training phrases")
+            }
+            return (text: sample.text, intent: intent)
+        }
         try await seedIfNeeded(phrases: phrases, articles: SolutionLibrary.seeds(at: now), now: now)
     }
 }

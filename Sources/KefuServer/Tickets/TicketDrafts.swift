@@ -11,36 +11,34 @@ enum TicketDrafts {
         var fields: [String: String]
         var subscriptionId: String?
         var service: String
-        var intent: String?
+        var intent: Intent?
         var keywords: [String]
         var summary: String
     }
-
-    static let untopical: Set<String> = ["human_agent", "greeting", "out_of_scope"]
 
     static func make(conversation: Conversation, messages: [ChatMessage], customer: Customer, view: Customer360?, nlu: NLU, now: Date) -> Prefill {
         let said = messages.filter { $0.sender == .customer }.map(\.text).filter { !$0.isEmpty }
         let readings = said.map(nlu.understand)
         // The chat's topic: the intent with the most confidence summed over the customer's messages,
         // so a short follow-up ("重启了也不行") does not outweigh the description of the problem.
-        let weights = readings.filter { !untopical.contains($0.intent) }.reduce(into: [String: Double]()) { $0[$1.intent, default: 0] += $1.confidence }
+        let weights = readings.filter(\.intent.describesAProblem).reduce(into: [Intent: Double]()) { $0[$1.intent, default: 0] += $1.confidence }
         let intent = weights.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
         var keywords: [String] = []
         for reading in readings { for word in reading.keywords where !keywords.contains(word) { keywords.append(word) } }
         // "人工", "你好" say nothing about the problem: leave them out of the summary when there is more.
-        let topical = zip(said, readings).filter { !untopical.contains($0.1.intent) }.map(\.0)
+        let topical = zip(said, readings).filter { $0.1.intent.describesAProblem }.map(\.0)
         let summary = String((topical.isEmpty ? said : topical).suffix(5).joined(separator: " / ").prefix(300))
         let type = TicketType.forIntent(intent)
         let wantedKind: Subscription.Kind? =
             switch intent {
-            case "broadband_fault", "broadband_install": .broadband
-            case "iptv": .iptv
-            case "enterprise": .dedicatedLine
+            case .broadbandFault, .broadbandInstall: .broadband
+            case .iptv: .iptv
+            case .enterprise: .dedicatedLine
             case nil: nil
             default: .mobile
             }
         let line = view?.subscriptions.first { $0.kind == wantedKind } ?? view?.subscriptions.first
-        let name = intent.flatMap { BotPolicy.intentNames[$0] } ?? "客户咨询"
+        let name = intent?.displayName ?? "客户咨询"
         var fields: [String: String] = [:]
         let botTried = messages.contains { $0.sender == .bot && ($0.text.contains("指示灯") || $0.text.contains("重启")) }
         switch type {

@@ -9,7 +9,7 @@ public struct KnowledgeRepository: Sendable {
 
     public enum Failure: Error, Equatable {
         /// The phrase is already a training phrase of this intent.
-        case duplicate(intent: String)
+        case duplicate(intent: Intent)
     }
 
     static let versionKey = "knowledge.version"
@@ -17,7 +17,7 @@ public struct KnowledgeRepository: Sendable {
 
     /// Stores the project's phrases and articles once, on the first start; later deletions stay deleted.
     @discardableResult
-    public func seedIfNeeded(phrases: [(text: String, intent: String)], articles: [SolutionArticle], now: Date) async throws -> Bool {
+    public func seedIfNeeded(phrases: [(text: String, intent: Intent)], articles: [SolutionArticle], now: Date) async throws -> Bool {
         try await database.transaction { db in
             if try await db.select().column("value").from("settings").where("key", .equal, Self.seededKey)
                 .lockingClause(SQLLockingClause.update).first() != nil
@@ -25,13 +25,13 @@ public struct KnowledgeRepository: Sendable {
             try await db.insert(into: "settings").columns("key", "value").values(SQLBind(Self.seededKey), SQLBind("1")).run()
             var seen = Set<String>()
             let rows: [[any Encodable & Sendable]] = phrases.compactMap { phrase in
-                guard seen.insert(phrase.intent + "\u{1}" + phrase.text).inserted else { return nil }
-                return [Rows.newID("tp"), phrase.text, phrase.intent, "project", "system", now]
+                guard seen.insert(phrase.intent.rawValue + "\u{1}" + phrase.text).inserted else { return nil }
+                return [Rows.newID("tp"), phrase.text, phrase.intent.rawValue, "project", "system", now]
             }
             try await Rows.insert(db, into: "training_phrases", columns: ["id", "text", "intent", "source", "created_by", "created_at"], rows: rows)
             try await Rows.insert(
                 db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
-                rows: articles.map { [$0.id, $0.intent, $0.title, $0.answer, Rows.json($0.steps), Rows.json($0.keywords), "system", now] }
+                rows: articles.map { [$0.id, $0.intent.rawValue, $0.title, $0.answer, Rows.json($0.steps), Rows.json($0.keywords), "system", now] }
             )
             try await Self.bump(db)
             return true
@@ -58,17 +58,17 @@ public struct KnowledgeRepository: Sendable {
     // MARK: Training phrases
 
     /// Every phrase, for training.
-    public func allPhrases() async throws -> [(text: String, intent: String)] {
+    public func allPhrases() async throws -> [(text: String, intent: Intent)] {
         try await database.read { db in
             try await db.select().columns("text", "intent").from("training_phrases").orderBy("intent").orderBy("id").all()
-                .map { (try $0.text("text"), try $0.text("intent")) }
+                .map { (try $0.text("text"), try decodeEnum(Intent.self, try $0.text("intent"), column: "intent")) }
         }
     }
 
-    public func phrases(intent: String?, containing query: String?, limit: Int) async throws -> [TrainingPhrase] {
+    public func phrases(intent: Intent?, containing query: String?, limit: Int) async throws -> [TrainingPhrase] {
         try await database.read { db in
             let select = db.select().columns("*").from("training_phrases")
-            if let intent { select.where("intent", .equal, intent) }
+            if let intent { select.where("intent", .equal, intent.rawValue) }
             if let query, !query.isEmpty {
                 select.where(SQLQueryString("text LIKE \(bind: "%" + CustomerRepository.likePrefix(query)) ESCAPE '\\'"))
             }
@@ -76,21 +76,21 @@ public struct KnowledgeRepository: Sendable {
         }
     }
 
-    public func phraseCounts() async throws -> [String: Int] {
+    public func phraseCounts() async throws -> [Intent: Int] {
         try await database.read { db in
             try await db.select().column("intent").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("training_phrases")
-                .groupBy("intent").all().reduce(into: [:]) { $0[try $1.text("intent")] = try $1.int("n") }
+                .groupBy("intent").all().reduce(into: [:]) { $0[try decodeEnum(Intent.self, try $1.text("intent"), column: "intent")] = try $1.int("n") }
         }
     }
 
     public func addPhrase(_ phrase: TrainingPhrase, createdBy: String, audit: AuditEntry) async throws {
         try await database.transaction { db in
             if try await db.select().column("id").from("training_phrases").where("text", .equal, phrase.text)
-                .where("intent", .equal, phrase.intent).first() != nil
+                .where("intent", .equal, phrase.intent.rawValue).first() != nil
             { throw Failure.duplicate(intent: phrase.intent) }
             try await Rows.insert(
                 db, into: "training_phrases", columns: ["id", "text", "intent", "source", "created_by", "created_at"],
-                rows: [[phrase.id, phrase.text, phrase.intent, phrase.source, createdBy, phrase.createdAt]]
+                rows: [[phrase.id, phrase.text, phrase.intent.rawValue, phrase.source, createdBy, phrase.createdAt]]
             )
             try await Self.bump(db)
             try await AuditRepository.append(audit, in: db)
@@ -114,17 +114,17 @@ public struct KnowledgeRepository: Sendable {
 
     static func phrase(_ row: any SQLRow) throws -> TrainingPhrase {
         TrainingPhrase(
-            id: try row.text("id"), text: try row.text("text"), intent: try row.text("intent"), source: try row.text("source"),
+            id: try row.text("id"), text: try row.text("text"), intent: try decodeEnum(Intent.self, try row.text("intent"), column: "intent"), source: try row.text("source"),
             createdAt: try row.date("created_at")
         )
     }
 
     // MARK: Articles
 
-    public func articles(intent: String? = nil) async throws -> [SolutionArticle] {
+    public func articles(intent: Intent? = nil) async throws -> [SolutionArticle] {
         try await database.read { db in
             let select = db.select().columns("*").from("solution_articles")
-            if let intent { select.where("intent", .equal, intent) }
+            if let intent { select.where("intent", .equal, intent.rawValue) }
             return try await select.orderBy("intent").orderBy("title").all().map(Self.article)
         }
     }
@@ -135,7 +135,7 @@ public struct KnowledgeRepository: Sendable {
             try await db.delete(from: "solution_articles").where("id", .equal, article.id).run()
             try await Rows.insert(
                 db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
-                rows: [[article.id, article.intent, article.title, article.answer, Rows.json(article.steps), Rows.json(article.keywords), actor, article.updatedAt]]
+                rows: [[article.id, article.intent.rawValue, article.title, article.answer, Rows.json(article.steps), Rows.json(article.keywords), actor, article.updatedAt]]
             )
             try await Self.bump(db)
             try await AuditRepository.append(audit, in: db)
@@ -152,7 +152,7 @@ public struct KnowledgeRepository: Sendable {
 
     static func article(_ row: any SQLRow) throws -> SolutionArticle {
         SolutionArticle(
-            id: try row.text("id"), intent: try row.text("intent"), title: try row.text("title"), answer: try row.text("answer"),
+            id: try row.text("id"), intent: try decodeEnum(Intent.self, try row.text("intent"), column: "intent"), title: try row.text("title"), answer: try row.text("answer"),
             steps: Rows.strings(try row.text("steps")), keywords: Rows.strings(try row.text("keywords")), updatedAt: try row.date("updated_at")
         )
     }
@@ -161,7 +161,7 @@ public struct KnowledgeRepository: Sendable {
 extension KnowledgeRepository.Failure: KefuErrorConvertible {
     public var kefuError: KefuError {
         switch self {
-        case .duplicate(let intent): .conflict("该语料已在“\(BotPolicy.intentNames[intent] ?? intent)”中")
+        case .duplicate(let intent): .conflict("该语料已在“\(intent.displayName)”中")
         }
     }
 }

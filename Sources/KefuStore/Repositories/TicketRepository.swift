@@ -24,7 +24,7 @@ public struct TicketRepository: Sendable {
         public var customerId: String
         public var subscriptionId: String?
         public var conversationId: String?
-        public var intent: String?
+        public var intent: Intent?
         public var keywords: [String]
         public var summary: String?
         public var serviceDown: Bool
@@ -33,7 +33,7 @@ public struct TicketRepository: Sendable {
 
         public init(
             type: TicketType, title: String, fields: [String: String], customerId: String, subscriptionId: String? = nil,
-            conversationId: String? = nil, intent: String? = nil, keywords: [String] = [], summary: String? = nil,
+            conversationId: String? = nil, intent: Intent? = nil, keywords: [String] = [], summary: String? = nil,
             serviceDown: Bool = false, priorityOverride: (priority: TicketPriority, reason: String)? = nil, actor: TicketAction.Actor
         ) {
             self.type = type
@@ -232,7 +232,7 @@ public struct TicketRepository: Sendable {
             ("status", t.status.rawValue), ("priority", t.priority.rawValue), ("priority_reason", t.priorityReason),
             ("priority_overridden", t.priorityOverridden), ("ticket_group", t.group), ("assignee_id", t.assigneeId),
             ("customer_id", t.customerId), ("subscription_id", t.subscriptionId), ("device_id", t.deviceId),
-            ("outage_id", t.outageId), ("conversation_id", t.conversationId), ("intent", t.intent),
+            ("outage_id", t.outageId), ("conversation_id", t.conversationId), ("intent", t.intent?.rawValue),
             ("keywords", Rows.json(t.keywords)), ("summary", t.summary), ("district", t.district), ("service", t.service),
             ("service_down", t.serviceDown), ("escalated", t.escalated), ("follow_up_due_at", t.followUpDueAt),
             ("response_clock", Rows.json(t.response)), ("resolution_clock", Rows.json(t.resolution)),
@@ -272,7 +272,7 @@ public struct TicketRepository: Sendable {
             group: try row.text("ticket_group"), assigneeId: try row.optionalText("assignee_id"),
             customerId: try row.text("customer_id"), subscriptionId: try row.optionalText("subscription_id"),
             deviceId: try row.optionalText("device_id"), outageId: try row.optionalText("outage_id"),
-            conversationId: try row.optionalText("conversation_id"), intent: try row.optionalText("intent"),
+            conversationId: try row.optionalText("conversation_id"), intent: try row.optionalText("intent").flatMap(Intent.init(rawValue:)),
             keywords: Rows.strings(try row.text("keywords")), summary: try row.optionalText("summary"),
             district: try row.text("district"), service: try row.text("service"), serviceDown: try row.bool("service_down"),
             escalated: try row.bool("escalated"), followUpDueAt: try row.decode(column: "follow_up_due_at", as: Date?.self),
