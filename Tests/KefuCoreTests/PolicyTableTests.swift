@@ -17,8 +17,8 @@ import Testing
     )
     static let ticket = Ticket(
         id: "tk-a", number: "GD1", type: .fault, title: "断网", fields: [:], status: .inProgress, priority: .p2, priorityReason: "一般故障",
-        priorityOverridden: false, group: "broadband", assigneeId: "s-agent1", customerId: "cA", subscriptionId: nil, deviceId: nil,
-        outageId: nil, conversationId: "conv-a", intent: nil, keywords: [], summary: nil, district: "西湖区", service: "broadband",
+        priorityOverridden: false, group: .broadband, assigneeId: "s-agent1", customerId: "cA", subscriptionId: nil, deviceId: nil,
+        outageId: nil, conversationId: "conv-a", intent: nil, keywords: [], summary: nil, district: "西湖区", service: .broadband,
         serviceDown: false, escalated: false, followUpDueAt: nil,
         response: SLAClock(startedAt: t0, target: 3600), resolution: SLAClock(startedAt: t0, target: 48 * 3600),
         createdBy: "cA", createdAt: t0, updatedAt: t0, resolvedAt: nil, closedAt: nil, reopenCount: 0

@@ -40,7 +40,7 @@ import Testing
 
     @Test func anIncidentGoesToEveryTeamLead() {
         let outage = Outage(
-            id: "out-1", city: "杭州", district: "西湖区", service: "broadband", title: "西湖区宽带故障", status: .active, source: .detected,
+            id: "out-1", city: "杭州", district: "西湖区", service: .broadband, title: "西湖区宽带故障", status: .active, source: .detected,
             startedAt: rules.t0, eta: nil, resolvedAt: nil, createdBy: "system"
         )
         let notice = TicketNotices.forIncident(outage)

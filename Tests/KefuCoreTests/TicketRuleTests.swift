@@ -8,8 +8,8 @@ import Testing
     func ticket(_ type: TicketType = .fault, priority: TicketPriority = .p2) -> Ticket {
         Ticket(
             id: "tk-1", number: "GD1", type: type, title: "断网", fields: [:], status: .new, priority: priority, priorityReason: "一般故障",
-            priorityOverridden: false, group: "broadband", assigneeId: nil, customerId: "c", subscriptionId: nil, deviceId: nil,
-            outageId: nil, conversationId: nil, intent: nil, keywords: [], summary: nil, district: "西湖区", service: "broadband",
+            priorityOverridden: false, group: .broadband, assigneeId: nil, customerId: "c", subscriptionId: nil, deviceId: nil,
+            outageId: nil, conversationId: nil, intent: nil, keywords: [], summary: nil, district: "西湖区", service: .broadband,
             serviceDown: false, escalated: false, followUpDueAt: nil,
             response: SLAClock(startedAt: t0, target: priority.responseTarget), resolution: SLAClock(startedAt: t0, target: priority.resolutionTarget),
             createdBy: "c", createdAt: t0, updatedAt: t0, resolvedAt: nil, closedAt: nil, reopenCount: 0
@@ -102,10 +102,10 @@ import Testing
     @Test func transferEscalateAndOverride() throws {
         var t = ticket()
         _ = try act(.assign(to: "agent1"), &t, at: 0)
-        #expect(throws: TicketAction.Refused.self) { try act(.transfer(group: "nowhere", reason: "x"), &t, at: 1) }
-        #expect(throws: TicketAction.Refused.self) { try act(.transfer(group: "billing", reason: ""), &t, at: 1) }
-        let moved = try act(.transfer(group: "billing", reason: "其实是计费问题"), &t, at: 10)
-        #expect(t.group == "billing" && t.assigneeId == nil && t.status == .new)
+        #expect(throws: TicketAction.Refused.self) { try act(.transfer(group: .broadband, reason: "x"), &t, at: 1) }
+        #expect(throws: TicketAction.Refused.self) { try act(.transfer(group: .billing, reason: ""), &t, at: 1) }
+        let moved = try act(.transfer(group: .billing, reason: "其实是计费问题"), &t, at: 10)
+        #expect(t.group == .billing && t.assigneeId == nil && t.status == .new)
         #expect(moved.first?.fromValue == "broadband" && moved.first?.toValue == "billing")
         _ = try act(.escalate(reason: "客户第三次来电"), &t, at: 100)
         #expect(t.escalated && t.followUpDueAt == t0.addingTimeInterval(100 + 86400))

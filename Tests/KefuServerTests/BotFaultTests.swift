@@ -33,7 +33,7 @@ import Testing
             let tickets = try await Self.faultTickets(store, "cus-100000")
             let ticket = try #require(tickets.first)
             #expect(tickets.count == 1 && ticket.type == .fault && ticket.conversationId == id && ticket.createdBy == "bot")
-            #expect(ticket.service == "broadband" && ticket.priority == .p1 && opened.contains(ticket.number))
+            #expect(ticket.service == .broadband && ticket.priority == .p1 && opened.contains(ticket.number))
             #expect(ticket.fields["symptom"]?.contains("断网") == true)
             let again = try await Self.botSays(customer, id, "f3", "宽带还是断网")
             #expect(again.contains("已有一张宽带报修工单") && again.contains(ticket.number), "\(again)")
@@ -48,7 +48,7 @@ import Testing
             let district = try #require(try await store.customers.find(id: "cus-100000")).district
             let now = Date()
             _ = try await store.tickets.declareOutage(
-                Outage(id: "out-t", city: "", district: district, service: "broadband", title: "光缆抢修", status: .active, source: .declared,
+                Outage(id: "out-t", city: "", district: district, service: .broadband, title: "光缆抢修", status: .active, source: .declared,
                        startedAt: now, eta: now.addingTimeInterval(7200), resolvedAt: nil, createdBy: "admin"),
                 now: now, audit: AuditEntry(id: "a1", at: now, actorKind: "staff", actorId: "admin", action: "outage.declare", targetType: "outage", targetId: "out-t")
             )

@@ -112,6 +112,10 @@ import Testing
             let lead = try await client.login("lead")
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"assign","assigneeId":"staff-agent2"}"#).status == .ok)
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"transfer","group":"mobile"}"#).status == .unprocessableContent)
+            // Skill groups are the five of the centre: another is named in the error, as a filter too.
+            let nowhere = try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"transfer","group":"nowhere","reason":"x"}"#)
+            #expect(nowhere.status == .unprocessableContent && ((nowhere.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String == "group：未知的技能组 nowhere")
+            #expect(try await client.json(.get, "/api/v1/tickets?group=nowhere", token: lead).status == .unprocessableContent)
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"escalate","reason":"客户要求主管回电"}"#).status == .ok)
             // The new assignee hears of it at once.
             let notes = try await Store(database: database).tickets.notifications(recipientId: "staff-agent2")

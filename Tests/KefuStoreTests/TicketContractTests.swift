@@ -83,13 +83,13 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
             // No outage yet: a VIP's fault is P1 and goes to the broadband group.
             let first = try await store.tickets.create(Self.fault("cus-100000", line: line.id), now: t0, audit: StoreContract.entry())
             #expect(first.ticket.priority == .p1 && first.ticket.priorityReason == "VIP 客户" && first.ticket.outageId == nil)
-            #expect(first.ticket.deviceId == modem.id && first.ticket.subscriptionId == line.id && first.ticket.group == "broadband")
+            #expect(first.ticket.deviceId == modem.id && first.ticket.subscriptionId == line.id && first.ticket.group == .broadband)
             #expect(first.ticket.district == view.customer.district && first.ticket.number.hasPrefix("GD"))
             let timers = try await store.tickets.pendingTimers(ticketId: first.ticket.id)
             #expect(timers.first?.kind == .responseWarning && timers.first?.dueAt == t0.addingTimeInterval(0.8 * 3600))
             // Declared outage in the district: the next ticket links to it and is P0.
             let outage = Outage(
-                id: "out-1", city: view.customer.city, district: view.customer.district, service: "broadband", title: "光缆被挖断",
+                id: "out-1", city: view.customer.city, district: view.customer.district, service: .broadband, title: "光缆被挖断",
                 status: .active, source: .declared, startedAt: t0, eta: t0.addingTimeInterval(4 * 3600), resolvedAt: nil, createdBy: "admin"
             )
             _ = try await store.tickets.declareOutage(outage, now: t0, audit: StoreContract.entry())
@@ -97,12 +97,12 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
             #expect(second.ticket.outageId == "out-1" && second.ticket.priority == .p0 && second.incident == nil)
             let events = try await store.tickets.events(ticketId: second.ticket.id, includeInternal: true)
             #expect(events.map(\.kind) == [.created, .outageLinked])
-            #expect(try await store.tickets.activeOutage(district: view.customer.district, service: "broadband")?.id == "out-1")
+            #expect(try await store.tickets.activeOutage(district: view.customer.district, service: .broadband)?.id == "out-1")
             #expect(try await store.tickets.outages(activeOnly: true).first?.ticketCount == 1)
             #expect(try await store.tickets.outage(id: "out-1")?.ticketCount == 1)
             #expect(try await store.tickets.outage(id: "out-none") == nil)
             _ = try await store.tickets.updateOutage(id: "out-1", eta: nil, resolve: true, now: t0.addingTimeInterval(7200), audit: StoreContract.entry())
-            #expect(try await store.tickets.activeOutage(district: view.customer.district, service: "broadband") == nil)
+            #expect(try await store.tickets.activeOutage(district: view.customer.district, service: .broadband) == nil)
             _ = data
 
         case .refusesAnotherCustomersLineAndStoresNothing:
@@ -136,7 +136,7 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
                 #expect((created.incident != nil) == (index == 4), "ticket \(index + 1)")
                 if index == 4 { #expect(created.ticket.priority == .p0 && created.ticket.outageId == created.incident?.id) }
             }
-            let incident = try #require(try await store.tickets.activeOutage(district: district, service: "broadband"))
+            let incident = try #require(try await store.tickets.activeOutage(district: district, service: .broadband))
             #expect(incident.source == .detected)
             var filter = TicketRepository.Filter()
             filter.outageId = incident.id

@@ -17,7 +17,7 @@ public struct Outage: Codable, Hashable, Sendable {
     public var city: String
     public var district: String
     /// The kind of line affected: broadband, mobile, iptv.
-    public var service: String
+    public var service: TicketService
     public var title: String
     public var status: Status
     public var source: Source
@@ -29,7 +29,7 @@ public struct Outage: Codable, Hashable, Sendable {
     public var ticketCount: Int
 
     public init(
-        id: String, city: String, district: String, service: String, title: String, status: Status, source: Source,
+        id: String, city: String, district: String, service: TicketService, title: String, status: Status, source: Source,
         startedAt: Date, eta: Date?, resolvedAt: Date?, createdBy: String, ticketCount: Int = 0
     ) {
         self.id = id
@@ -46,7 +46,6 @@ public struct Outage: Codable, Hashable, Sendable {
         self.ticketCount = ticketCount
     }
 
-    public static let services = ["broadband", "mobile", "iptv"]
 }
 
 /// The rule that turns a cluster of faults into a P0 incident: five or more broadband faults from one

@@ -14,7 +14,7 @@ public struct Ticket: Codable, Hashable, Sendable {
     public var priorityReason: String
     public var priorityOverridden: Bool
     /// Skill group that owns it: mobile, broadband, billing, enterprise, vip.
-    public var group: String
+    public var group: SkillGroup
     public var assigneeId: String?
     public var customerId: String
     public var subscriptionId: String?
@@ -26,7 +26,7 @@ public struct Ticket: Codable, Hashable, Sendable {
     public var summary: String?
     public var district: String
     /// The line's kind (broadband, mobile, …) or "general".
-    public var service: String
+    public var service: TicketService
     public var serviceDown: Bool
     public var escalated: Bool
     public var followUpDueAt: Date?
@@ -41,9 +41,9 @@ public struct Ticket: Codable, Hashable, Sendable {
 
     public init(
         id: String, number: String, type: TicketType, title: String, fields: [String: String], status: TicketStatus,
-        priority: TicketPriority, priorityReason: String, priorityOverridden: Bool, group: String, assigneeId: String?,
+        priority: TicketPriority, priorityReason: String, priorityOverridden: Bool, group: SkillGroup, assigneeId: String?,
         customerId: String, subscriptionId: String?, deviceId: String?, outageId: String?, conversationId: String?,
-        intent: Intent?, keywords: [String], summary: String?, district: String, service: String, serviceDown: Bool,
+        intent: Intent?, keywords: [String], summary: String?, district: String, service: TicketService, serviceDown: Bool,
         escalated: Bool, followUpDueAt: Date?, response: SLAClock, resolution: SLAClock, createdBy: String,
         createdAt: Date, updatedAt: Date, resolvedAt: Date?, closedAt: Date?, reopenCount: Int
     ) {
@@ -82,16 +82,16 @@ public struct Ticket: Codable, Hashable, Sendable {
     }
 
     /// The group a new ticket goes to: the problem's line, except disputes (billing) and VIP complaints.
-    public static func group(type: TicketType, service: String, vip: Bool) -> String {
+    public static func group(type: TicketType, service: TicketService, vip: Bool) -> SkillGroup {
         switch type {
-        case .billingDispute: return "billing"
-        case .complaint where vip: return "vip"
+        case .billingDispute: return .billing
+        case .complaint where vip: return .vip
         default:
             switch service {
-            case "broadband", "iptv": return "broadband"
-            case "dedicated_line", "iot": return "enterprise"
-            case "mobile": return "mobile"
-            default: return type == .complaint ? "billing" : "mobile"
+            case .broadband, .iptv: return .broadband
+            case .dedicatedLine, .iot: return .enterprise
+            case .mobile: return .mobile
+            case .general: return type == .complaint ? .billing : .mobile
             }
         }
     }

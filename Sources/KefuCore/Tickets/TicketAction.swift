@@ -5,7 +5,7 @@ import Foundation
 public enum TicketAction: Sendable, Equatable {
     case assign(to: String)
     case move(to: TicketStatus, note: String?)
-    case transfer(group: String, reason: String)
+    case transfer(group: SkillGroup, reason: String)
     case escalate(reason: String)
     case comment(text: String, internal: Bool)
     case setPriority(TicketPriority, reason: String)
@@ -71,14 +71,13 @@ public enum TicketAction: Sendable, Equatable {
             events.append(event(.status, from: ticket.status.rawValue, to: next.rawValue, text: note))
         case .transfer(let group, let reason):
             guard ticket.status.isOpen else { throw conflict("\(ticket.status.label)的工单不能转派") }
-            guard StaffUser.skillGroups.contains(group) else { throw invalid("group：未知的技能组 \(group)") }
-            guard group != ticket.group else { throw conflict("工单已在 \(group) 组") }
+            guard group != ticket.group else { throw conflict("工单已在\(group.displayName)组") }
             let why = try requireReason(reason, "转派")
             copy.group = group
             copy.assigneeId = nil
             if copy.status == .assigned || copy.status == .inProgress { copy.status = .new }
             copy.updatedAt = now
-            events.append(event(.transferred, from: ticket.group, to: group, text: why))
+            events.append(event(.transferred, from: ticket.group.rawValue, to: group.rawValue, text: why))
         case .escalate(let reason):
             guard ticket.status.isOpen else { throw conflict("\(ticket.status.label)的工单不能升级") }
             let why = try requireReason(reason, "升级")

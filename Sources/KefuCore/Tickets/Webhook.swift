@@ -50,7 +50,7 @@ public struct WebhookEvent: Codable, Hashable, Sendable {
             type = t.type
             status = t.status
             priority = t.priority
-            group = t.group
+            group = t.group.rawValue
             customerId = t.customerId
             outageId = t.outageId
             responseDueAt = t.response.due()

@@ -30,7 +30,7 @@ extension KefuAPI {
         }
         filter.priority = q.priority
         filter.type = q._type
-        filter.group = q.group
+        filter.group = try q.group.map { try Self.skillGroup($0) }
         filter.assigneeId = q.assignee == "me" ? principal.actorID : q.assignee
         filter.customerId = q.customerId
         filter.outageId = q.outageId
@@ -109,7 +109,7 @@ extension KefuAPI {
         case .close, .confirm: action = .move(to: .closed, note: body.text ?? (isCustomer ? "客户确认已解决" : nil))
         case .transfer:
             guard let group = body.group else { throw KefuError.unprocessable(["group：请选择转派的技能组"]) }
-            action = .transfer(group: group, reason: body.reason ?? "")
+            action = .transfer(group: try Self.skillGroup(group), reason: body.reason ?? "")
         case .escalate: action = .escalate(reason: body.reason ?? "")
         case .comment: action = .comment(text: body.text ?? "", internal: isCustomer ? false : body._internal ?? false)
         case .priority:
@@ -137,6 +137,12 @@ extension KefuAPI {
         guard let ticket = try await store.tickets.ticket(id: id) else { throw KefuError.notFound("工单") }
         try TicketPolicy.read(principal, ticket).require("工单")
         return ticket
+    }
+
+    /// A skill group named in a request, or a 422 naming the field.
+    static func skillGroup(_ id: String) throws -> SkillGroup {
+        guard let group = SkillGroup(rawValue: id) else { throw KefuError.unprocessable(["group：未知的技能组 \(id)"]) }
+        return group
     }
 
     /// The policy's name for what the request asks.
@@ -167,8 +173,14 @@ extension KefuAPI {
         if let eta = body.eta, eta <= started { problems.append("eta：预计恢复时间应晚于开始时间") }
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
         let city = try await store.customers.city(ofDistrict: body.district) ?? body.city ?? ""
+        let service: TicketService =
+            switch body.service {
+            case .broadband: .broadband
+            case .mobile: .mobile
+            case .iptv: .iptv
+            }
         let outage = Outage(
-            id: Store.newID("out"), city: city, district: body.district, service: body.service.rawValue, title: body.title,
+            id: Store.newID("out"), city: city, district: body.district, service: service, title: body.title,
             status: .active, source: .declared, startedAt: started, eta: body.eta, resolvedAt: nil, createdBy: principal.actorID
         )
         let stored = try await store.tickets.declareOutage(outage, now: now(), audit: entry(principal, "outage.declare", targetType: "outage", targetId: outage.id, detail: "\(outage.district)/\(outage.service)"))

@@ -164,7 +164,7 @@ struct ChatBot: Sendable {
     /// A district outage, or the customer's own open fault ticket: said instead of opening another.
     private func knownFault(_ customer: Customer) async throws -> String? {
         let store = service.store
-        if let outage = try await store.tickets.activeOutage(district: customer.district, service: "broadband") {
+        if let outage = try await store.tickets.activeOutage(district: customer.district, service: .broadband) {
             let eta = outage.eta.map { "预计 \(FaultCheck.chinaTime($0)) 恢复" } ?? "恢复时间正在评估"
             return "您所在的\(customer.district)正在进行宽带区域性故障抢修（\(outage.title)），\(eta)。无需重复报修，恢复后会短信通知您，给您带来不便非常抱歉。"
         }
@@ -172,7 +172,7 @@ struct ChatBot: Sendable {
         filter.customerId = customer.id
         filter.type = .fault
         filter.status = TicketStatus.allCases.filter(\.isOpen)
-        if let open = try await store.tickets.list(filter).first(where: { $0.service == "broadband" }) {
+        if let open = try await store.tickets.list(filter).first(where: { $0.service == .broadband }) {
             return "您已有一张宽带报修工单 \(open.number)（\(open.status.label)），正在处理中，无需重复报修。可在“我的工单”查看进度或补充说明。"
         }
         return nil

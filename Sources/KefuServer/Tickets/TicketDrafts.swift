@@ -10,7 +10,7 @@ enum TicketDrafts {
         var title: String
         var fields: [String: String]
         var subscriptionId: String?
-        var service: String
+        var service: TicketService
         var intent: Intent?
         var keywords: [String]
         var summary: String
@@ -62,7 +62,7 @@ enum TicketDrafts {
         }
         return Prefill(
             type: type, title: "\(name)：\(keywords.prefix(3).joined(separator: "、"))".trimmingCharacters(in: CharacterSet(charactersIn: "：")),
-            fields: fields, subscriptionId: line?.id, service: line?.kind.rawValue ?? "general", intent: intent,
+            fields: fields, subscriptionId: line?.id, service: TicketService(line: line?.kind), intent: intent,
             keywords: Array(keywords.prefix(10)), summary: summary
         )
     }

@@ -6,7 +6,7 @@ import SQLKit
 extension TicketRepository {
     public func declareOutage(_ outage: Outage, now: Date, audit: AuditEntry) async throws -> Outage {
         try await database.transaction { db in
-            try await Self.lock("incident:\(outage.district):\(outage.service)", db)
+            try await Self.lock("incident:\(outage.district):\(outage.service.rawValue)", db)
             try await Self.insert(outage, now: now, db)
             try await WebhookRepository.enqueue([WebhookEvent(id: Rows.newID("evt"), type: "outage.declared", occurredAt: now, outage: outage)], db)
             try await AuditRepository.append(audit, in: db)
@@ -60,12 +60,12 @@ extension TicketRepository {
         }
     }
 
-    public func activeOutage(district: String, service: String) async throws -> Outage? {
+    public func activeOutage(district: String, service: TicketService) async throws -> Outage? {
         try await database.read { db in try await Self.activeOutage(district: district, service: service, db) }
     }
 
-    static func activeOutage(district: String, service: String, _ db: any SQLDatabase) async throws -> Outage? {
-        try await db.select().columns("*").from("outages").where("district", .equal, district).where("service", .equal, service)
+    static func activeOutage(district: String, service: TicketService, _ db: any SQLDatabase) async throws -> Outage? {
+        try await db.select().columns("*").from("outages").where("district", .equal, district).where("service", .equal, service.rawValue)
             .where("status", .equal, Outage.Status.active.rawValue).orderBy("started_at", .descending).first().map(outage)
     }
 
@@ -75,12 +75,12 @@ extension TicketRepository {
     static func detectIncident(district: String, city: String, now: Date, _ db: any SQLDatabase) async throws -> Outage? {
         let since = now.addingTimeInterval(-IncidentDetection.window)
         let rows = try await db.select().columns("id", "created_at").from("tickets")
-            .where("district", .equal, district).where("service", .equal, "broadband").where("type", .equal, TicketType.fault.rawValue)
+            .where("district", .equal, district).where("service", .equal, TicketService.broadband.rawValue).where("type", .equal, TicketType.fault.rawValue)
             .where("outage_id", .is, SQLLiteral.null).where("created_at", .greaterThanOrEqual, since)
             .where("status", .notIn, [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue]).all()
         guard IncidentDetection.isIncident(faultTimes: try rows.map { try $0.date("created_at") }, now: now) else { return nil }
         let outage = Outage(
-            id: Rows.newID("out"), city: city, district: district, service: "broadband",
+            id: Rows.newID("out"), city: city, district: district, service: .broadband,
             title: "\(district)宽带区域性故障（30 分钟内 \(rows.count) 张故障单，系统自动识别）", status: .active, source: .detected,
             startedAt: now, eta: nil, resolvedAt: nil, createdBy: "system", ticketCount: rows.count
         )
@@ -110,13 +110,13 @@ extension TicketRepository {
         try await Rows.insert(
             db, into: "outages",
             columns: ["id", "city", "district", "service", "title", "status", "source", "started_at", "eta", "resolved_at", "created_by", "created_at"],
-            rows: [[o.id, o.city, o.district, o.service, o.title, o.status.rawValue, o.source.rawValue, o.startedAt, o.eta, o.resolvedAt, o.createdBy, now]]
+            rows: [[o.id, o.city, o.district, o.service.rawValue, o.title, o.status.rawValue, o.source.rawValue, o.startedAt, o.eta, o.resolvedAt, o.createdBy, now]]
         )
     }
 
     static func outage(_ row: any SQLRow) throws -> Outage {
         Outage(
-            id: try row.text("id"), city: try row.text("city"), district: try row.text("district"), service: try row.text("service"),
+            id: try row.text("id"), city: try row.text("city"), district: try row.text("district"), service: try decodeEnum(TicketService.self, try row.text("service"), column: "service"),
             title: try row.text("title"), status: try decodeEnum(Outage.Status.self, try row.text("status"), column: "status"),
             source: try decodeEnum(Outage.Source.self, try row.text("source"), column: "source"),
             startedAt: try row.date("started_at"), eta: try row.decode(column: "eta", as: Date?.self),

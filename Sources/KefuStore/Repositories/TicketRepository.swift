@@ -61,7 +61,7 @@ public struct TicketRepository: Sendable {
         public var status: [TicketStatus] = []
         public var priority: TicketPriority?
         public var type: TicketType?
-        public var group: String?
+        public var group: SkillGroup?
         public var assigneeId: String?
         public var customerId: String?
         public var outageId: String?
@@ -81,9 +81,9 @@ public struct TicketRepository: Sendable {
                 else { throw Failure.subscriptionNotCustomers }
                 subscription = try CustomerRepository.subscription(row)
             }
-            let service = subscription?.kind.rawValue ?? "general"
+            let service = TicketService(line: subscription?.kind)
             // One district's tickets are linked and counted one at a time, so two nodes cannot both open the incident.
-            try await Self.lock("incident:\(customer.district):\(service)", db)
+            try await Self.lock("incident:\(customer.district):\(service.rawValue)", db)
             let device = try await subscription.asyncMap { line in
                 try await db.select().column("id").from("devices").where("subscription_id", .equal, line.id).first()?.text("id")
             } ?? nil
@@ -117,7 +117,7 @@ public struct TicketRepository: Sendable {
             try await Self.record(events, of: ticket, db)
             try await Self.reschedule(ticket, db)
             var incident: Outage?
-            if outage == nil, draft.type == .fault, service == "broadband" {
+            if outage == nil, draft.type == .fault, service == .broadband {
                 incident = try await Self.detectIncident(district: customer.district, city: customer.city, now: now, db)
                 if incident != nil, let linked = try await Self.ticket(ticket.id, db) { ticket = linked }
             }
@@ -136,7 +136,7 @@ public struct TicketRepository: Sendable {
             if !filter.status.isEmpty { select.where("status", .in, filter.status.map(\.rawValue)) }
             if let priority = filter.priority { select.where("priority", .equal, priority.rawValue) }
             if let type = filter.type { select.where("type", .equal, type.rawValue) }
-            if let group = filter.group { select.where("ticket_group", .equal, group) }
+            if let group = filter.group { select.where("ticket_group", .equal, group.rawValue) }
             if let assignee = filter.assigneeId { select.where("assignee_id", .equal, assignee) }
             if let customer = filter.customerId { select.where("customer_id", .equal, customer) }
             if let outage = filter.outageId { select.where("outage_id", .equal, outage) }
@@ -230,10 +230,10 @@ public struct TicketRepository: Sendable {
         [
             ("id", t.id), ("number", t.number), ("type", t.type.rawValue), ("title", t.title), ("fields", Rows.json(t.fields)),
             ("status", t.status.rawValue), ("priority", t.priority.rawValue), ("priority_reason", t.priorityReason),
-            ("priority_overridden", t.priorityOverridden), ("ticket_group", t.group), ("assignee_id", t.assigneeId),
+            ("priority_overridden", t.priorityOverridden), ("ticket_group", t.group.rawValue), ("assignee_id", t.assigneeId),
             ("customer_id", t.customerId), ("subscription_id", t.subscriptionId), ("device_id", t.deviceId),
             ("outage_id", t.outageId), ("conversation_id", t.conversationId), ("intent", t.intent?.rawValue),
-            ("keywords", Rows.json(t.keywords)), ("summary", t.summary), ("district", t.district), ("service", t.service),
+            ("keywords", Rows.json(t.keywords)), ("summary", t.summary), ("district", t.district), ("service", t.service.rawValue),
             ("service_down", t.serviceDown), ("escalated", t.escalated), ("follow_up_due_at", t.followUpDueAt),
             ("response_clock", Rows.json(t.response)), ("resolution_clock", Rows.json(t.resolution)),
             ("response_due_at", t.response.due()), ("resolution_due_at", t.resolution.due()),
@@ -269,12 +269,12 @@ public struct TicketRepository: Sendable {
             status: try decodeEnum(TicketStatus.self, try row.text("status"), column: "status"),
             priority: try decodeEnum(TicketPriority.self, try row.text("priority"), column: "priority"),
             priorityReason: try row.text("priority_reason"), priorityOverridden: try row.bool("priority_overridden"),
-            group: try row.text("ticket_group"), assigneeId: try row.optionalText("assignee_id"),
+            group: try decodeEnum(SkillGroup.self, try row.text("ticket_group"), column: "ticket_group"), assigneeId: try row.optionalText("assignee_id"),
             customerId: try row.text("customer_id"), subscriptionId: try row.optionalText("subscription_id"),
             deviceId: try row.optionalText("device_id"), outageId: try row.optionalText("outage_id"),
             conversationId: try row.optionalText("conversation_id"), intent: try row.optionalText("intent").flatMap(Intent.init(rawValue:)),
             keywords: Rows.strings(try row.text("keywords")), summary: try row.optionalText("summary"),
-            district: try row.text("district"), service: try row.text("service"), serviceDown: try row.bool("service_down"),
+            district: try row.text("district"), service: try decodeEnum(TicketService.self, try row.text("service"), column: "service"), serviceDown: try row.bool("service_down"),
             escalated: try row.bool("escalated"), followUpDueAt: try row.decode(column: "follow_up_due_at", as: Date?.self),
             response: try Rows.decoded(SLAClock.self, from: try row.text("response_clock"), column: "response_clock"),
             resolution: try Rows.decoded(SLAClock.self, from: try row.text("resolution_clock"), column: "resolution_clock"),
