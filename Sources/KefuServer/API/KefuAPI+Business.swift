@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import KefuCore
 import KefuStore
@@ -55,32 +54,15 @@ extension KefuAPI {
         return .ok(.init(body: .json(service)))
     }
 
-    static let quoteValidity: TimeInterval = 900
-
     func quotePlanChange(_ input: Operations.QuotePlanChange.Input) async throws -> Operations.QuotePlanChange.Output {
         let (_, customer) = try await actingOn(input.path.customerId)
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
-        guard let view = try await store.customers.view360(id: customer.id),
-            let line = view.subscriptions.first(where: { $0.id == body.subscriptionId && $0.status != .closed })
-        else { throw KefuError.notFound("号码") }
-        guard let current = try await store.catalog.find(code: line.packageCode),
-            let target = try await store.catalog.find(code: body.packageCode), target.active
-        else { throw KefuError.notFound("套餐") }
-        if line.bundleId != nil { throw KefuError.unprocessable(["subscriptionId: 融合套餐成员号码请办理整体变更"]) }
-        let minimumFee = try await line.contract.asyncMap { try await store.catalog.find(code: $0.minimumPackageCode)?.monthlyFeeFen } ?? nil
-        let today = CalendarDate(chinaTime: now())
-        let used = view.usage.first { $0.subscriptionId == line.id && $0.month == today.monthKey }?.dataMB ?? 0
-        let timing = PlanChange.Timing(rawValue: body.timing.rawValue) ?? .nextMonth
-        let quote: PlanChange.Quote
-        switch PlanChange.quote(current: current, target: target, contract: line.contract, minimumFeeFen: minimumFee, usedDataMB: used, timing: timing, today: today) {
-        case .success(let made): quote = made
-        case .failure(let problem): throw KefuError.unprocessable([problem.message])
-        }
-        let stored = BusinessRepository.StoredQuote(
-            id: Store.newID("quote"), customerId: customer.id, subscriptionId: line.id, timing: quote.upgrade ? timing : .nextMonth,
-            quote: quote, expiresAt: now().addingTimeInterval(Self.quoteValidity)
-        )
-        try await store.business.saveQuote(stored, now: now())
+        let timing: PlanChange.Timing =
+            switch body.timing {
+            case .immediately: .immediately
+            case .nextMonth: .nextMonth
+            }
+        let stored = try await business.quotePlanChange(for: customer, subscriptionId: body.subscriptionId, packageCode: body.packageCode, timing: timing)
         return .created(.init(body: .json(Self.quoteBody(stored))))
     }
 
@@ -104,7 +86,7 @@ extension KefuAPI {
     func recommendPlans(_ input: Operations.RecommendPlans.Input) async throws -> Operations.RecommendPlans.Output {
         let principal = try requirePrincipal()
         let customer = try await accessibleCustomer(input.path.customerId, principal)
-        let found = try await Recommendations.make(for: customer.id, store: store, now: now())
+        let found = try await PlanAdvisor(store: store, now: now).recommendations(for: customer.id)
         return .ok(.init(body: .json(found.map {
             .init(
                 kind: .init(rawValue: $0.kind.rawValue)!, subscriptionId: $0.subscriptionId, currentPackage: $0.currentPackage,
@@ -137,48 +119,17 @@ extension KefuAPI {
     func openAccount(_ input: Operations.OpenAccount.Input) async throws -> Operations.OpenAccount.Output {
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         try rateLimits.check([(.openPerAddress, info.clientAddress)])
-        let idNumber = body.idNumber.uppercased()
-        var problems = NewCustomer(
-            name: body.name, idNumber: idNumber, contactPhone: body.contactPhone, city: body.city, district: body.district, address: body.address
-        ).problems()
-        if !Validation.isMobileNumber(body.number) { problems.append("number: 号码格式不正确") }
-        if let problem = ICCID.validate(body.iccid) { problems.append("iccid: \(problem.message)") }
-        if !body.consent { problems.append("consent: 请阅读并同意入网服务协议") }
-        if body.agreementVersion != ServiceAgreement.version { problems.append("agreementVersion: 协议已更新，请重新阅读后确认") }
-        guard let face = Data(base64Encoded: body.faceImage), !face.isEmpty else {
-            throw KefuError.unprocessable(problems + ["faceImage: 请上传人脸照片"])
-        }
-        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
-        guard let package = try await store.catalog.find(code: body.packageCode), package.active,
-            [.mobile4G, .mobile5G, .unlimited].contains(package.category)
-        else { throw KefuError.unprocessable(["packageCode: 请选择手机套餐"]) }
-
-        let today = CalendarDate(chinaTime: now())
-        let active = try await store.business.activeNumbers(idNumber: idNumber)
-        if case .failure(let problem) = AccountOpening.check(idNumber: idNumber, activeNumbers: active, today: today) {
-            throw KefuError.unprocessable([problem.message])
-        }
-        let verdict = try await identity.verify(name: body.name, idNumber: idNumber, faceImage: face)
-        guard verdict.passed else { throw KefuError.unprocessable(["faceImage: 人脸核验未通过（\(verdict.reason ?? "请重新拍摄")）"]) }
-
-        let consentedAt = ISO8601DateFormatter().string(from: now())
-        let signed = ServiceAgreement.signedContent(name: body.name, idNumber: idNumber, number: body.number, consentedAt: consentedAt)
-        let digest = SHA256.hash(data: Data(signed.utf8)).map { String(format: "%02x", $0) }.joined()
-        let person = Customer(
-            id: Store.newID("cus"), name: body.name, idNumber: idNumber, contactPhone: body.contactPhone, city: body.city,
-            district: body.district, address: body.address, vipLevel: 0, tags: [], balanceFen: 0, createdAt: now()
+        let opened = try await business.open(
+            .init(
+                name: body.name, idNumber: body.idNumber, contactPhone: body.contactPhone, city: body.city, district: body.district,
+                address: body.address, number: body.number, reservationToken: body.reservationToken, packageCode: body.packageCode,
+                iccid: body.iccid, faceImage: body.faceImage, consent: body.consent, agreementVersion: body.agreementVersion
+            ),
+            clientAddress: info.clientAddress
         )
-        let opening = BusinessRepository.Opening(
-            holder: Tokens.hash(body.reservationToken), number: body.number, packageCode: package.code, iccid: body.iccid,
-            customer: person, agreementVersion: ServiceAgreement.version, agreementText: ServiceAgreement.text, signedContentSHA256: digest
-        )
-        let audit = AuditEntry(
-            id: Store.newID("aud"), at: now(), actorKind: "visitor", actorId: Masking.idNumber(idNumber), action: "business.open_account",
-            targetType: "number", targetId: body.number, detail: "verification=\(verdict.reference)", clientAddress: info.clientAddress
-        )
-        let (customer, line, agreementId) = try await store.business.open(opening, now: now(), audit: audit)
         return .created(.init(body: .json(.init(
-            customerId: customer.id, subscriptionId: line.id, number: line.number, agreementId: agreementId, signedContentSHA256: digest
+            customerId: opened.customer.id, subscriptionId: opened.line.id, number: opened.line.number, agreementId: opened.agreementId,
+            signedContentSHA256: opened.signedContentSHA256
         ))))
     }
 

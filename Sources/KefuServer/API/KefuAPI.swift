@@ -22,6 +22,7 @@ struct KefuAPI: APIProtocol {
     var info: RequestInfo { RequestInfo.current }
     var nlu: NLU { brain.nlu }
     var tickets: TicketDesk { TicketDesk(store: store, now: now) }
+    var business: BusinessDesk { BusinessDesk(store: store, identity: identity, now: now) }
 
     func requirePrincipal() throws -> Principal {
         guard let principal = info.principal else { throw KefuError.unauthorized }

@@ -114,7 +114,7 @@ struct ChatBot: Sendable {
         case .recharge:
             return "您当前余额 \(Money.format(fen: customer.balanceFen))。可在“办理业务 → 充值缴费”中充值（1–5000元，支持微信、支付宝、银行卡），欠费停机的号码缴清后自动复机。"
         case .packageInquiry, .packageChange:
-            let recommendations = try await Recommendations.make(for: customer.id, store: store, now: service.now())
+            let recommendations = try await PlanAdvisor(store: store, now: service.now).recommendations(for: customer.id)
             guard let best = recommendations.first else {
                 return "根据您近3个月的用量，目前的套餐已经比较合适。如需变更，可在“办理业务 → 套餐变更”先获取报价再确认。"
             }

@@ -2,14 +2,18 @@ import Foundation
 import KefuCore
 import KefuStore
 
-/// The one place recommendations are made, for the API (agent sidebar, self-service) and the bot.
-enum Recommendations {
-    static func make(for customerId: String, store: Store, now: Date) async throws -> [PlanRecommender.Recommendation] {
+/// The one place plan recommendations are made, for the API (agent sidebar, self-service) and the bot:
+/// it gathers the customer's lines, usage, bills and the catalog, and asks `PlanRecommender`.
+struct PlanAdvisor: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+
+    func recommendations(for customerId: String) async throws -> [PlanRecommender.Recommendation] {
         guard let view = try await store.customers.view360(id: customerId) else { return [] }
         let catalog = try await store.catalog.list()
         let packages = Dictionary((catalog + view.packages).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let slow = try await !store.chatTools.transcripts(
-            .init(customerIds: [customerId], since: now.addingTimeInterval(-90 * 86_400), keyword: "慢", limit: 1)
+            .init(customerIds: [customerId], since: now().addingTimeInterval(-90 * 86_400), keyword: "慢", limit: 1)
         ).isEmpty
         var found: [PlanRecommender.Recommendation] = []
         for line in view.subscriptions where line.status != .closed {
