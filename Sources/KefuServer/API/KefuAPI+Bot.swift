@@ -62,32 +62,18 @@ extension KefuAPI {
     func addTrainingPhrase(_ input: Operations.AddTrainingPhrase.Input) async throws -> Operations.AddTrainingPhrase.Output {
         let principal = try require(.botManage)
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
-        let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parsed = Intent.parse(body.intent)
-        var problems = TrainingPhrase.problems(text: text)
-        if case .failure(let problem) = parsed { problems.insert(problem.message, at: 0) }
-        guard problems.isEmpty, case .success(let intent) = parsed else { throw KefuError.unprocessable(problems) }
-        let phrase = TrainingPhrase(id: Store.newID("tp"), text: text, intent: intent, source: "admin", createdAt: now())
-        try await store.knowledge.addPhrase(
-            phrase, createdBy: principal.actorID,
-            audit: entry(principal, "bot.phrase.add", targetType: "training_phrase", targetId: phrase.id, detail: intent.rawValue)
-        )
-        return .created(.init(body: .json(phrase)))
+        return .created(.init(body: .json(try await knowledge.addPhrase(text: body.text, intent: body.intent, by: acting(principal)))))
     }
 
     func deleteTrainingPhrase(_ input: Operations.DeleteTrainingPhrase.Input) async throws -> Operations.DeleteTrainingPhrase.Output {
         let principal = try require(.botManage)
-        let id = input.path.phraseId
-        guard try await store.knowledge.deletePhrase(id: id, audit: entry(principal, "bot.phrase.delete", targetType: "training_phrase", targetId: id)) else {
-            throw KefuError.notFound("训练语料")
-        }
+        try await knowledge.deletePhrase(id: input.path.phraseId, by: acting(principal))
         return .noContent(.init())
     }
 
     func retrainBot(_ input: Operations.RetrainBot.Input) async throws -> Operations.RetrainBot.Output {
         let principal = try require(.botManage)
-        let trained = try await brain.reload(from: store)
-        try await audit(principal, "bot.retrain", targetType: "bot", targetId: "nlu", detail: "version=\(trained.version) phrases=\(trained.phrases)")
+        let trained = try await knowledge.retrain(by: acting(principal))
         let ms = Double(trained.trainingTime.components.seconds) * 1000 + Double(trained.trainingTime.components.attoseconds) / 1e15
         return .ok(.init(body: .json(.init(
             phrases: trained.phrases, intents: trained.nlu.classifier.intents.count, version: trained.version, trainingMilliseconds: ms
@@ -104,41 +90,23 @@ extension KefuAPI {
     func createArticle(_ input: Operations.CreateArticle.Input) async throws -> Operations.CreateArticle.Output {
         let principal = try require(.botManage)
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
-        let article = try await saveArticle(body, id: Store.newID("art"), by: principal, action: "bot.article.create")
+        let article = try await knowledge.saveArticle(Self.draft(body), id: Store.newID("art"), creating: true, by: acting(principal))
         return .created(.init(body: .json(article)))
     }
 
     func updateArticle(_ input: Operations.UpdateArticle.Input) async throws -> Operations.UpdateArticle.Output {
         let principal = try require(.botManage)
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
-        guard try await store.knowledge.article(id: input.path.articleId) != nil else { throw KefuError.notFound("知识库文章") }
-        return .ok(.init(body: .json(try await saveArticle(body, id: input.path.articleId, by: principal, action: "bot.article.update"))))
+        return .ok(.init(body: .json(try await knowledge.saveArticle(Self.draft(body), id: input.path.articleId, creating: false, by: acting(principal)))))
     }
 
-    private func saveArticle(_ body: Components.Schemas.ArticleInput, id: String, by principal: Principal, action: String) async throws -> SolutionArticle {
-        let clean = { (text: String) in text.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let parsed = Intent.parse(body.intent)
-        let article = SolutionArticle(
-            id: id, intent: (try? parsed.get()) ?? .outOfScope, title: clean(body.title), answer: clean(body.answer),
-            steps: (body.steps ?? []).map(clean).filter { !$0.isEmpty }, keywords: (body.keywords ?? []).map(clean).filter { !$0.isEmpty },
-            updatedAt: now()
-        )
-        // Every field's problem at once, the intent's first.
-        var problems = article.problems()
-        if case .failure(let problem) = parsed { problems.insert(problem.message, at: 0) }
-        guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
-        try await store.knowledge.save(article, by: principal.actorID, audit: entry(principal, action, targetType: "article", targetId: id, detail: article.intent.rawValue))
-        try await brain.refreshArticles(from: store)
-        return article
+    static func draft(_ body: Components.Schemas.ArticleInput) -> Knowledge.ArticleDraft {
+        .init(intent: body.intent, title: body.title, answer: body.answer, steps: body.steps ?? [], keywords: body.keywords ?? [])
     }
 
     func deleteArticle(_ input: Operations.DeleteArticle.Input) async throws -> Operations.DeleteArticle.Output {
         let principal = try require(.botManage)
-        let id = input.path.articleId
-        guard try await store.knowledge.deleteArticle(id: id, audit: entry(principal, "bot.article.delete", targetType: "article", targetId: id)) else {
-            throw KefuError.notFound("知识库文章")
-        }
-        try await brain.refreshArticles(from: store)
+        try await knowledge.deleteArticle(id: input.path.articleId, by: acting(principal))
         return .noContent(.init())
     }
 }

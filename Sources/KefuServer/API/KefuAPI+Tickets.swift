@@ -57,7 +57,7 @@ extension KefuAPI {
             priorityOverride: body.priorityOverride.map { ($0, (body.overrideReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) },
             actor: .init(kind: principal.actorKind, id: principal.actorID)
         )
-        let created = try await tickets.open(draft, by: .person(principal, clientAddress: info.clientAddress))
+        let created = try await tickets.open(draft, by: .person(acting(principal)))
         return .created(.init(body: .json(.init(ticket: created.ticket, incident: created.incident))))
     }
 

@@ -23,6 +23,10 @@ struct KefuAPI: APIProtocol {
     var nlu: NLU { brain.nlu }
     var tickets: TicketDesk { TicketDesk(store: store, now: now) }
     var business: BusinessDesk { BusinessDesk(store: store, identity: identity, now: now) }
+    var knowledge: Knowledge { Knowledge(store: store, brain: brain, now: now) }
+
+    /// The principal acting through this request, with its address, for the services' audit entries.
+    func acting(_ principal: Principal) -> Acting { Acting(principal: principal, clientAddress: info.clientAddress) }
 
     func requirePrincipal() throws -> Principal {
         guard let principal = info.principal else { throw KefuError.unauthorized }
@@ -46,9 +50,6 @@ struct KefuAPI: APIProtocol {
     func entry(
         _ principal: Principal, _ action: String, targetType: String, targetId: String, reason: String? = nil, detail: String? = nil
     ) -> AuditEntry {
-        AuditEntry(
-            id: Store.newID("aud"), at: now(), actorKind: principal.actorKind, actorId: principal.actorID, action: action,
-            targetType: targetType, targetId: targetId, reason: reason, detail: detail, clientAddress: info.clientAddress
-        )
+        acting(principal).audit(action, targetType: targetType, targetId: targetId, reason: reason, detail: detail, at: now())
     }
 }

@@ -12,14 +12,14 @@ struct TicketDesk: Sendable {
 
     /// Who opens the ticket.
     enum Opener: Sendable {
-        case person(Principal, clientAddress: String)
+        case person(Acting)
         /// The bot, for the customer it is talking to, in that customer's chat.
         case bot
     }
 
     func open(_ draft: TicketRepository.Draft, by opener: Opener) async throws -> TicketRepository.Created {
-        if case .person(let principal, _) = opener {
-            try TicketPolicy.create(principal, for: draft.customerId, overridingPriority: draft.priorityOverride != nil).require("客户")
+        if case .person(let acting) = opener {
+            try TicketPolicy.create(acting.principal, for: draft.customerId, overridingPriority: draft.priorityOverride != nil).require("客户")
         }
         guard !draft.customerId.isEmpty else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
         var problems = draft.type.problems(in: draft.fields)
@@ -37,11 +37,8 @@ struct TicketDesk: Sendable {
         if let conversationId = draft.conversationId { detail += " conversation=\(conversationId)" }
         let audit: AuditEntry
         switch opener {
-        case .person(let principal, let address):
-            audit = AuditEntry(
-                id: Store.newID("aud"), at: now(), actorKind: principal.actorKind, actorId: principal.actorID, action: "ticket.create",
-                targetType: "customer", targetId: draft.customerId, detail: detail, clientAddress: address
-            )
+        case .person(let acting):
+            audit = acting.audit("ticket.create", targetType: "customer", targetId: draft.customerId, detail: detail, at: now())
         case .bot:
             audit = AuditEntry(
                 id: Store.newID("aud"), at: now(), actorKind: "system", actorId: "bot", action: "ticket.create",
@@ -56,7 +53,7 @@ struct TicketDesk: Sendable {
     private func requireConversation(_ id: String, of customerId: String, for opener: Opener) async throws {
         let refused = KefuError.unprocessable(["conversationId：会话不存在或不属于此客户"])
         guard let conversation = try await store.chat.conversation(id: id), conversation.customerId == customerId else { throw refused }
-        if case .person(let principal, _) = opener, !ConversationPolicy.access(principal, .readHistory, conversation).isAllowed {
+        if case .person(let acting) = opener, !ConversationPolicy.access(acting.principal, .readHistory, conversation).isAllowed {
             throw refused
         }
     }
