@@ -138,6 +138,7 @@ let package = Package(
             name: "KefuServerTests",
             dependencies: [
                 "KefuCore",
+                "KefuNLU",
                 "KefuStore",
                 "KefuServer",
                 "KefuTestSupport",

@@ -58,16 +58,16 @@ import Testing
             let agent = try await client.login("agent1")
             let masked = try await client.json(.get, "/api/v1/customers/cus-100000/360", token: agent)
             #expect(masked.status == .ok)
-            let customer = try #require((masked.json as? [String: Any])?["customer"] as? [String: Any])
-            #expect(customer["contactPhone"] as? String == "138****8000")
-            #expect((customer["idNumber"] as? String)?.hasPrefix("**************") == true)
-            #expect((customer["name"] as? String)?.contains("*") == true)
-            #expect(customer["masked"] as? Bool == true)
+            let customer = try masked.decoded(Customer360.self).customer
+            #expect(customer.contactPhone == "138****8000")
+            #expect(customer.idNumber.hasPrefix("**************"))
+            #expect(customer.name.contains("*"))
+            #expect(customer.masked)
 
             // Even a team lead, who may unmask, reads the masked record until they unmask with a reason.
             let lead = try await client.login("lead")
             let leadView = try await client.json(.get, "/api/v1/customers/cus-100000", token: lead)
-            #expect((leadView.json as? [String: Any])?["contactPhone"] as? String == "138****8000")
+            #expect(try leadView.decoded(Customer.self).contactPhone == "138****8000")
         }
     }
 
@@ -81,7 +81,7 @@ import Testing
             #expect(noReason.status == .badRequest)
             let ok = try await client.json(.post, "/api/v1/customers/cus-100000/unmask", token: lead, body: #"{"reason":"客户来电核实身份"}"#)
             #expect(ok.status == .ok)
-            #expect((ok.json as? [String: Any])?["contactPhone"] as? String == "13800138000")
+            #expect(try ok.decoded(Customer.self).contactPhone == "13800138000")
             let entries = try await Store(database: database).audit.search(.init(action: "pii.unmask"))
             #expect(entries.count == 1 && entries.first?.reason == "客户来电核实身份" && entries.first?.actorId == "staff-lead")
         }
@@ -129,10 +129,9 @@ import Testing
             let token = try await client.customerLogin("13800138000", sms: sms)
             let own = try await client.json(.get, "/api/v1/customers/cus-100000/360", token: token)
             #expect(own.status == .ok)
-            let ownCustomer = try #require((own.json as? [String: Any])?["customer"] as? [String: Any])
-            #expect(ownCustomer["contactPhone"] as? String == "13800138000")
-            let bills = try #require((own.json as? [String: Any])?["bills"] as? [[String: Any]])
-            let ownBill = try #require(bills.first?["id"] as? String)
+            let view = try own.decoded(Customer360.self)
+            #expect(view.customer.contactPhone == "13800138000" && !view.customer.masked)
+            let ownBill = try #require(view.bills.first?.id)
             #expect(try await client.json(.get, "/api/v1/bills/\(ownBill)", token: token).status == .ok)
 
             let other = try #require(try await Store(database: database).customers.view360(id: "cus-100001"))

@@ -11,6 +11,12 @@ import Synchronization
 import Testing
 
 @Suite struct BusinessAPITests {
+    /// The answers of the business API, as far as this suite reads them.
+    struct Quote: Decodable { let id: String; let penaltyFen: Int64; let effectiveOn: String; let upgrade: Bool }
+    struct Recommendation: Decodable { let kind: String; let reason: String }
+    struct Reservation: Decodable { let number: String; let reservationToken: String }
+    struct Opened: Decodable { let customerId: String; let agreementId: String; let signedContentSHA256: String }
+
     static func recharge(_ client: any TestClientProtocol, token: String, customer: String = "cus-100000", amount: String, key: String) async throws -> (status: HTTPResponse.Status, json: [String: Any]?) {
         try await client.execute(
             uri: "/api/v1/customers/\(customer)/recharges", method: .post,
@@ -63,11 +69,11 @@ import Testing
             let down = try await client.json(.post, "/api/v1/customers/cus-100002/plan-quotes", token: token,
                                              body: #"{"subscriptionId":"\#(line.id)","packageCode":"M4G-19","timing":"next_month"}"#)
             #expect(down.status == .created)
-            let body = try #require(down.json as? [String: Any])
+            let body = try down.decoded(Quote.self)
             // 18600186002 is on a contract with M5G-129 as its minimum: going to 19 yuan costs a penalty.
-            #expect(body["penaltyFen"] as? Int ?? 0 > 0)
-            #expect((body["effectiveOn"] as? String)?.hasSuffix("-01") == true)
-            let id = try #require(body["id"] as? String)
+            #expect(body.penaltyFen > 0 && !body.upgrade)
+            #expect(body.effectiveOn.hasSuffix("-01"))
+            let id = body.id
             #expect(try await client.json(.post, "/api/v1/customers/cus-100002/plan-quotes/\(id)/confirm", token: token).status == .ok)
             let second = try await client.json(.post, "/api/v1/customers/cus-100002/plan-quotes/\(id)/confirm", token: token)
             #expect(second.status == .conflict)
@@ -83,14 +89,14 @@ import Testing
             let services = try await Store(database: database).business.valueAddedServices(customerId: "cus-100002")
             let token = try await client.customerLogin("18600186002", sms: sms)
             let listed = try await client.json(.get, "/api/v1/customers/cus-100002/value-added-services", token: token)
-            #expect(((listed.json as? [[String: Any]]) ?? []).count == services.count)
+            #expect(try listed.decoded([ValueAddedService].self).map(\.id) == services.map(\.id))
             if let service = services.first {
                 #expect(try await client.json(.post, "/api/v1/customers/cus-100002/value-added-services/\(service.id)/unsubscribe", token: token).status == .ok)
                 #expect(try await client.json(.post, "/api/v1/customers/cus-100002/value-added-services/\(service.id)/unsubscribe", token: token).status == .conflict)
             }
             let recs = try await client.json(.get, "/api/v1/customers/cus-100000/recommendations", token: try await client.login("agent1"))
             #expect(recs.status == .ok)
-            for rec in (recs.json as? [[String: Any]]) ?? [] { #expect((rec["reason"] as? String)?.isEmpty == false) }
+            for rec in try recs.decoded([Recommendation].self) { #expect(!rec.reason.isEmpty) }
         }
     }
 
@@ -117,7 +123,7 @@ import Testing
             }
             #expect(statuses.filter { $0 == .created }.count == 1 && statuses.filter { $0 == .conflict }.count == 9)
             let held = try await client.json(.post, "/api/v1/numbers/\(numbers[1])/reservations")
-            let token = try #require((held.json as? [String: Any])?["reservationToken"] as? String)
+            let token = try held.decoded(Reservation.self).reservationToken
             var offByOne = Array(Self.iccid(1))
             offByOne[10] = offByOne[10] == "9" ? "8" : "9"
             for (body, problem) in [
@@ -128,13 +134,14 @@ import Testing
             ] {
                 let refused = try await client.json(.post, "/api/v1/accounts", body: body)
                 #expect([.unprocessableContent, .conflict].contains(refused.status))
-                let message = ((refused.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
+                let message = refused.error?.message ?? ""
                 #expect(message.contains(problem), "\(message)")
             }
             let opened = try await client.json(.post, "/api/v1/accounts", body: Self.openBody(number: numbers[1], token: token, iccid: Self.iccid(1)))
             #expect(opened.status == .created)
-            let agreementId = try #require((opened.json as? [String: Any])?["agreementId"] as? String)
-            let digest = try #require((opened.json as? [String: Any])?["signedContentSHA256"] as? String)
+            let account = try opened.decoded(Opened.self)
+            let agreementId = account.agreementId
+            let digest = account.signedContentSHA256
             let agreement = try #require(try await Store(database: database).business.agreement(id: agreementId))
             #expect(agreement.signedContentSHA256 == digest && digest.count == 64 && agreement.version == ServiceAgreement.version)
             // The same number cannot be opened twice.
@@ -149,10 +156,10 @@ import Testing
             let body = "330106" + birth.description.replacingOccurrences(of: "-", with: "") + "123"
             let id = body + String(ResidentID.checkCharacter(for: Array(body).compactMap(\.wholeNumberValue)))
             let numbers = try #require((try await client.json(.get, "/api/v1/numbers?city=%E6%9D%AD%E5%B7%9E").json) as? [String])
-            let token = try #require((try await client.json(.post, "/api/v1/numbers/\(numbers[0])/reservations").json as? [String: Any])?["reservationToken"] as? String)
+            let token = try await client.json(.post, "/api/v1/numbers/\(numbers[0])/reservations").decoded(Reservation.self).reservationToken
             let refused = try await client.json(.post, "/api/v1/accounts", body: Self.openBody(number: numbers[0], token: token, idNumber: id, iccid: Self.iccid(9)))
             #expect(refused.status == .unprocessableContent)
-            #expect((((refused.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String)?.contains("16") == true)
+            #expect(refused.error?.message.contains("16") == true)
         }
     }
 }

@@ -22,12 +22,12 @@ import Testing
             let lead = try await client.login("lead")
             #expect(try await client.json(.post, "/api/v1/quick-replies", token: lead, body: #"{"shortcode":"/later","text":"稍后回复","team":true}"#).status == .created)
             let list = try await client.json(.get, "/api/v1/quick-replies", token: agent)
-            let codes = ((list.json as? [[String: Any]]) ?? []).compactMap { $0["shortcode"] as? String }
+            let codes = try list.decoded([QuickReply].self).map(\.shortcode)
             // The demo's four team replies, the lead's new team reply and agent1's own /hi.
             #expect(codes.filter { $0 == "/hi" }.count == 2 && codes.contains("/bye") && codes.contains("/wait"))
             let leadList = try await client.json(.get, "/api/v1/quick-replies", token: lead)
-            #expect(((leadList.json as? [[String: Any]]) ?? []).count == 5)
-            let id = try #require((mine.json as? [String: Any])?["id"] as? String)
+            #expect(try leadList.decoded([QuickReply].self).count == 5)
+            let id = try mine.decoded(QuickReply.self).id
             #expect(try await client.json(.delete, "/api/v1/quick-replies/\(id)", token: lead).status == .notFound)
             #expect(try await client.json(.delete, "/api/v1/quick-replies/\(id)", token: agent).status == .noContent)
         }
@@ -43,8 +43,8 @@ import Testing
             #expect(try await client.json(.post, "/api/v1/admin/forbidden-words", token: admin, body: #"{"word":"不关我事","suggestion":"x"}"#).status == .conflict)
             #expect(try await client.json(.post, "/api/v1/admin/forbidden-words", token: admin, body: #"{"word":"","suggestion":"x"}"#).status == .unprocessableContent)
             let words = try await client.json(.get, "/api/v1/forbidden-words", token: agent)
-            #expect(((words.json as? [[String: Any]]) ?? []).contains { $0["suggestion"] as? String == "我帮您转接" })
-            let id = try #require((created.json as? [String: Any])?["id"] as? String)
+            #expect(try words.decoded([ForbiddenWord].self).contains { $0.word == "不关我事" && $0.suggestion == "我帮您转接" })
+            let id = try created.decoded(ForbiddenWord.self).id
             #expect(try await client.json(.delete, "/api/v1/admin/forbidden-words/\(id)", token: admin).status == .noContent)
             #expect(try await client.json(.delete, "/api/v1/admin/forbidden-words/\(id)", token: admin).status == .notFound)
             let qa = try await client.login("qa")
@@ -104,20 +104,24 @@ import Testing
         }
     }
 
+    struct Transcript: Decodable { let conversation: Conversation; let messages: [ChatMessage] }
+    struct Pass: Decodable { let pass: String; let expiresInSeconds: Int }
+
     @Test func transcriptsAreSearchableAndExportable() async throws {
         try await TestApp.run { client, _, database in
             let id = try await Self.seedConversation(database)
             let qa = try await client.login("qa")
             let byPhone = try await client.json(.get, "/api/v1/transcripts?phone=13800138000", token: qa)
-            #expect(((byPhone.json as? [[String: Any]]) ?? []).map { $0["id"] as? String } == [id])
+            #expect(try byPhone.decoded([Conversation].self).map(\.id) == [id])
             let byKeyword = try await client.json(.get, "/api/v1/transcripts?q=%E6%96%AD%E7%BD%91", token: qa)
-            #expect(((byKeyword.json as? [[String: Any]]) ?? []).count == 1)
+            #expect(try byKeyword.decoded([Conversation].self).map(\.id) == [id])
             let none = try await client.json(.get, "/api/v1/transcripts?q=%E8%AF%9D%E8%B4%B9", token: qa)
-            #expect(((none.json as? [[String: Any]]) ?? []).isEmpty)
+            #expect(try none.decoded([Conversation].self).isEmpty)
             let byOtherPhone = try await client.json(.get, "/api/v1/transcripts?phone=13900139001", token: qa)
-            #expect(((byOtherPhone.json as? [[String: Any]]) ?? []).isEmpty)
+            #expect(try byOtherPhone.decoded([Conversation].self).isEmpty)
             let full = try await client.json(.get, "/api/v1/transcripts/\(id)", token: qa)
-            #expect(((full.json as? [String: Any])?["messages"] as? [[String: Any]])?.count == 2)
+            let transcript = try full.decoded(Transcript.self)
+            #expect(transcript.conversation.id == id && transcript.messages.map(\.seq) == [1, 2])
             try await client.execute(uri: "/api/v1/transcripts/\(id)?format=text", method: .get, headers: [.authorization: "Bearer \(qa)"]) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("客户：宽带断网了"))
@@ -125,7 +129,7 @@ import Testing
             let agent2 = try await client.login("agent2")
             #expect(try await client.json(.get, "/api/v1/transcripts/\(id)", token: agent2).status == .notFound)
             let mine = try await client.json(.get, "/api/v1/transcripts", token: agent2)
-            #expect(((mine.json as? [[String: Any]]) ?? []).isEmpty)
+            #expect(try mine.decoded([Conversation].self).isEmpty)
         }
     }
 
@@ -134,7 +138,7 @@ import Testing
             let token = try await client.customerLogin("13800138000", sms: sms)
             let created = try await client.json(.post, "/api/v1/chat/socket-passes", token: token)
             #expect(created.status == .created)
-            let pass = try #require((created.json as? [String: Any])?["pass"] as? String)
+            let pass = try created.decoded(Pass.self).pass
             // The pass is not a session: it opens nothing over HTTP.
             #expect(try await client.json(.get, "/api/v1/auth/me", token: pass).status == .unauthorized)
             let port = try #require(client.port)
@@ -157,10 +161,11 @@ import Testing
             _ = try await store.chat.setPresence(agentId: "staff-agent2", status: .online, limit: 3, defaultLimit: 5, now: Date())
             _ = try await store.chat.setPresence(agentId: "staff-agent3", status: .away, limit: nil, defaultLimit: 5, now: Date())
             let agent = try await client.login("agent1")
-            let board = try #require(try await client.json(.get, "/api/v1/chat/agents", token: agent).json as? [[String: Any]])
-            #expect(board.map { $0["agentNo"] as? String } == ["K3002", "K3003"])
-            #expect(board.first?["status"] as? String == "online" && board.first?["limit"] as? Int == 3 && board.first?["activeChats"] as? Int == 0)
-            #expect((board.first?["skills"] as? [String]) == ["broadband"])
+            struct Colleague: Decodable { let agentNo: String; let status: AgentStatus; let limit: Int; let activeChats: Int; let skills: [String] }
+            let board = try await client.json(.get, "/api/v1/chat/agents", token: agent).decoded([Colleague].self)
+            #expect(board.map(\.agentNo) == ["K3002", "K3003"])
+            #expect(board.first?.status == .online && board.first?.limit == 3 && board.first?.activeChats == 0)
+            #expect(board.first?.skills == ["broadband"])
             let customer = try await client.customerLogin("13800138000", sms: sms)
             #expect(try await client.json(.get, "/api/v1/chat/agents", token: customer).status == .forbidden)
             let qa = try await client.login("qa")

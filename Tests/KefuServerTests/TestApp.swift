@@ -74,23 +74,59 @@ struct TestApp {
     }
 }
 
+/// One answer of the API: its status and headers, the body as loose JSON for quick looks, and typed
+/// decoding into the API's own types for everything that matters.
+struct APIAnswer: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let data: Data
+
+    /// The body as loose JSON (nil when empty or not JSON).
+    var json: Any? { data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data) }
+
+    /// The body decoded as `T`, dates as the API writes them (RFC 3339); fails the test when it is not a `T`.
+    func decoded<T: Decodable>(_ type: T.Type = T.self, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(T.self, from: data)
+        } catch {
+            Issue.record("\(status) body is not a \(T.self): \(String(decoding: data, as: UTF8.self).prefix(300))", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
+    /// The API's error body, when the answer is one.
+    var error: APIErrorBody.Detail? { try? JSONDecoder().decode(APIErrorBody.self, from: data).error }
+}
+
+/// What a login answers, as far as tests need it.
+struct SessionToken: Decodable, Sendable {
+    let token: String
+}
+
+/// `{"error": {"code", "message"}}`, as every refusal is answered.
+struct APIErrorBody: Decodable, Sendable {
+    struct Detail: Decodable, Sendable, Equatable {
+        let code: String
+        let message: String
+    }
+    let error: Detail
+}
+
 extension TestClientProtocol {
-    func json(
-        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: String? = nil
-    ) async throws -> (status: HTTPResponse.Status, json: Any?, headers: HTTPFields) {
+    func json(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: String? = nil) async throws -> APIAnswer {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil { headers[.contentType] = "application/json" }
         return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
-            let data = Data(buffer: response.body)
-            return (response.status, data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data), response.headers)
+            APIAnswer(status: response.status, headers: response.headers, data: Data(buffer: response.body))
         }
     }
 
     func login(_ username: String, password: String = DemoGenerator.demoPassword) async throws -> String {
         let result = try await json(.post, "/api/v1/auth/login", body: #"{"username":"\#(username)","password":"\#(password)"}"#)
-        let token = (result.json as? [String: Any])?["token"] as? String
-        return try #require(token, "login \(username) answered \(result.status)")
+        return try #require(try? result.decoded(SessionToken.self).token, "login \(username) answered \(result.status)")
     }
 
     func customerLogin(_ phone: String, sms: RecordingSmsSender) async throws -> String {
@@ -98,10 +134,11 @@ extension TestClientProtocol {
         #expect(request.status == .accepted)
         let code = try #require(sms.lastCode(for: phone))
         let verify = try await json(.post, "/api/v1/auth/sms/verify", body: #"{"phone":"\#(phone)","code":"\#(code)"}"#)
-        return try #require((verify.json as? [String: Any])?["token"] as? String)
+        return try verify.decoded(SessionToken.self).token
     }
 }
 
+/// The error code of a loose JSON body (tests that read frames or bodies as JSON); answers have `.error`.
 func errorCode(_ json: Any?) -> String? {
     ((json as? [String: Any])?["error"] as? [String: Any])?["code"] as? String
 }

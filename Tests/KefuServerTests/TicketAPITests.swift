@@ -12,6 +12,12 @@ import Synchronization
 import Testing
 
 @Suite struct TicketAPITests {
+    /// The answers of the ticket API, in the API's own types.
+    struct Opened: Decodable { let ticket: Ticket; let incident: Outage? }
+    struct Detail: Decodable { let ticket: Ticket; let events: [TicketEvent]; let outage: Outage? }
+    struct Template: Decodable { let type: TicketType; let label: String }
+    struct Prefill: Decodable { let type: TicketType; let intent: Intent?; let subscriptionId: String?; let fields: [String: String] }
+
     static let faultFields = #"{"symptom":"光猫LOS灯红","stepsTaken":"重启过光猫","resolutionStatus":"未解决"}"#
 
     static func broadband(_ database: Database, _ customer: String) async throws -> String {
@@ -29,12 +35,12 @@ import Testing
             let customer = try await client.customerLogin("13800138000", sms: sms)
             let line = try await Self.broadband(database, "cus-100000")
             let templates = try await client.json(.get, "/api/v1/ticket-templates", token: customer)
-            #expect((templates.json as? [[String: Any]])?.count == 4)
+            #expect(try templates.decoded([Template].self).map(\.type) == TicketType.allCases)
 
             // Bad input: each refused with its reason, nothing stored.
             let missing = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"断网","fields":{"symptom":"红灯"}}"#)
             #expect(missing.status == .unprocessableContent)
-            let message = ((missing.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
+            let message = missing.error?.message ?? ""
             #expect(message.contains("fields.stepsTaken") && message.contains("fields.resolutionStatus"))
             #expect(try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"praise","title":"x","fields":{}}"#).status == .badRequest)
             let otherLine = try #require(try await Store(database: database).customers.view360(id: "cus-100001")?.subscriptions.first?.id)
@@ -49,43 +55,44 @@ import Testing
 
             let created = try await client.json(.post, "/api/v1/tickets", token: customer, body: #"{"type":"fault","title":"家里宽带断网","subscriptionId":"\#(line)","serviceDown":true,"fields":\#(Self.faultFields)}"#)
             #expect(created.status == .created)
-            let ticket = try #require((created.json as? [String: Any])?["ticket"] as? [String: Any])
-            let id = try #require(ticket["id"] as? String)
-            #expect(ticket["priority"] as? String == "p1" && ticket["status"] as? String == "new" && ticket["deviceId"] is String)
+            let ticket = try created.decoded(Opened.self).ticket
+            let id = ticket.id
+            #expect(ticket.priority == .p1 && ticket.status == .new && ticket.deviceId != nil && ticket.service == .broadband)
 
             let agent = try await client.login("agent2")
             let open = try await client.json(.get, "/api/v1/tickets?status=open&group=broadband", token: agent)
-            #expect((open.json as? [[String: Any]])?.contains { $0["id"] as? String == id } == true)
-            func act(_ token: String, _ body: String) async throws -> (HTTPResponse.Status, [String: Any]?) {
-                let result = try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: token, body: body)
-                return (result.status, result.json as? [String: Any])
+            #expect(try open.decoded([Ticket].self).contains { $0.id == id })
+            func act(_ token: String, _ body: String) async throws -> APIAnswer {
+                try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: token, body: body)
             }
-            #expect(try await act(agent, #"{"action":"start"}"#).0 == .conflict)
-            #expect(try await act(agent, #"{"action":"assign"}"#).1?["status"] as? String == "assigned")
-            #expect(try await act(agent, #"{"action":"start"}"#).1?["status"] as? String == "in_progress")
-            #expect(try await act(agent, #"{"action":"comment","text":"线路侧已派单排查","internal":true}"#).0 == .ok)
-            #expect(try await act(agent, #"{"action":"wait","text":"请客户告知方便上门的时间"}"#).1?["status"] as? String == "waiting_customer")
+            func status(_ token: String, _ body: String) async throws -> TicketStatus? {
+                try await act(token, body).decoded(Ticket.self).status
+            }
+            #expect(try await act(agent, #"{"action":"start"}"#).status == .conflict)
+            #expect(try await status(agent, #"{"action":"assign"}"#) == .assigned)
+            #expect(try await status(agent, #"{"action":"start"}"#) == .inProgress)
+            #expect(try await act(agent, #"{"action":"comment","text":"线路侧已派单排查","internal":true}"#).status == .ok)
+            #expect(try await status(agent, #"{"action":"wait","text":"请客户告知方便上门的时间"}"#) == .waitingCustomer)
             // Customers may not work the ticket, only answer, confirm or reopen it.
-            #expect(try await act(customer, #"{"action":"resolve"}"#).0 == .forbidden)
+            #expect(try await act(customer, #"{"action":"resolve"}"#).status == .forbidden)
             // The customer's answer starts the clock again.
-            #expect(try await act(customer, #"{"action":"comment","text":"明天上午在家"}"#).1?["status"] as? String == "in_progress")
-            #expect(try await act(agent, #"{"action":"resolve","text":"更换分光器端口"}"#).1?["status"] as? String == "resolved")
-            #expect(try await act(customer, #"{"action":"confirm"}"#).1?["status"] as? String == "closed")
+            #expect(try await status(customer, #"{"action":"comment","text":"明天上午在家"}"#) == .inProgress)
+            #expect(try await status(agent, #"{"action":"resolve","text":"更换分光器端口"}"#) == .resolved)
+            #expect(try await status(customer, #"{"action":"confirm"}"#) == .closed)
             let refused = try await act(agent, #"{"action":"start"}"#)
-            #expect(refused.0 == .conflict && errorCode(refused.1) == "invalid_transition")
-            #expect(try await act(customer, #"{"action":"reopen"}"#).0 == .unprocessableContent)
-            #expect(try await act(customer, #"{"action":"reopen","reason":"又断了"}"#).1?["status"] as? String == "assigned")
+            #expect(refused.status == .conflict && refused.error?.code == "invalid_transition")
+            #expect(try await act(customer, #"{"action":"reopen"}"#).status == .unprocessableContent)
+            #expect(try await status(customer, #"{"action":"reopen","reason":"又断了"}"#) == .assigned)
 
             // The customer's view leaves out internal lines; staff see them.
-            let mine = try await client.json(.get, "/api/v1/tickets/\(id)", token: customer)
-            let events = try #require((mine.json as? [String: Any])?["events"] as? [[String: Any]])
-            #expect(!events.contains { $0["isInternal"] as? Bool == true } && events.contains { $0["text"] as? String == "明天上午在家" })
-            let staffView = try await client.json(.get, "/api/v1/tickets/\(id)", token: agent)
-            #expect(((staffView.json as? [String: Any])?["events"] as? [[String: Any]])?.contains { $0["text"] as? String == "线路侧已派单排查" } == true)
+            let events = try await client.json(.get, "/api/v1/tickets/\(id)", token: customer).decoded(Detail.self).events
+            #expect(!events.contains(where: \.isInternal) && events.contains { $0.text == "明天上午在家" })
+            let staffView = try await client.json(.get, "/api/v1/tickets/\(id)", token: agent).decoded(Detail.self)
+            #expect(staffView.events.contains { $0.text == "线路侧已派单排查" && $0.isInternal })
             // Another customer learns nothing about it.
             let other = try await client.customerLogin("18600186002", sms: sms)
             #expect(try await client.json(.get, "/api/v1/tickets/\(id)", token: other).status == .notFound)
-            #expect((try await client.json(.get, "/api/v1/tickets", token: other).json as? [Any])?.isEmpty == true)
+            #expect(try await client.json(.get, "/api/v1/tickets", token: other).decoded([Ticket].self).isEmpty)
         }
     }
 
@@ -97,9 +104,9 @@ import Testing
             #expect(noReason.status == .unprocessableContent)
             #expect(try await Self.ticketCount(database) == 0)
             let withReason = try await client.json(.post, "/api/v1/tickets", token: agent, body: body + #","overrideReason":"媒体关注"}"#)
-            let ticket = try #require((withReason.json as? [String: Any])?["ticket"] as? [String: Any])
-            #expect(ticket["priority"] as? String == "p0" && ticket["priorityOverridden"] as? Bool == true && ticket["priorityReason"] as? String == "媒体关注")
-            let id = try #require(ticket["id"] as? String)
+            let ticket = try withReason.decoded(Opened.self).ticket
+            #expect(ticket.priority == .p0 && ticket.priorityOverridden && ticket.priorityReason == "媒体关注")
+            let id = ticket.id
             // Without a customer, staff get told which field is missing.
             let noCustomer = try await client.json(.post, "/api/v1/tickets", token: agent, body: #"{"type":"business_request","title":"x","fields":{"requestType":"a","details":"b"}}"#)
             #expect(noCustomer.status == .unprocessableContent)
@@ -114,7 +121,7 @@ import Testing
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"transfer","group":"mobile"}"#).status == .unprocessableContent)
             // Skill groups are the five of the centre: another is named in the error, as a filter too.
             let nowhere = try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"transfer","group":"nowhere","reason":"x"}"#)
-            #expect(nowhere.status == .unprocessableContent && ((nowhere.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String == "group：未知的技能组 nowhere")
+            #expect(nowhere.status == .unprocessableContent && nowhere.error?.message == "group：未知的技能组 nowhere")
             #expect(try await client.json(.get, "/api/v1/tickets?group=nowhere", token: lead).status == .unprocessableContent)
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"escalate","reason":"客户要求主管回电"}"#).status == .ok)
             // The new assignee hears of it at once.
@@ -138,10 +145,10 @@ import Testing
             }
             let agent = try await client.login("agent2")
             let draft = try await client.json(.get, "/api/v1/tickets/draft?conversationId=conv-t1", token: agent)
-            let body = try #require(draft.json as? [String: Any])
-            #expect(body["type"] as? String == "fault" && body["intent"] as? String == "broadband_fault")
-            #expect(body["subscriptionId"] as? String == (try await Self.broadband(database, "cus-100000")))
-            #expect(((body["fields"] as? [String: String])?["symptom"] ?? "").contains("光猫红灯"))
+            let prefill = try draft.decoded(Prefill.self)
+            #expect(prefill.type == .fault && prefill.intent == .broadbandFault)
+            #expect(prefill.subscriptionId == (try await Self.broadband(database, "cus-100000")))
+            #expect((prefill.fields["symptom"] ?? "").contains("光猫红灯"))
             #expect(try await client.json(.get, "/api/v1/tickets/draft?conversationId=nope", token: agent).status == .notFound)
             // Only those who took part in the chat (or read transcripts) may draft from it.
             let stranger = try await client.login("agent1")
@@ -163,7 +170,7 @@ import Testing
                     .post, "/api/v1/tickets", token: token,
                     body: #"{\#(customerField)"type":"fault","title":"断网","conversationId":"\#(conversation)","fields":\#(Self.faultFields)}"#
                 )
-                return (result.status, ((result.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String)
+                return (result.status, result.error?.message)
             }
             let customer = try await client.customerLogin("13800138000", sms: sms)
             let foreign = try await open(customer, conversation: "conv-b")
@@ -188,14 +195,14 @@ import Testing
         try await TestApp.run(config: config, clock: clock) { client, sms, database in
             let agent = try await client.login("agent2")
             let created = try await client.json(.post, "/api/v1/tickets", token: agent, body: #"{"type":"fault","title":"断网","customerId":"cus-100002","fields":\#(Self.faultFields)}"#)
-            let id = try #require(((created.json as? [String: Any])?["ticket"] as? [String: Any])?["id"] as? String)
+            let id = try created.decoded(Opened.self).ticket.id
             clock.advance(by: 4 * 3600 + 1)
             let store = Store(database: database)
             #expect(try await eventually { try await store.tickets.events(ticketId: id, includeInternal: true).contains { $0.kind == .slaBreach } })
             let lead = try await client.login("lead")
             let notes = try await client.json(.get, "/api/v1/notifications", token: lead)
-            #expect((notes.json as? [[String: Any]])?.contains { $0["ticketId"] as? String == id && $0["kind"] as? String == "sla_breach" } == true)
-            #expect(try await client.json(.get, "/api/v1/tickets?breached=true", token: lead).json.map { ($0 as? [Any])?.count } == 1)
+            #expect(try notes.decoded([StaffNotification].self).contains { $0.ticketId == id && $0.kind == "sla_breach" })
+            #expect(try await client.json(.get, "/api/v1/tickets?breached=true", token: lead).decoded([Ticket].self).map(\.id) == [id])
         }
     }
 
@@ -230,13 +237,13 @@ import Testing
                 let agent = try await client.login("agent1")
                 #expect(try await client.json(.post, "/api/v1/webhooks", token: agent, body: #"{"url":"http://127.0.0.1:1/x","events":["*"]}"#).status == .forbidden)
                 let created = try await client.json(.post, "/api/v1/webhooks", token: admin, body: #"{"url":"http://127.0.0.1:\#(hookClient.port!)/hook","events":["ticket.created"]}"#)
-                let subscription = try #require(created.json as? [String: Any])
-                let secret = try #require(subscription["secret"] as? String)
-                let hookId = try #require(subscription["id"] as? String)
-                #expect((try await client.json(.get, "/api/v1/webhooks", token: admin).json as? [[String: Any]])?.first?["secret"] == nil)
+                let subscription = try created.decoded(WebhookSubscription.self)
+                let secret = try #require(subscription.secret)
+                let hookId = subscription.id
+                #expect(try await client.json(.get, "/api/v1/webhooks", token: admin).decoded([WebhookSubscription].self).first?.secret == nil)
 
                 let ticket = try await client.json(.post, "/api/v1/tickets", token: agent, body: #"{"type":"fault","title":"断网","customerId":"cus-100002","fields":\#(Self.faultFields)}"#)
-                let ticketId = try #require(((ticket.json as? [String: Any])?["ticket"] as? [String: Any])?["id"] as? String)
+                let ticketId = try ticket.decoded(Opened.self).ticket.id
                 #expect(try await eventually { receiver.calls.withLock { $0.count } >= 2 })
                 let calls = receiver.calls.withLock { $0 }
                 #expect(calls.count == 2)
@@ -250,8 +257,8 @@ import Testing
                 }
                 #expect(calls[0].headers[HTTPField.Name("X-Kefu-Delivery")!] == calls[1].headers[HTTPField.Name("X-Kefu-Delivery")!])
                 #expect(try await eventually {
-                    let log = try await client.json(.get, "/api/v1/webhooks/\(hookId)/deliveries", token: admin).json as? [[String: Any]]
-                    return log?.first?["status"] as? String == "delivered" && log?.first?["attempts"] as? Int == 2
+                    let log = try await client.json(.get, "/api/v1/webhooks/\(hookId)/deliveries", token: admin).decoded([WebhookRepository.Delivery].self)
+                    return log.first?.status == "delivered" && log.first?.attempts == 2
                 })
             }
         }
