@@ -93,16 +93,9 @@ extension KefuAPI {
         let isCustomer: Bool
         if case .customer = principal { isCustomer = true } else { isCustomer = false }
         let assignee = body.assigneeId ?? principal.actorID
-        try TicketPolicy.act(principal, Self.policyAction(body.action, assigningOther: assignee != principal.actorID), ticket).require("工单")
         let action: TicketAction
         switch body.action {
-        case .assign:
-            if assignee != principal.actorID {
-                guard let staff = try await store.staff.find(id: assignee), !staff.disabled, staff.role.permissions.contains(.ticketHandle) else {
-                    throw KefuError.unprocessable(["assigneeId：没有这个可处理工单的员工"])
-                }
-            }
-            action = .assign(to: assignee)
+        case .assign: action = .assign(to: assignee)
         case .start, .resume: action = .move(to: .inProgress, note: body.text)
         case .wait: action = .move(to: .waitingCustomer, note: body.text)
         case .resolve: action = .move(to: .resolved, note: body.text)
@@ -117,19 +110,10 @@ extension KefuAPI {
             action = .setPriority(priority, reason: body.reason ?? "")
         case .reopen: action = .reopen(reason: body.reason ?? "")
         }
-        let actor = TicketAction.Actor(kind: principal.actorKind, id: principal.actorID)
-        var updated = try await apply(action, to: ticket.id, by: principal, actor: actor, detail: body.action.rawValue)
-        // A customer answering a ticket that waits for them starts its clock again.
-        if isCustomer, body.action == .comment, updated.status == .waitingCustomer {
-            updated = try await apply(.move(to: .inProgress, note: "客户已回复"), to: ticket.id, by: principal, actor: .init(kind: "system", id: "customer-reply"), detail: "resume")
-        }
-        return .ok(.init(body: .json(updated)))
-    }
-
-    private func apply(_ action: TicketAction, to id: String, by principal: Principal, actor: TicketAction.Actor, detail: String) async throws -> Ticket {
-        try await store.tickets.apply(
-            action, ticketId: id, actor: actor, now: now(), audit: entry(principal, "ticket.\(detail)", targetType: "ticket", targetId: id)
+        let change = TicketDesk.Change(
+            policy: Self.policyAction(body.action, assigningOther: assignee != principal.actorID), action: action, name: body.action.rawValue
         )
+        return .ok(.init(body: .json(try await tickets.act(on: ticket, change, by: acting(principal)))))
     }
 
     /// The ticket, when the principal may see it; otherwise not found, so ids reveal nothing.

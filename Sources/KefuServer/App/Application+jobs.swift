@@ -15,7 +15,7 @@ func backgroundJobs(
             try await chat.dispatch()
         },
         Periodic("ticket timers", every: config.tickets.timerInterval, after: gate, logger: logger) {
-            for event in try await store.tickets.fireDueTimers(now: now()) {
+            for event in try await TicketDesk(store: store, now: now).fireDueTimers() {
                 logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])
             }
         },
