@@ -158,4 +158,47 @@ import Glibc
         await customerAgain.close()
         await agentAgain.close()
     }
+
+    /// Ctrl-C or SIGTERM, with an agent's desk and a customer's chat open: the server stops its jobs and
+    /// its sockets, folds the write-ahead log into the database and closes it, and exits 0 — no crash
+    /// report, one database file left behind.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"), arguments: [SIGINT, SIGTERM])
+    func stoppingExitsCleanlyAndLeavesOneFile(_ signal: Int32) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-stop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("kefu.sqlite").path
+        let log = dir.appendingPathComponent("server.log")
+        let server = try Server(database: database, log: log)
+        defer { server.stop() }
+        try await server.waitUntilListening()
+        let agentToken = try #require(
+            try await Self.post(server.port, "/api/v1/auth/login", #"{"username":"agent1","password":"kefu-demo-2026"}"#)["token"] as? String
+        )
+        _ = try await Self.post(server.port, "/api/v1/auth/sms/request", #"{"phone":"13800138000"}"#)
+        let customerToken = try #require(
+            try await Self.post(server.port, "/api/v1/auth/sms/verify", #"{"phone":"13800138000","code":"\#(try server.smsCode("13800138000"))"}"#)["token"] as? String
+        )
+        let agent = ChatTestClient(port: server.port, token: agentToken)
+        try await agent.next("welcome")
+        let customer = ChatTestClient(port: server.port, token: customerToken)
+        try await customer.next("welcome")
+        customer.send(["type": "start", "skill": "mobile"])
+        try await customer.next("message")
+
+        Glibc.kill(server.process.processIdentifier, signal)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while server.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        await agent.close()
+        await customer.close()
+        #expect(!server.process.isRunning, "the server stopped within 30 s")
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        let text = try String(contentsOf: log, encoding: .utf8)
+        for crash in ["not closed", "Fatal error", "Program crashed", "Assertion failed"] {
+            #expect(!text.contains(crash), "the log says \(crash)")
+        }
+        #expect(text.contains("closed the database"))
+        let wal = (try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0, "the write-ahead log was folded into the database")
+    }
 }

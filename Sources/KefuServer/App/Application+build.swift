@@ -89,7 +89,13 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     )
 
     let started = StartupGate()
-    if let service = database.service { app.addServices(service) }
+    // First added, last stopped: the database outlives the jobs and the server. A database handed in by
+    // the caller (tests) is the caller's to close.
+    if dependencies.database == nil {
+        app.addServices(database.ownedService)
+    } else if let service = database.service {
+        app.addServices(service)
+    }
     if let relay = hub as? PostgresChatHub { app.addServices(relay) }
     let webhooks = WebhookDispatcher(store: store, now: now, logger: logger, backoffBase: config.tickets.webhookBackoff)
     app.addServices(backgroundJobs(config, store: store, chat: chat, brain: brain, webhooks: webhooks, after: started, now: now, logger: logger))

@@ -119,6 +119,31 @@ public final class Database: Sendable {
         }
     }
 
+    /// For a database the server opened itself: a service that, at graceful shutdown and once the services
+    /// added after it have stopped, folds the write-ahead log back into the database file and closes the
+    /// connection (SQLite), or runs the connection pool (PostgreSQL).
+    public var ownedService: any Service {
+        switch backend {
+        case .sqlite: SQLiteShutdown(database: self)
+        case .postgres(let client): client
+        }
+    }
+
+    /// Waits for any transaction in flight, checkpoints the WAL and closes, so a stopped server leaves one
+    /// complete database file behind.
+    func checkpointAndClose() async {
+        guard case .sqlite(let connection, let lock) = backend else { return }
+        await lock.withLock {
+            do {
+                try await connection.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            } catch {
+                logger.warning("WAL checkpoint at shutdown failed", metadata: ["error": "\(error)"])
+            }
+            try? await connection.close()
+        }
+        logger.info("closed the database")
+    }
+
     /// Opens, runs the client where needed, calls `body`, and closes: for commands and tests.
     public static func withDatabase<T: Sendable>(
         _ url: DatabaseURL, logger: Logger, _ body: @Sendable (Database) async throws -> T
@@ -139,6 +164,17 @@ public final class Database: Sendable {
             defer { group.cancelAll() }
             return try await body(database)
         }
+    }
+}
+
+/// Closes the SQLite database at graceful shutdown (see `Database.ownedService`).
+struct SQLiteShutdown: Service {
+    let database: Database
+
+    func run() async throws {
+        // Returns at graceful shutdown, or throws when cancelled: either way the connection is closed.
+        try? await gracefulShutdown()
+        await database.checkpointAndClose()
     }
 }
 
