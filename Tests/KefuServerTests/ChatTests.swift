@@ -96,6 +96,25 @@ import Testing
         }
     }
 
+    /// A client that claims to have seen more than exists is told the real last seq and still gets what
+    /// comes next (it used to be told its own number back and then receive nothing more).
+    @Test func aLastSeqBeyondTheEndResumesAtTheRealEnd() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let pair = try await Self.connectPair(client, sms: sms)
+            let last = pair.customer.seqs(pair.conversationId).max() ?? 0
+            await pair.customer.close()
+            let again = ChatTestClient(port: client.port!, token: pair.customerToken)
+            try await again.next("welcome")
+            again.send(["type": "subscribe", "conversationId": pair.conversationId, "lastSeq": last + 1000])
+            #expect(try await again.next("synced")["seq"] as? Int == last)
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-after", "text": "还在吗"])
+            try await again.next("message") { $0.message?["text"] as? String == "还在吗" }
+            #expect(again.seqs(pair.conversationId) == [last + 1])
+            await again.close()
+            await pair.agent.close()
+        }
+    }
+
     @Test func anotherCustomersConversationLeaksNothing() async throws {
         try await TestApp.run(mode: .live) { client, sms, _ in
             let pair = try await Self.connectPair(client, sms: sms)

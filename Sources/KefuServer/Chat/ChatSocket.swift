@@ -180,6 +180,12 @@ final class Session: Sendable {
         }
     }
 
+    /// Where a resume starts: the client's last seq, never below 0 nor beyond the conversation's last
+    /// message. A client that claims to have seen more than exists would otherwise skip every new message.
+    static func resumePoint(_ lastSeq: Int?, in c: Conversation) -> Int {
+        min(max(0, lastSeq ?? 0), c.lastSeq)
+    }
+
     func conversation(_ id: String?) async throws -> Conversation {
         try await service.conversation(id, for: principal)
     }
@@ -192,12 +198,12 @@ final class Session: Sendable {
         case .start:
             guard let party else { throw KefuError(.forbidden, "customers_only", "只有客户可以发起会话") }
             let c = try await service.start(party, skill: frame.skill ?? .mobile)
-            outbound.yield(.sync(conversationId: c.id, after: frame.lastSeq ?? 0))
+            outbound.yield(.sync(conversationId: c.id, after: Self.resumePoint(frame.lastSeq, in: c)))
 
         case .subscribe:
             let c = try await conversation(frame.conversationId)
             reply(.conversation(try await service.view(c)))
-            outbound.yield(.sync(conversationId: c.id, after: max(0, frame.lastSeq ?? 0)))
+            outbound.yield(.sync(conversationId: c.id, after: Self.resumePoint(frame.lastSeq, in: c)))
 
         case .send:
             let c = try await conversation(frame.conversationId)
