@@ -4,7 +4,9 @@ import HummingbirdTesting
 import KefuCore
 import KefuServer
 import KefuStore
+import Metrics
 import NIOCore
+import Prometheus
 import Testing
 
 @Suite struct AccessTests {
@@ -18,6 +20,31 @@ import Testing
                 #expect(String(buffer: response.body).contains("openapi: \"3.1.0\""))
             }
             try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    /// The process's metrics go to one registry, bootstrapped once for the whole test run.
+    static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// A refusal is counted with the status it was answered with (three 401s were counted as 500s).
+    @Test func metricsCountTheStatusSent() async throws {
+        try await TestApp.run(metrics: Self.metrics) { client, _, _ in
+            for _ in 0..<3 { #expect(try await client.json(.get, "/api/v1/auth/me").status == .unauthorized) }
+            #expect(try await client.json(.get, "/api/v1/tickets/nope", token: try await client.login("qa")).status == .notFound)
+            let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            // The registry is the process's: other suites running at once add to the same counters.
+            let requests = text.split(separator: "\n").filter { $0.hasPrefix("hb_requests{") }
+            func count(_ route: String, _ status: Int) -> Int {
+                requests.first { $0.contains("http_route=\"\(route)\"") && $0.contains("http_response_status_code=\"\(status)\"") }
+                    .flatMap { $0.split(separator: " ").last.flatMap { Int($0) } } ?? 0
+            }
+            #expect(count("/api/v1/auth/me", 401) >= 3, "\(requests)")
+            #expect(count("/api/v1/tickets/{ticketId}", 404) >= 1, "\(requests)")
+            #expect(count("/api/v1/auth/me", 500) == 0 && count("/api/v1/tickets/{ticketId}", 500) == 0, "\(requests)")
         }
     }
 

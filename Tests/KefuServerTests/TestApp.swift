@@ -9,6 +9,7 @@ import KefuTestSupport
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import Prometheus
 import Synchronization
 import Testing
 
@@ -63,12 +64,12 @@ struct TestApp {
     /// Runs `body` against the real application on an in-memory database with demo data.
     static func run(
         config: AppConfig = config, sms: RecordingSmsSender = RecordingSmsSender(), mode: TestingSetup = .router,
-        clock: TestClock? = nil, _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
+        clock: TestClock? = nil, metrics: PrometheusCollectorRegistry = .init(), _ body: @Sendable (any TestClientProtocol, RecordingSmsSender, Database) async throws -> Void
     ) async throws {
         let logger = TestLogger.quiet
         try await Database.withDatabase(.sqliteMemory, logger: logger) { database in
             let now: @Sendable () -> Date = { clock?.now ?? Date() }
-            let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, now: now, logger: logger))
+            let app = try await buildApplication(config, dependencies: .init(database: database, smsSender: sms, metrics: metrics, now: now, logger: logger))
             try await app.test(mode) { client in try await body(client, sms, database) }
         }
     }

@@ -9,9 +9,11 @@ import OpenAPIHummingbird
 /// the routes that stay outside it.
 func buildRouter(_ config: AppConfig, store: Store, api: KefuAPI, now: @escaping @Sendable () -> Date, logger: Logger) throws -> Router<KefuRequestContext> {
     let router = Router(context: KefuRequestContext.self)
+    // Metrics first, so they count the status actually sent: below the error middleware a refusal is
+    // still an error, which Hummingbird counts as a 500.
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: MetricsMiddleware())
     router.add(middleware: StaticPagesMiddleware(publicDirectory: config.publicDirectory))
     router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, maxAttachmentBytes: AttachmentKind.maxBytes))
