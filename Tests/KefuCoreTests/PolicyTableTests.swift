@@ -46,7 +46,7 @@ import Testing
     static let expected: [String: String] = [
         "customer, owner": "A A F H A A  A A A A F F F A F  A A",
         "customer, other": "H H F H H H  H H H H H H H F F  H H",
-        "visitor": "H H F H H H  H H H H H H H F F  F F",
+        "visitor": "H H F H H H  H H H H H H H F F  H H",
         "agent, holds it": "A A A A A A  A A A A A F A A A  A A",
         "agent, other": "H H H H H H  A A A A A F A A A  A A",
         "team lead": "H A A A A H  A A A A A A A A A  A A",

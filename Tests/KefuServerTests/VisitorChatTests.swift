@@ -21,7 +21,11 @@ import Testing
             let (token, me) = try await Self.visitor(client)
             #expect(me["kind"] as? String == "visitor" && (me["displayName"] as? String)?.hasPrefix("访客") == true)
             #expect((try await client.json(.get, "/api/v1/auth/me", token: token).json as? [String: Any])?["kind"] as? String == "visitor")
-            #expect(try await client.json(.get, "/api/v1/customers/cus-100000/360", token: token).status == .forbidden)
+            #expect(try await client.json(.get, "/api/v1/customers/cus-100000/360", token: token).status == .notFound)
+            // A bill that exists answers like one that does not (it answered 403 and told them apart).
+            let bill = try #require(try await Store(database: database).customers.view360(id: "cus-100000")?.bills.first?.id)
+            #expect(try await client.json(.get, "/api/v1/bills/\(bill)", token: token).status == .notFound)
+            #expect(try await client.json(.get, "/api/v1/bills/nope", token: token).status == .notFound)
             #expect(try await client.json(.get, "/api/v1/customers", token: token).status == .forbidden)
             #expect(try await client.json(.get, "/api/v1/tickets", token: token).status == .forbidden)
             let ticket = try await client.json(.post, "/api/v1/tickets", token: token, body: #"{"type":"complaint","title":"x","fields":{"subject":"a","details":"b","expectedOutcome":"c"}}"#)

@@ -1,11 +1,12 @@
 /// A customer's record (profile, 360 view, bills, agreements, business actions): the customer reaches
-/// only their own; staff by permission; visitors none.
+/// only their own; staff by permission; visitors none, told as "not found" so that an existing bill id
+/// answers like a missing one.
 public enum CustomerRecordPolicy {
     public static func access(_ principal: Principal, _ customerId: String, needing permission: Permission = .customerRead) -> Access {
         switch principal {
         case .customer(let id, _): id == customerId ? .allowed : .hidden
         case .staff: Access.staff(principal, permission)
-        case .visitor: .forbidden
+        case .visitor: .hidden
         }
     }
 
