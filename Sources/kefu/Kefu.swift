@@ -97,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         } catch let error as AppConfig.Invalid {
             throw ValidationError(error.description)
         }
+        try await PortCheck.requireFree(host: hostname, port: port)
         logger.info("starting kefu", metadata: ["database": "\(config.database)", "address": "\(hostname):\(port)"])
         let app = try await buildApplication(config, dependencies: .init(metrics: registry, logger: logger))
         try await app.runService()

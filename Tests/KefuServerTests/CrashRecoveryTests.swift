@@ -20,13 +20,13 @@ import Glibc
         let log: URL
         var port = 0
 
-        init(database: String, log: URL) throws {
+        init(database: String, log: URL, port: Int = 0) throws {
             self.log = log
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             handle.seekToEndOfFile()
             process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.binary)
-            process.arguments = ["serve", "--port", "0", "--database", "sqlite://\(database)", "--demo-customers", "20", "--public-dir", CrashRecoveryTests.root.appendingPathComponent("Public").path]
+            process.arguments = ["serve", "--port", String(port), "--database", "sqlite://\(database)", "--demo-customers", "20", "--public-dir", CrashRecoveryTests.root.appendingPathComponent("Public").path]
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
@@ -200,5 +200,42 @@ import Glibc
         #expect(text.contains("closed the database"))
         let wal = (try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int) ?? 0
         #expect(wal == 0, "the write-ahead log was folded into the database")
+    }
+
+    /// A second server on the same SQLite file refuses at once, before it migrates, loads or trains
+    /// anything; one on a port already taken refuses before it even opens its database.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"))
+    func aSecondServerRefusesTheSameFileAndTheSamePort() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-twice-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("kefu.sqlite").path
+        let first = try Server(database: database, log: dir.appendingPathComponent("first.log"))
+        defer { first.stop() }
+        try await first.waitUntilListening()
+
+        func refused(_ server: Server, saying words: String, log: URL) async throws -> String {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while server.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!server.process.isRunning && server.process.terminationStatus != 0)
+            let text = try String(contentsOf: log, encoding: .utf8)
+            #expect(text.contains(words), "\(text)")
+            return text
+        }
+        let sameFileLog = dir.appendingPathComponent("same-file.log")
+        let sameFile = try Server(database: database, log: sameFileLog)
+        defer { sameFile.stop() }
+        let said = try await refused(sameFile, saying: "in use by another kefu process", log: sameFileLog)
+        #expect(!said.contains("applied migration") && !said.contains("loaded demo data") && !said.contains("trained the bot"))
+
+        let otherDatabase = dir.appendingPathComponent("other.sqlite").path
+        let samePortLog = dir.appendingPathComponent("same-port.log")
+        let samePort = try Server(database: otherDatabase, log: samePortLog, port: first.port)
+        defer { samePort.stop() }
+        _ = try await refused(samePort, saying: "is already in use", log: samePortLog)
+        #expect(!FileManager.default.fileExists(atPath: otherDatabase))
+        // The first server is untouched.
+        #expect(first.process.isRunning)
+        #expect(try await Self.post(first.port, "/api/v1/auth/login", #"{"username":"agent1","password":"kefu-demo-2026"}"#)["token"] is String)
     }
 }

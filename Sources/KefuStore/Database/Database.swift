@@ -15,7 +15,7 @@ public final class Database: Sendable {
     public enum Dialect: String, Sendable { case sqlite, postgres }
 
     enum Backend: Sendable {
-        case sqlite(SQLiteConnection, AsyncLock)
+        case sqlite(SQLiteConnection, AsyncLock, FileLock?)
         case postgres(PostgresClient)
     }
 
@@ -43,10 +43,17 @@ public final class Database: Sendable {
         switch url {
         case .sqliteMemory:
             let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-            return try await prepareSQLite(connection, logger: logger)
+            return try await prepareSQLite(connection, fileLock: nil, logger: logger)
         case .sqliteFile(let path):
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            return try await prepareSQLite(connection, logger: logger)
+            // Taken before the file is opened, migrated or written: a second server refuses at once.
+            let fileLock = try FileLock(database: path)
+            do {
+                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                return try await prepareSQLite(connection, fileLock: fileLock, logger: logger)
+            } catch {
+                fileLock.release()
+                throw error
+            }
         case .postgres(let url):
             let sqlConfiguration = try SQLPostgresConfiguration(url: url)
             var configuration = try PostgresClient.Configuration(sqlConfiguration.coreConfiguration)
@@ -56,20 +63,20 @@ public final class Database: Sendable {
         }
     }
 
-    private static func prepareSQLite(_ connection: SQLiteConnection, logger: Logger) async throws -> Database {
+    private static func prepareSQLite(_ connection: SQLiteConnection, fileLock: FileLock?, logger: Logger) async throws -> Database {
         let db = connection.sql()
         // WAL lets readers proceed during a write; busy_timeout rides out a checkpoint.
         try await db.raw("PRAGMA journal_mode=WAL").run()
         try await db.raw("PRAGMA synchronous=NORMAL").run()
         try await db.raw("PRAGMA foreign_keys=ON").run()
         try await db.raw("PRAGMA busy_timeout=5000").run()
-        return Database(backend: .sqlite(connection, AsyncLock()), logger: logger)
+        return Database(backend: .sqlite(connection, AsyncLock(), fileLock), logger: logger)
     }
 
     /// Runs statements outside an explicit transaction.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock):
+        case .sqlite(let connection, let lock, _):
             return try await lock.withLock { try await body(connection.sql()) }
         case .postgres(let client):
             return try await client.withConnection { try await body($0.sql()) }
@@ -79,7 +86,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock):
+        case .sqlite(let connection, let lock, _):
             return try await lock.withLock {
                 let db = connection.sql()
                 try await db.raw("BEGIN IMMEDIATE").run()
@@ -114,8 +121,9 @@ public final class Database: Sendable {
 
     /// Closes the SQLite connection. PostgreSQL closes when its service stops.
     public func close() async {
-        if case .sqlite(let connection, _) = backend {
+        if case .sqlite(let connection, _, let fileLock) = backend {
             try? await connection.close()
+            fileLock?.release()
         }
     }
 
@@ -132,7 +140,7 @@ public final class Database: Sendable {
     /// Waits for any transaction in flight, checkpoints the WAL and closes, so a stopped server leaves one
     /// complete database file behind.
     func checkpointAndClose() async {
-        guard case .sqlite(let connection, let lock) = backend else { return }
+        guard case .sqlite(let connection, let lock, let fileLock) = backend else { return }
         await lock.withLock {
             do {
                 try await connection.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
@@ -141,6 +149,7 @@ public final class Database: Sendable {
             }
             try? await connection.close()
         }
+        fileLock?.release()
         logger.info("closed the database")
     }
 
