@@ -187,6 +187,43 @@ import Testing
         }
     }
 
+    /// The limit is the person's, not the socket's: four sockets of one customer share ten messages, bad
+    /// frames count too, and a refused message is named so the page can send it again.
+    @Test func floodControlIsPerPersonAcrossSockets() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let pair = try await Self.connectPair(client, sms: sms)
+            // connectPair sent one message already; nine more fit.
+            var sockets = [pair.customer]
+            for _ in 0..<3 {
+                let extra = ChatTestClient(port: client.port!, token: pair.customerToken)
+                try await extra.next("welcome")
+                sockets.append(extra)
+            }
+            for index in 0..<12 {
+                sockets[index % 4].send(["type": "send", "conversationId": pair.conversationId, "clientId": "m-\(index)", "text": "第\(index)条"])
+            }
+            // Each message is answered on its own socket: an ack, or a refusal naming it.
+            let all = sockets
+            @Sendable func outcome(_ index: Int) -> [String: Any]? {
+                all[index % 4].frames.first { ["ack", "error"].contains($0["type"] as? String) && $0["clientId"] as? String == "m-\(index)" }
+            }
+            #expect(try await eventually(within: 10) { (0..<12).allSatisfy { outcome($0) != nil } })
+            let acked = (0..<12).filter { outcome($0)?["type"] as? String == "ack" }.map { "m-\($0)" }
+            let refused = (0..<12).compactMap { index -> String? in
+                guard let answer = outcome(index), answer["type"] as? String == "error" else { return nil }
+                #expect(answer["code"] as? String == "rate_limited" && answer["conversationId"] as? String == pair.conversationId)
+                return "m-\(index)"
+            }
+            #expect(acked.count == 9 && refused == ["m-9", "m-10", "m-11"], "acked \(acked), refused \(refused)")
+            // Bad frames are limited as well: a burst of garbage meets the frame limit.
+            let noisy = sockets[1]
+            for _ in 0..<45 { noisy.sendRaw("not json") }
+            try await noisy.next("error") { $0["code"] as? String == "rate_limited" }
+            for socket in sockets { await socket.close() }
+            await pair.agent.close()
+        }
+    }
+
     @Test func invalidUTF8ClosesTheSocketAndLosesNothing() async throws {
         try await TestApp.run(mode: .live) { client, sms, database in
             let pair = try await Self.connectPair(client, sms: sms)

@@ -14,6 +14,8 @@ struct ChatDesk: Sendable {
     let now: @Sendable () -> Date
     /// The bot's understanding; nil leaves every chat to people.
     var brain: BotBrain? = nil
+    /// Shared by every copy of the desk, so by every socket of a person on this node.
+    let flood = FloodControl()
 
     static let greeting = "您好，欢迎来到在线客服！请问有什么可以帮您？如需人工服务，请点击“转人工”或直接输入“人工”。"
 

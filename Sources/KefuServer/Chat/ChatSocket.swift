@@ -109,7 +109,6 @@ final class Session: Sendable {
     let principal: Principal
     let participant: ChatDesk.Participant
     let outbound: AsyncStream<ChatOutbound>.Continuation
-    private let limiter = RateLimitBox()
 
     init(service: ChatDesk, principal: Principal, participant: ChatDesk.Participant, outbound: AsyncStream<ChatOutbound>.Continuation) {
         self.service = service
@@ -148,6 +147,11 @@ final class Session: Sendable {
     }
 
     func handle(_ message: WebSocketMessage) async {
+        if let wait = service.flood.frame(by: principal, now: service.now()) {
+            var refusal = ServerFrame.error("rate_limited", "发送过于频繁，请稍后再试")
+            refusal.retryAfter = wait
+            return reply(refusal)
+        }
         guard case .text(let text) = message else {
             return reply(.error("unsupported", "只接受 JSON 文本帧；图片和语音请先上传为附件"))
         }
@@ -164,9 +168,12 @@ final class Session: Sendable {
             }
             return reply(.error("invalid_frame", "帧格式不正确"))
         }
-        if frame.type != .ping, let wait = limiter.check(frame.type == .send ? "send" : "any", now: service.now()) {
-            var refusal = ServerFrame.error("rate_limited", "发送过于频繁，请稍后再试", ref: frame.ref)
+        if frame.type == .send, let wait = service.flood.message(by: principal, now: service.now()) {
+            // Names the message, so the page can mark it and send it again after the wait.
+            var refusal = ServerFrame.error("rate_limited", "发送过于频繁，请 \(wait) 秒后再试", ref: frame.ref)
             refusal.retryAfter = wait
+            refusal.clientId = frame.clientId
+            refusal.conversationId = frame.conversationId
             return reply(refusal)
         }
         do {
@@ -285,20 +292,6 @@ final class Session: Sendable {
             if let party, !appended.duplicate, c.state == .bot {
                 try await service.botAnswers(c, party: party, text: text)
             }
-        }
-    }
-}
-
-/// Per-connection flood control: 10 messages and 40 frames in any 10 seconds.
-final class RateLimitBox: Sendable {
-    private let state = Mutex((sends: RateLimiter(limit: 10, window: 10), any: RateLimiter(limit: 40, window: 10)))
-
-    func check(_ kind: String, now: Date) -> Int? {
-        state.withLock { state in
-            let time = now.timeIntervalSince1970
-            if case .refused(let wait) = state.any.attempt("c", now: time) { return wait }
-            if kind == "send", case .refused(let wait) = state.sends.attempt("c", now: time) { return wait }
-            return nil
         }
     }
 }
