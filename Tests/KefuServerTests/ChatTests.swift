@@ -214,7 +214,8 @@ import Testing
                 #expect(answer["code"] as? String == "rate_limited" && answer["conversationId"] as? String == pair.conversationId)
                 return "m-\(index)"
             }
-            #expect(acked.count == 9 && refused == ["m-9", "m-10", "m-11"], "acked \(acked), refused \(refused)")
+            // Four sockets run side by side, so which three are refused depends on arrival; how many does not.
+            #expect(acked.count == 9 && refused.count == 3, "acked \(acked), refused \(refused)")
             // Bad frames are limited as well: a burst of garbage meets the frame limit.
             let noisy = sockets[1]
             for _ in 0..<45 { noisy.sendRaw("not json") }

@@ -9,11 +9,6 @@ extension KefuAPI {
         return (principal, try await accessibleCustomer(customerId, principal, needing: .customerWrite))
     }
 
-    func channel(_ principal: Principal) -> String {
-        if case .customer = principal { return "online" }
-        return "agent"
-    }
-
     func recharge(_ input: Operations.Recharge.Input) async throws -> Operations.Recharge.Output {
         let (principal, customer) = try await actingOn(input.path.customerId)
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
