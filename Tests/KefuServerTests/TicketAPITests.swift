@@ -132,6 +132,17 @@ import Testing
             #expect(try await client.json(.post, "/api/v1/outages", token: agent, body: #"{"district":"西湖区","service":"broadband","title":"x"}"#).status == .forbidden)
             #expect(try await client.json(.post, "/api/v1/outages", token: lead, body: #"{"district":"西湖区","service":"broadband","title":" "}"#).status == .unprocessableContent)
             #expect(try await client.json(.post, "/api/v1/outages", token: lead, body: #"{"district":"西湖区","service":"gas","title":"x"}"#).status == .badRequest)
+            // Instants as browsers write them (toISOString, with milliseconds) are read, and written back
+            // without the fraction, as every date the API sends.
+            let eta = Date(timeIntervalSinceNow: 7200)
+            let withMilliseconds = eta.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let declared = try await client.json(.post, "/api/v1/outages", token: lead, body: #"{"district":"西湖区","service":"broadband","title":"光缆抢修","eta":"\#(withMilliseconds)"}"#)
+            #expect(declared.status == .created, "\(String(decoding: declared.data, as: UTF8.self))")
+            let etaWritten = ((declared.json as? [String: Any])?["eta"] as? String) ?? ""
+            let etaRead = try #require(try declared.decoded(Outage.self).eta)
+            #expect(etaWritten == eta.formatted(.iso8601) && abs(etaRead.timeIntervalSince(eta)) < 1)
+            #expect(try await client.json(.get, "/api/v1/transcripts?since=2026-11-01T00:00:00.000Z", token: lead).status == .ok)
+            #expect(try await client.json(.get, "/api/v1/transcripts?since=yesterday", token: lead).status == .badRequest)
         }
     }
 

@@ -4,6 +4,7 @@ import KefuCore
 import KefuStore
 import Logging
 import OpenAPIHummingbird
+import OpenAPIRuntime
 
 /// The HTTP side: middleware in the order a request meets it, the contract, the generated API and
 /// the routes that stay outside it.
@@ -22,6 +23,6 @@ func buildRouter(_ config: AppConfig, store: Store, api: KefuAPI, now: @escaping
     let document = try OpenAPIDocument.load()
     router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response(document) }
     router.addRoutes(AttachmentController(store: store).endpoints, atPath: "/api/v1/attachments")
-    try api.registerHandlers(on: router)
+    try api.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Dates()))
     return router
 }
