@@ -64,6 +64,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Chats an agent holds at once unless they set their own limit.") var agentChatLimit = 5
     @Option(help: "Seconds of customer silence before the idle reminder.") var idleReminder = 180
     @Option(help: "Seconds after the reminder before an idle chat closes.") var idleClose = 300
+    @Option(help: "Seconds between checks whether the bot's knowledge changed on another node (then it retrains).")
+    var botReloadInterval = 10
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -85,6 +87,8 @@ struct Serve: AsyncParsableCommand {
         config.chat.agentChatLimit = agentChatLimit
         config.chat.idleReminderSeconds = TimeInterval(idleReminder)
         config.chat.idleCloseSeconds = TimeInterval(idleClose)
+        guard botReloadInterval > 0 else { throw ValidationError("--bot-reload-interval must be positive") }
+        config.botReloadInterval = .seconds(botReloadInterval)
         let env = ProcessInfo.processInfo.environment
         if let url = smsGatewayURL ?? env["KEFU_SMS_GATEWAY_URL"] {
             config.smsGateway = .http(url: url, apiKey: env["KEFU_SMS_API_KEY"] ?? "")
