@@ -4,6 +4,8 @@ import HummingbirdTesting
 import KefuCore
 import KefuServer
 import KefuStore
+import NIOCore
+import NIOFoundationCompat
 import Testing
 
 /// The live chat over real WebSockets: queue, assignment, both directions, and every refusal.
@@ -139,6 +141,42 @@ import Testing
             await pair.agent.close()
         }
     }
+
+    /// An attachment is its conversation's: its id sent into another chat is refused as if it did not
+    /// exist, and the other customer cannot download it.
+    @Test func anAttachmentIsSentAndReadOnlyInItsOwnChat() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let ownerToken = try await client.customerLogin("13800138000", sms: sms)
+            let strangerToken = try await client.customerLogin("13900139001", sms: sms)
+            let (owner, ownChat) = try await Self.botChat(client, token: ownerToken)
+            let (stranger, theirChat) = try await Self.botChat(client, token: strangerToken)
+            func upload() async throws -> String {
+                try await client.execute(
+                    uri: "/api/v1/chat/conversations/\(ownChat)/attachments", method: .post,
+                    headers: [.authorization: "Bearer \(ownerToken)", .contentType: "application/octet-stream"], body: ByteBuffer(bytes: ChatAPITests.png)
+                ) { try APIAnswer(status: $0.status, headers: $0.headers, data: Data(buffer: $0.body)).decoded(Uploaded.self).id }
+            }
+            let id = try await upload()
+            #expect(try await upload() != id)
+
+            stranger.send(["type": "send", "conversationId": theirChat, "clientId": "s-1", "text": "", "attachmentId": id])
+            #expect(try await stranger.next("error")["code"] as? String == "invalid_attachment")
+            stranger.send(["type": "send", "conversationId": theirChat, "clientId": "s-2", "text": "", "attachmentId": "att-never-uploaded"])
+            #expect(try await stranger.next("error")["code"] as? String == "invalid_attachment")
+            owner.send(["type": "send", "conversationId": ownChat, "clientId": "o-1", "text": "", "attachmentId": id])
+            try await owner.next("ack") { $0["clientId"] as? String == "o-1" }
+
+            for (token, status) in [(ownerToken, HTTPResponse.Status.ok), (strangerToken, .notFound)] {
+                try await client.execute(uri: "/api/v1/attachments/\(id)", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                    #expect($0.status == status)
+                }
+            }
+            await owner.close()
+            await stranger.close()
+        }
+    }
+
+    struct Uploaded: Decodable { let id: String }
 
     @Test func forbiddenWordIsRefusedAndLogged() async throws {
         try await TestApp.run(mode: .live) { client, sms, database in
@@ -293,7 +331,11 @@ import Testing
 
     /// A customer alone with the bot.
     static func botChat(_ client: any TestClientProtocol, sms: RecordingSmsSender, phone: String = "13800138000") async throws -> (ChatTestClient, String) {
-        let customer = ChatTestClient(port: try #require(client.port), token: try await client.customerLogin(phone, sms: sms))
+        try await botChat(client, token: try await client.customerLogin(phone, sms: sms))
+    }
+
+    static func botChat(_ client: any TestClientProtocol, token: String) async throws -> (ChatTestClient, String) {
+        let customer = ChatTestClient(port: try #require(client.port), token: token)
         try await customer.next("welcome")
         customer.send(["type": "start", "skill": "mobile"])
         let id = try #require(try await customer.next("message")["conversationId"] as? String)

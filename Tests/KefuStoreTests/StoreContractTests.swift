@@ -34,7 +34,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case concurrentRoutingNeverOverfillsOrDoubleAssigns
     case lifecycleRefusesInvalidMoves
     case idleChatsAreRemindedThenClosedOnce
-    case attachmentsAreStoredOncePerContent
+    case anAttachmentBelongsToItsConversation
 
     var testDescription: String { rawValue }
 
@@ -288,12 +288,21 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(299), after: 300, farewell: "再见").isEmpty)
             #expect(try await store.chat.claimIdleClosures(now: start.addingTimeInterval(301), after: 300, farewell: "再见").map(\.0.id) == ["conv-2"])
 
-        case .attachmentsAreStoredOncePerContent:
+        case .anAttachmentBelongsToItsConversation:
             let bytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 5000))
-            try await store.chatTools.putAttachment(id: "h1", mime: "image/png", data: bytes, now: Date())
-            try await store.chatTools.putAttachment(id: "h1", mime: "image/png", data: bytes, now: Date())
-            let found = try #require(try await store.chatTools.attachment(id: "h1"))
-            #expect(found.mime == "image/png" && found.data == bytes)
+            _ = try await Self.loadDemo(store, customers: 5)
+            _ = try await store.chat.create(Self.conversation("conv-a"), greeting: "你好")
+            _ = try await store.chat.create(Self.conversation("conv-b"), greeting: "你好")
+            let first = ChatToolsRepository.newAttachmentID(), second = ChatToolsRepository.newAttachmentID()
+            #expect(first != second)
+            try await store.chatTools.putAttachment(.init(id: first, conversationId: "conv-a", uploaderId: "cus-100000", mime: "image/png", data: bytes), now: Date())
+            try await store.chatTools.putAttachment(.init(id: second, conversationId: "conv-a", uploaderId: "cus-100000", mime: "image/png", data: bytes), now: Date())
+            let found = try #require(try await store.chatTools.attachment(id: first))
+            #expect(found.conversationId == "conv-a" && found.mime == "image/png" && found.data == bytes && found.uploaderId == "cus-100000")
+            #expect(try await store.chatTools.attachment(id: second)?.data == bytes)
+            #expect(try await store.chatTools.attachmentMime(id: first, in: "conv-a") == "image/png")
+            #expect(try await store.chatTools.attachmentMime(id: first, in: "conv-b") == nil)
+            #expect(try await store.chatTools.attachment(id: "att-none") == nil)
 
         case .failedTransactionLeavesNothing:
             struct Boom: Error {}

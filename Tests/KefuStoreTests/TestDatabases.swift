@@ -15,17 +15,20 @@ enum TestDatabases {
         var testDescription: String { rawValue }
     }
 
-    static func with<T: Sendable>(_ kind: Kind, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    /// `migratedThrough` stops at that schema version, for tests of a later migration.
+    static func with<T: Sendable>(
+        _ kind: Kind, migratedThrough last: Int = .max, _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
         switch kind {
         case .sqlite:
             return try await Database.withDatabase(.sqliteMemory, logger: logger) { db in
-                try await db.migrate()
+                try await db.migrate(through: last)
                 return try await body(db)
             }
         case .postgres:
             return try await ThrowawayPostgres.withDatabase { url in
                 try await Database.withDatabase(.postgres(url: url), logger: logger) { db in
-                    try await db.migrate()
+                    try await db.migrate(through: last)
                     return try await body(db)
                 }
             }

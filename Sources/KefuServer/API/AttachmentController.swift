@@ -17,10 +17,10 @@ struct AttachmentController {
     @Sendable func download(_ request: Request, context: KefuRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw KefuError.unauthorized }
         let id = try context.parameters.require("id")
-        guard id.count == 64, id.allSatisfy(\.isHexDigit) else { throw KefuError.notFound("附件") }
-        let conversations = try await store.chatTools.conversationsUsing(attachmentId: id)
-        try AttachmentPolicy.read(principal, sentIn: conversations).require("附件")
-        guard let attachment = try await store.chatTools.attachment(id: id) else { throw KefuError.notFound("附件") }
+        guard id.utf8.count <= 64, let attachment = try await store.chatTools.attachment(id: id),
+              let conversation = try await store.chat.conversation(id: attachment.conversationId)
+        else { throw KefuError.notFound("附件") }
+        try AttachmentPolicy.read(principal, of: conversation).require("附件")
         return Response(
             status: .ok,
             headers: [

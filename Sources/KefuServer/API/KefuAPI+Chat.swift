@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import KefuCore
 import KefuStore
@@ -116,8 +115,10 @@ extension KefuAPI {
         guard let mime = AttachmentKind.sniff(bytes) else {
             throw KefuError(.unsupportedMediaType, "unsupported_type", "只支持图片（PNG、JPEG、GIF、WebP）和语音（AMR、MP3、OGG、WAV、M4A、WebM）")
         }
-        let id = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        try await store.chatTools.putAttachment(id: id, mime: mime, data: Data(bytes), now: now())
+        let id = ChatToolsRepository.newAttachmentID()
+        try await store.chatTools.putAttachment(
+            .init(id: id, conversationId: conversation.id, uploaderId: principal.actorID, mime: mime, data: Data(bytes)), now: now()
+        )
         return .created(.init(body: .json(.init(id: id, mime: mime, size: bytes.count, url: "/api/v1/attachments/\(id)"))))
     }
 

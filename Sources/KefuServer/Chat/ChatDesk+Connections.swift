@@ -74,14 +74,13 @@ extension ChatDesk {
 
     /// Sends a message into `c`. An agent's text is checked against the forbidden words (a hit is logged
     /// and nothing is sent) and its quick-reply variables filled in; a customer may not write into a
-    /// resolved chat. An attachment must exist.
+    /// resolved chat. An attachment must have been uploaded to this chat; one of another chat is
+    /// refused exactly like one that does not exist, so the answer tells nothing about other chats.
     func send(_ c: Conversation, from participant: Participant, clientId: String, text: String, attachmentId: String?) async throws -> Sent {
         var mime: String?
         if let attachmentId {
-            guard let attachment = try await store.chatTools.attachment(id: attachmentId) else {
-                throw KefuError(.unprocessable, "invalid_attachment", "附件不存在，请重新上传")
-            }
-            mime = attachment.mime
+            mime = try await store.chatTools.attachmentMime(id: attachmentId, in: c.id)
+            guard mime != nil else { throw KefuError(.unprocessable, "invalid_attachment", "附件不存在，请重新上传") }
         }
         switch participant {
         case .agent(let agent):

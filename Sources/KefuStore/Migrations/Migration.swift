@@ -19,6 +19,8 @@ struct ColumnTypes: Sendable {
     /// Bytes: attachments live in the database, so every node sees them.
     let blob: String
     let text = "TEXT"
+    /// An expression giving 128 random bits as text, for ids that must not be guessed.
+    let randomHex: String
 
     init(_ dialect: Database.Dialect) {
         switch dialect {
@@ -26,10 +28,12 @@ struct ColumnTypes: Sendable {
             int = "INTEGER"
             timestamp = "REAL"
             blob = "BLOB"
+            randomHex = "lower(hex(randomblob(16)))"
         case .postgres:
             int = "BIGINT"
             timestamp = "TIMESTAMPTZ"
             blob = "BYTEA"
+            randomHex = "replace(gen_random_uuid()::text, '-', '')"
         }
     }
 }
@@ -38,6 +42,12 @@ extension Database {
     /// Applies every migration not yet applied; returns the versions it applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
+        try await migrate(through: .max)
+    }
+
+    /// Applies migrations up to `last` only: tests use it to load data in an older schema and then upgrade it.
+    @discardableResult
+    func migrate(through last: Int) async throws -> [Int] {
         try await read { db in
             try await db.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -45,7 +55,7 @@ extension Database {
         }
         var applied: [Int] = []
         let types = ColumnTypes(dialect)
-        for migration in Migrations.all {
+        for migration in Migrations.all where migration.version <= last {
             let done = try await transaction { db in
                 // Several nodes may start at once: the row insert is the lock that decides who applies it.
                 let existing = try await db.select().column("version").from("schema_migrations")

@@ -7,5 +7,6 @@ enum Migrations {
         Migration004_Tickets.migration,
         Migration005_BotKnowledge.migration,
         Migration006_VisitorChats.migration,
+        Migration007_AttachmentsPerConversation.migration,
     ]
 }

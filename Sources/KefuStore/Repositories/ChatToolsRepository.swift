@@ -124,31 +124,51 @@ public struct ChatToolsRepository: Sendable {
 
     // MARK: Attachments
 
-    /// Stores the bytes under their SHA-256 `id`; the same content is stored once.
-    public func putAttachment(id: String, mime: String, data: Data, now: Date) async throws {
+    /// An uploaded file, kept with the conversation it was uploaded to: it can be sent and read only there.
+    public struct Attachment: Sendable, Equatable {
+        public var id: String
+        public var conversationId: String
+        public var uploaderId: String
+        public var mime: String
+        public var data: Data
+
+        public init(id: String, conversationId: String, uploaderId: String, mime: String, data: Data) {
+            self.id = id
+            self.conversationId = conversationId
+            self.uploaderId = uploaderId
+            self.mime = mime
+            self.data = data
+        }
+    }
+
+    /// Every upload is its own attachment, even of the same bytes: ids say nothing about the content.
+    public static func newAttachmentID() -> String { Rows.newID("att") }
+
+    public func putAttachment(_ a: Attachment, now: Date) async throws {
         try await database.transaction { db in
-            if try await db.select().column("id").from("attachments").where("id", .equal, id).first() != nil { return }
-            try await db.insert(into: "attachments").columns("id", "mime", "size", "data", "created_at")
-                .values(SQLBind(id), SQLBind(mime), SQLBind(data.count), SQLBind(data), SQLBind(now)).run()
+            try await db.insert(into: "chat_attachments").columns("id", "conversation_id", "uploader_id", "mime", "size", "data", "created_at")
+                .values(SQLBind(a.id), SQLBind(a.conversationId), SQLBind(a.uploaderId), SQLBind(a.mime), SQLBind(a.data.count), SQLBind(a.data), SQLBind(now))
+                .run()
         }
     }
 
-    public func attachment(id: String) async throws -> (mime: String, data: Data)? {
+    public func attachment(id: String) async throws -> Attachment? {
         try await database.read { db in
-            guard let row = try await db.select().columns("mime", "data").from("attachments").where("id", .equal, id).first()
+            guard let row = try await db.select().columns("id", "conversation_id", "uploader_id", "mime", "data").from("chat_attachments")
+                .where("id", .equal, id).first()
             else { return nil }
-            return (try row.text("mime"), try row.decode(column: "data", as: Data.self))
+            return Attachment(
+                id: try row.text("id"), conversationId: try row.text("conversation_id"), uploaderId: try row.optionalText("uploader_id") ?? "",
+                mime: try row.text("mime"), data: try row.decode(column: "data", as: Data.self)
+            )
         }
     }
 
-    /// Conversations whose messages carry the attachment: who may see it follows from them.
-    public func conversationsUsing(attachmentId: String) async throws -> [Conversation] {
+    /// The type of an attachment of `conversationId`, without its bytes; nil when there is none by that id there.
+    public func attachmentMime(id: String, in conversationId: String) async throws -> String? {
         try await database.read { db in
-            try await db.select().columns("*").from("conversations")
-                .where(SQLIdentifier("id"), .in, SQLGroupExpression(
-                    db.select().column("conversation_id").from("chat_messages").where("attachment_id", .equal, attachmentId).select
-                ))
-                .all().map(ChatRepository.conversation)
+            try await db.select().column("mime").from("chat_attachments")
+                .where("id", .equal, id).where("conversation_id", .equal, conversationId).first()?.text("mime")
         }
     }
 

@@ -1,7 +1,7 @@
-/// An attachment is read through the chats it was sent in: whoever may read one of them may read it.
+/// An attachment belongs to the chat it was uploaded to: whoever may read that chat may read it.
 public enum AttachmentPolicy {
-    public static func read(_ principal: Principal, sentIn conversations: [Conversation]) -> Access {
-        conversations.contains { ConversationPolicy.access(principal, .readHistory, $0).isAllowed } ? .allowed : .hidden
+    public static func read(_ principal: Principal, of conversation: Conversation) -> Access {
+        ConversationPolicy.access(principal, .readHistory, conversation)
     }
 
     /// Uploading belongs to taking part in the chat.

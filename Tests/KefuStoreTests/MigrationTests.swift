@@ -1,0 +1,52 @@
+import Foundation
+import KefuCore
+@testable import KefuStore
+import SQLKit
+import Testing
+
+/// A migration that reshapes stored data is run on data written in the schema before it.
+@Suite struct MigrationTests {
+    @Test func attachmentsBecomeOnePerConversationOnSQLite() async throws {
+        try await Self.attachmentsSharedByContentBecomeOnePerConversation(.sqlite)
+    }
+
+    @Test(.enabled(if: TestDatabases.postgresURL != nil, "set KEFU_TEST_POSTGRES_URL to run on PostgreSQL"))
+    func attachmentsBecomeOnePerConversationOnPostgreSQL() async throws {
+        try await Self.attachmentsSharedByContentBecomeOnePerConversation(.postgres)
+    }
+
+    static func attachmentsSharedByContentBecomeOnePerConversation(_ kind: TestDatabases.Kind) async throws {
+        try await TestDatabases.with(kind, migratedThrough: 6) { db in
+            let store = Store(database: db)
+            _ = try await StoreContract.loadDemo(store, customers: 5)
+            _ = try await store.chat.create(StoreContract.conversation("conv-a"), greeting: "你好")
+            _ = try await store.chat.create(StoreContract.conversation("conv-b", customer: "cus-100001"), greeting: "你好")
+            let bytes = Data([0x89, 0x50, 0x4E, 0x47] + Array(repeating: UInt8(3), count: 300))
+            let shared = String(repeating: "ab", count: 32)
+            try await db.transaction { sql in
+                for (id, data) in [(shared, bytes), (String(repeating: "cd", count: 32), Data([1, 2, 3]))] {
+                    try await sql.insert(into: "attachments").columns("id", "mime", "size", "data", "created_at")
+                        .values(SQLBind(id), SQLBind("image/png"), SQLBind(data.count), SQLBind(data), SQLBind(Date())).run()
+                }
+            }
+            for (conversation, client) in [("conv-a", "1"), ("conv-a", "2"), ("conv-b", "1")] {
+                _ = try await store.chat.append(
+                    conversationId: conversation, sender: .customer, senderId: nil, clientId: client, text: "",
+                    attachmentId: shared, attachmentMime: "image/png", now: Date()
+                )
+            }
+
+            #expect(try await db.migrate() == [7])
+
+            let a = try await store.chat.messages(conversationId: "conv-a", after: 0).compactMap(\.attachmentId)
+            let b = try await store.chat.messages(conversationId: "conv-b", after: 0).compactMap(\.attachmentId)
+            #expect(a.count == 2 && Set(a).count == 1 && b.count == 1)
+            #expect(a[0] != b[0] && a[0] != shared && a[0].hasPrefix("att-"))
+            for (id, conversation) in [(a[0], "conv-a"), (b[0], "conv-b")] {
+                let found = try #require(try await store.chatTools.attachment(id: id))
+                #expect(found.conversationId == conversation && found.data == bytes && found.mime == "image/png")
+            }
+            #expect(try await store.chatTools.attachmentMime(id: a[0], in: "conv-b") == nil)
+        }
+    }
+}
