@@ -143,6 +143,10 @@ function startChat() {
   });
   chat.addEventListener("offline", () => showError($("#chat-error"), { message: "连接中断，正在重连…" }));
   chat.addEventListener("online", () => showError($("#chat-error"), null));
+  chat.addEventListener("ended", () => {
+    showError($("#chat-error"), { message: "登录已失效，请重新登录" });
+    setTimeout(() => location.reload(), 1500);
+  });
   chat.connect();
   setInterval(renderTimers, 1000);
 }

@@ -40,7 +40,9 @@ export class ChatConnection extends EventTarget {
       try { frame = JSON.parse(event.data); } catch { return; }
       this.receive(frame);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
+      // 1008: the session ended (logout, account disabled, expiry); reconnecting with it cannot work.
+      if (event.code === 1008) { this.closedByUs = true; this.emit("ended", {}); return; }
       this.emit("offline", {});
       if (this.closedByUs) return;
       setTimeout(() => this.connect(), this.delay);

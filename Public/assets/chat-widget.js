@@ -66,6 +66,11 @@ export function mountWidget(root, who) {
 
   chat.addEventListener("online", () => { status.textContent = "在线"; status.className = "badge ok"; });
   chat.addEventListener("offline", () => { status.textContent = "重新连接中…"; status.className = "badge warn"; });
+  chat.addEventListener("ended", () => {
+    status.textContent = "已断开"; status.className = "badge warn";
+    error.textContent = "登录已失效，请刷新页面重新登录";
+    input.disabled = true;
+  });
   chat.addEventListener("welcome", (e) => {
     const open = (e.detail.conversations || [])[0];
     if (open) setConversation(open); else if (!conversation) showMenu();

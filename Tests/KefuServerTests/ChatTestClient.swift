@@ -18,6 +18,8 @@ final class ChatTestClient: Sendable {
     private final class Inbox: Sendable { let lines = Mutex<[String]>([]) }
     private let received = Inbox()
     private let finished = Inbox()
+    private final class CloseBox: Sendable { let code = Mutex<UInt16?>(nil) }
+    private let closing = CloseBox()
     private let task: Task<Void, any Error>
     private let cursor = Mutex(0)
 
@@ -27,14 +29,17 @@ final class ChatTestClient: Sendable {
         self.outgoing = outContinuation
         let received = self.received
         let finished = self.finished
+        let closing = self.closing
         var configuration = WebSocketClientConfiguration()
         if let token { configuration.additionalHeaders = [.authorization: "Bearer \(token)"] }
         let config = configuration
         let url = "ws://127.0.0.1:\(port)/ws/chat" + (pass.map { "?pass=\($0)" } ?? "")
         self.task = Task {
+            // Ended however it ends: a refused upgrade throws before any close frame.
+            defer { finished.lines.withLock { $0.append("closed") } }
             var logger = Logger(label: "chat-test-client")
             logger.logLevel = .warning
-            try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, outbound, _ in
+            let closeFrame = try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await item in outStream {
@@ -53,7 +58,7 @@ final class ChatTestClient: Sendable {
                     group.cancelAll()
                 }
             }
-            finished.lines.withLock { $0.append("closed") }
+            closing.code.withLock { $0 = closeFrame.map { UInt16(webSocketErrorCode: $0.closeCode) } }
         }
     }
 
@@ -69,6 +74,15 @@ final class ChatTestClient: Sendable {
 
     /// Whether the connection has ended (closed by either side).
     var isClosed: Bool { task.isCancelled || finished.lines.withLock { !$0.isEmpty } }
+
+    /// The close code the server sent, once the connection has ended (nil when it sent none).
+    var closeCode: UInt16? { closing.code.withLock { $0 } }
+
+    /// Waits up to `seconds` for the server to end the connection; the close code it sent, if any.
+    func closedByServer(within seconds: Double = 5) async throws -> UInt16? {
+        _ = try await eventually(within: seconds) { self.isClosed }
+        return closeCode
+    }
 
     /// The next frame after the last one returned that satisfies `match`, waiting up to `timeout`.
     @discardableResult

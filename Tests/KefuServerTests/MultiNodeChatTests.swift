@@ -55,6 +55,11 @@ import Testing
                     let seqs = side.seqs(id)
                     #expect(seqs == Array((seqs.first ?? 1)...(seqs.last ?? 0)), "\(seqs)")
                 }
+                // Disabled on node A, the agent's socket on node B closes at once (its own re-check is 30 s away).
+                let admin = try await a.login("admin")
+                #expect(try await a.json(.post, "/api/v1/admin/users/staff-agent1/disable", token: admin).status == .noContent)
+                #expect(try await agent.closedByServer(within: 3) == 1008)
+                #expect(agent.frames.contains { $0["code"] as? String == "session_ended" })
                 await customer.close()
                 await agent.close()
             }

@@ -36,7 +36,7 @@ import Testing
                 )
             }
 
-            #expect(try await db.migrate() == [7])
+            #expect(try await db.migrate(through: 7) == [7])
 
             let a = try await store.chat.messages(conversationId: "conv-a", after: 0).compactMap(\.attachmentId)
             let b = try await store.chat.messages(conversationId: "conv-b", after: 0).compactMap(\.attachmentId)

@@ -56,6 +56,8 @@ extension KefuAPI {
         guard input.path.userId != principal.actorID else { throw KefuError.invalid("不能停用自己的账号") }
         let audit = entry(principal, "staff.disable", targetType: "staff", targetId: input.path.userId)
         guard try await store.staff.setDisabled(id: input.path.userId, true, audit: audit) else { throw KefuError.notFound("员工账号") }
+        try await store.sessions.deleteAll(principalID: input.path.userId)
+        sockets.end(.principal(id: input.path.userId))
         return .noContent(.init())
     }
 

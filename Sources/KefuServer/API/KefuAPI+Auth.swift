@@ -26,7 +26,10 @@ extension KefuAPI {
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
         let principal = try requirePrincipal()
-        if let hash = info.tokenHash { try await store.sessions.delete(tokenHash: hash) }
+        if let hash = info.tokenHash {
+            try await store.sessions.delete(tokenHash: hash)
+            sockets.end(.session(tokenHash: hash))
+        }
         try await audit(principal, "auth.logout", targetType: principal.actorKind, targetId: principal.actorID)
         info.cookies.set(expiredCookie())
         return .noContent(.init())

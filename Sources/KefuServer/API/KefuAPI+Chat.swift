@@ -11,7 +11,7 @@ extension KefuAPI {
         try await store.sessions.create(
             StoredSession(
                 tokenHash: Tokens.hash(pass), principalKind: SocketPass.kindPrefix + principal.actorKind, principalID: principal.actorID,
-                createdAt: created, expiresAt: created.addingTimeInterval(SocketPass.lifetime)
+                createdAt: created, expiresAt: created.addingTimeInterval(SocketPass.lifetime), parentTokenHash: info.tokenHash
             )
         )
         return .created(.init(body: .json(.init(pass: pass, expiresInSeconds: Int(SocketPass.lifetime)))))

@@ -14,6 +14,8 @@ struct KefuAPI: APIProtocol {
     let sms: any SmsSender
     let identity: any IdentityVerifier
     let brain: BotBrain
+    /// Live sockets, closed when their session ends.
+    let sockets: any ChatHub
     let rateLimits: RateLimits
     let metrics: PrometheusCollectorRegistry
     let logger: Logger

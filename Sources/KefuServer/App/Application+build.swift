@@ -72,7 +72,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         ?? (database.passesNotifications ? PostgresChatHub(database: database, logger: logger) : LocalChatHub())
     let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, brain: brain)
     let api = KefuAPI(
-        store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain,
+        store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain, sockets: hub,
         rateLimits: RateLimits(now: now), metrics: dependencies.metrics, logger: logger, now: now
     )
 

@@ -11,6 +11,9 @@ public struct KefuRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<KefuRequestContext>
     /// Set by the auth middleware; the WebSocket handler reads it from the context kept at upgrade.
     public var principal: Principal?
+    /// The session the principal came with (for a socket pass, the session it was issued from): a
+    /// socket ends with it.
+    var sessionTokenHash: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

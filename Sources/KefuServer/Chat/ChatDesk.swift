@@ -183,6 +183,8 @@ public struct ChatSettings: Sendable {
     public var idleCloseSeconds: TimeInterval = 300
     public var averageHandlingSeconds: Double = 240
     public var sweepInterval: Duration = .seconds(5)
+    /// How often an open socket checks that its session still holds (it is also closed at its expiry).
+    public var sessionRecheck: Duration = .seconds(30)
 
     public init() {}
 }

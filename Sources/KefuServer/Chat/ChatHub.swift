@@ -1,10 +1,31 @@
 import Foundation
 import Synchronization
 
-/// Who a live connection belongs to: the hub routes events by it.
+/// Who a live connection belongs to: the hub routes events by it, and ends it with its session.
 struct ChatIdentity: Sendable, Hashable {
     var customerId: String?
     var agentId: String?
+    var principalId: String
+    var sessionTokenHash: String?
+
+    func ends(with ending: SessionEnding) -> Bool {
+        switch ending {
+        case .session(let hash): sessionTokenHash == hash
+        case .principal(let id): principalId == id
+        }
+    }
+}
+
+/// Sessions that stopped being valid: a logout ends one, disabling an account ends all of its.
+enum SessionEnding: Sendable, Codable, Equatable {
+    case session(tokenHash: String)
+    case principal(id: String)
+}
+
+/// Why the server closes a connection.
+enum ClosingReason: Sendable {
+    /// Logged out, disabled or expired: the client must log in again.
+    case sessionEnded
 }
 
 /// What a connection's writer works through, one item at a time, in order.
@@ -17,7 +38,7 @@ enum ChatOutbound: Sendable {
     case storedMessage(conversationId: String, seq: Int)
     /// A frame already encoded, from another node.
     case text(String)
-    case close
+    case close(ClosingReason)
 }
 
 /// Fans chat events out to live connections. The local hub serves one node; a hub that relays
@@ -28,6 +49,8 @@ protocol ChatHub: Sendable {
     func publish(_ event: ChatEvent)
     /// How many connections an agent has on this node.
     func connections(agentId: String) -> Int
+    /// Closes the connections of ended sessions, on every node.
+    func end(_ ending: SessionEnding)
 }
 
 /// The in-process hub. Publishing only yields to each connection's stream: no socket is written
@@ -72,5 +95,13 @@ final class LocalChatHub: ChatHub {
 
     func connections(agentId: String) -> Int {
         entries.withLock { $0.values.filter { $0.identity.agentId == agentId }.count }
+    }
+
+    func end(_ ending: SessionEnding) {
+        let targets = entries.withLock { $0.values.filter { $0.identity.ends(with: ending) }.map(\.outbound) }
+        for target in targets {
+            // A full buffer means the writer is behind; finishing ends the connection all the same.
+            if case .dropped = target.yield(.close(.sessionEnded)) { target.finish() }
+        }
     }
 }

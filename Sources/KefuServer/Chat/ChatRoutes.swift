@@ -9,6 +9,7 @@ func addChatSocket(to router: Router<KefuRequestContext>, chat: ChatDesk) {
         return .upgrade([:])
     } onUpgrade: { inbound, outbound, context in
         guard let principal = context.requestContext.principal else { return }
-        try await ChatSocket(service: chat, principal: principal).run(inbound: inbound, outbound: outbound, logger: context.logger)
+        let session = context.requestContext.sessionTokenHash
+        try await ChatSocket(service: chat, principal: principal, sessionTokenHash: session).run(inbound: inbound, outbound: outbound, logger: context.logger)
     }
 }

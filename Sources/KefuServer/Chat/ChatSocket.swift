@@ -11,6 +11,8 @@ import Synchronization
 struct ChatSocket: Sendable {
     let service: ChatDesk
     let principal: Principal
+    /// The session it was opened with; the socket ends when it does.
+    let sessionTokenHash: String?
 
     /// Frames larger than this are refused with an error frame; the connection stays open.
     static let maxFrameBytes = 8 * 1024
@@ -27,13 +29,23 @@ struct ChatSocket: Sendable {
         case .agent(let agent): staff = agent
         case .party(let someone): party = someone
         }
-        let identity = ChatIdentity(customerId: party?.id, agentId: staff?.id)
+        let identity = ChatIdentity(customerId: party?.id, agentId: staff?.id, principalId: principal.actorID, sessionTokenHash: sessionTokenHash)
         let (stream, continuation) = AsyncStream.makeStream(of: ChatOutbound.self, bufferingPolicy: .bufferingOldest(4096))
         let connection = service.hub.connect(identity, continuation)
         let session = Session(service: service, principal: principal, participant: participant, outbound: continuation)
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.write(stream, to: outbound, desk: service) }
+        // The writer reports true when done; the session watch never ends the group by itself.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await Self.write(stream, to: outbound, desk: service)
+                return true
+            }
+            if let sessionTokenHash {
+                group.addTask {
+                    try? await watch(session: sessionTokenHash, closing: continuation)
+                    return false
+                }
+            }
             do {
                 try await session.welcome()
                 for try await message in inbound.messages(maxSize: 64 * 1024) {
@@ -44,11 +56,26 @@ struct ChatSocket: Sendable {
             }
             continuation.finish()
             service.hub.disconnect(connection)
-            try await group.next()
+            // Let the writer send what is queued, then stop the watch.
+            while let writerDone = try await group.next(), !writerDone {}
             group.cancelAll()
         }
         if let staff, service.hub.connections(agentId: staff.id) == 0 {
             try? await service.deskClosed(by: staff)
+        }
+    }
+
+    /// Ends the socket when its session ends where no event says so: at its expiry, or when another
+    /// node's change was missed. Disabling and logout close it at once through the hub.
+    private func watch(session tokenHash: String, closing: AsyncStream<ChatOutbound>.Continuation) async throws {
+        let sessions = SessionResolver(store: service.store, now: service.now)
+        while true {
+            guard let (_, session) = try await sessions.resolve(tokenHash: tokenHash) else {
+                closing.yield(.close(.sessionEnded))
+                return
+            }
+            let untilExpiry = max(0.05, session.expiresAt.timeIntervalSince(service.now()))
+            try await Task.sleep(for: min(service.settings.sessionRecheck, .milliseconds(Int(untilExpiry * 1000))))
         }
     }
 
@@ -96,7 +123,9 @@ struct ChatSocket: Sendable {
                 }
             case .text(let json):
                 try await outbound.write(.text(json))
-            case .close:
+            case .close(.sessionEnded):
+                try await send(.error("session_ended", "登录已失效，请重新登录"))
+                try await outbound.close(.policyViolation, reason: "session ended")
                 return
             }
         }

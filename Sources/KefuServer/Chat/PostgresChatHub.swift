@@ -22,6 +22,7 @@ final class PostgresChatHub: ChatHub, Service {
         var conversationId: String?
         var seq: Int?
         var frame: String?
+        var ending: SessionEnding?
     }
 
     let local = LocalChatHub()
@@ -40,6 +41,14 @@ final class PostgresChatHub: ChatHub, Service {
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID { local.connect(identity, outbound) }
     func disconnect(_ id: UUID) { local.disconnect(id) }
     func connections(agentId: String) -> Int { local.connections(agentId: agentId) }
+
+    func end(_ ending: SessionEnding) {
+        local.end(ending)
+        var envelope = Envelope(node: node, agentIds: [])
+        envelope.ending = ending
+        guard let data = try? JSONEncoder().encode(envelope) else { return }
+        outgoingContinuation.yield(String(decoding: data, as: UTF8.self))
+    }
 
     func publish(_ event: ChatEvent) {
         local.publish(event)
@@ -94,6 +103,7 @@ final class PostgresChatHub: ChatHub, Service {
 
     private func receive(_ payload: String) {
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(payload.utf8)), envelope.node != node else { return }
+        if let ending = envelope.ending { return local.end(ending) }
         let item: ChatOutbound
         if let conversationId = envelope.conversationId, let seq = envelope.seq {
             item = .storedMessage(conversationId: conversationId, seq: seq)

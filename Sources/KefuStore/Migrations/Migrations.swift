@@ -8,5 +8,6 @@ enum Migrations {
         Migration005_BotKnowledge.migration,
         Migration006_VisitorChats.migration,
         Migration007_AttachmentsPerConversation.migration,
+        Migration008_SessionParents.migration,
     ]
 }

@@ -8,13 +8,16 @@ public struct StoredSession: Sendable, Equatable {
     public var principalID: String
     public var createdAt: Date
     public var expiresAt: Date
+    /// The session a short-lived one (a socket pass) was issued from: it ends with its parent.
+    public var parentTokenHash: String?
 
-    public init(tokenHash: String, principalKind: String, principalID: String, createdAt: Date, expiresAt: Date) {
+    public init(tokenHash: String, principalKind: String, principalID: String, createdAt: Date, expiresAt: Date, parentTokenHash: String? = nil) {
         self.tokenHash = tokenHash
         self.principalKind = principalKind
         self.principalID = principalID
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.parentTokenHash = parentTokenHash
     }
 }
 
@@ -24,10 +27,10 @@ public struct SessionRepository: Sendable {
     public func create(_ session: StoredSession) async throws {
         try await database.transaction { db in
             try await db.insert(into: "sessions")
-                .columns("token_hash", "principal_kind", "principal_id", "created_at", "expires_at")
+                .columns("token_hash", "principal_kind", "principal_id", "created_at", "expires_at", "parent_token_hash")
                 .values(
                     SQLBind(session.tokenHash), SQLBind(session.principalKind), SQLBind(session.principalID),
-                    SQLBind(session.createdAt), SQLBind(session.expiresAt)
+                    SQLBind(session.createdAt), SQLBind(session.expiresAt), SQLBind(session.parentTokenHash)
                 )
                 .run()
         }
@@ -42,14 +45,22 @@ public struct SessionRepository: Sendable {
             return StoredSession(
                 tokenHash: try row.text("token_hash"), principalKind: try row.text("principal_kind"),
                 principalID: try row.text("principal_id"), createdAt: try row.date("created_at"),
-                expiresAt: try row.date("expires_at")
+                expiresAt: try row.date("expires_at"), parentTokenHash: try row.optionalText("parent_token_hash")
             )
         }
     }
 
+    /// Ends a session and whatever was issued from it.
     public func delete(tokenHash: String) async throws {
         try await database.transaction { db in
-            try await db.delete(from: "sessions").where("token_hash", .equal, tokenHash).run()
+            try await db.delete(from: "sessions").where("token_hash", .equal, tokenHash).orWhere("parent_token_hash", .equal, tokenHash).run()
+        }
+    }
+
+    /// Ends every session of one principal: a disabled account is logged out everywhere.
+    public func deleteAll(principalID: String) async throws {
+        try await database.transaction { db in
+            try await db.delete(from: "sessions").where("principal_id", .equal, principalID).run()
         }
     }
 
