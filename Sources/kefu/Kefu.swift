@@ -66,6 +66,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds after the reminder before an idle chat closes.") var idleClose = 300
     @Option(help: "Seconds between checks whether the bot's knowledge changed on another node (then it retrains).")
     var botReloadInterval = 10
+    @Option(help: "This node's stable name on a shared PostgreSQL, so a restart releases the agents' desks it held at once (default: host name plus a random suffix).")
+    var nodeName: String?
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -89,6 +91,7 @@ struct Serve: AsyncParsableCommand {
         config.chat.idleCloseSeconds = TimeInterval(idleClose)
         guard botReloadInterval > 0 else { throw ValidationError("--bot-reload-interval must be positive") }
         config.botReloadInterval = .seconds(botReloadInterval)
+        config.nodeName = nodeName
         let env = ProcessInfo.processInfo.environment
         if let url = smsGatewayURL ?? env["KEFU_SMS_GATEWAY_URL"] {
             config.smsGateway = .http(url: url, apiKey: env["KEFU_SMS_API_KEY"] ?? "")

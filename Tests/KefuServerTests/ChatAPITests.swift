@@ -158,6 +158,8 @@ import Testing
     @Test func agentsSeeColleaguesWithTheirLoad() async throws {
         try await TestApp.run { client, sms, database in
             let store = Store(database: database)
+            // Online means a desk is open somewhere; without one the desk job sets the agent away.
+            _ = try await store.chat.openDesk(agentId: "staff-agent2", node: "another-node", defaultLimit: 5, now: Date())
             _ = try await store.chat.setPresence(agentId: "staff-agent2", status: .online, limit: 3, defaultLimit: 5, now: Date())
             _ = try await store.chat.setPresence(agentId: "staff-agent3", status: .away, limit: nil, defaultLimit: 5, now: Date())
             let agent = try await client.login("agent1")

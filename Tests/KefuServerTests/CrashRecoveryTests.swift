@@ -67,6 +67,34 @@ import Glibc
         }
     }
 
+    /// A fresh folder for one test's database and logs, removed afterwards.
+    static func inScratch(_ name: String, _ body: (URL) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await body(dir)
+    }
+
+    static func staffToken(_ server: Server, _ username: String = "agent1") async throws -> String {
+        try #require(
+            try await post(server.port, "/api/v1/auth/login", #"{"username":"\#(username)","password":"kefu-demo-2026"}"#)["token"] as? String
+        )
+    }
+
+    static func customerToken(_ server: Server, _ phone: String = "13800138000") async throws -> String {
+        _ = try await post(server.port, "/api/v1/auth/sms/request", #"{"phone":"\#(phone)"}"#)
+        return try #require(
+            try await post(server.port, "/api/v1/auth/sms/verify", #"{"phone":"\#(phone)","code":"\#(try server.smsCode(phone))"}"#)["token"] as? String
+        )
+    }
+
+    static func get(_ port: Int, _ path: String, token: String) async throws -> Any? {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return try? JSONSerialization.jsonObject(with: Data(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
     static func post(_ port: Int, _ path: String, _ body: String) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = .POST
@@ -79,22 +107,18 @@ import Glibc
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"))
     func acknowledgedMessagesSurviveSIGKILL() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        try await Self.inScratch("crash") { dir in try await Self.acknowledgedMessagesSurvive(in: dir) }
+    }
+
+    static func acknowledgedMessagesSurvive(in dir: URL) async throws {
         let database = dir.appendingPathComponent("kefu.sqlite").path
         let log = dir.appendingPathComponent("server.log")
 
         let first = try Server(database: database, log: log)
         defer { first.stop() }
         try await first.waitUntilListening()
-        _ = try await Self.post(first.port, "/api/v1/auth/sms/request", #"{"phone":"13800138000"}"#)
-        let customerToken = try #require(
-            try await Self.post(first.port, "/api/v1/auth/sms/verify", #"{"phone":"13800138000","code":"\#(try first.smsCode("13800138000"))"}"#)["token"] as? String
-        )
-        let agentToken = try #require(
-            try await Self.post(first.port, "/api/v1/auth/login", #"{"username":"agent1","password":"kefu-demo-2026"}"#)["token"] as? String
-        )
+        let customerToken = try await Self.customerToken(first)
+        let agentToken = try await Self.staffToken(first)
 
         let customer = ChatTestClient(port: first.port, token: customerToken)
         try await customer.next("welcome")
@@ -164,21 +188,17 @@ import Glibc
     /// report, one database file left behind.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"), arguments: [SIGINT, SIGTERM])
     func stoppingExitsCleanlyAndLeavesOneFile(_ signal: Int32) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-stop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        try await Self.inScratch("stop") { dir in try await Self.stopsCleanly(on: signal, in: dir) }
+    }
+
+    static func stopsCleanly(on signal: Int32, in dir: URL) async throws {
         let database = dir.appendingPathComponent("kefu.sqlite").path
         let log = dir.appendingPathComponent("server.log")
         let server = try Server(database: database, log: log)
         defer { server.stop() }
         try await server.waitUntilListening()
-        let agentToken = try #require(
-            try await Self.post(server.port, "/api/v1/auth/login", #"{"username":"agent1","password":"kefu-demo-2026"}"#)["token"] as? String
-        )
-        _ = try await Self.post(server.port, "/api/v1/auth/sms/request", #"{"phone":"13800138000"}"#)
-        let customerToken = try #require(
-            try await Self.post(server.port, "/api/v1/auth/sms/verify", #"{"phone":"13800138000","code":"\#(try server.smsCode("13800138000"))"}"#)["token"] as? String
-        )
+        let agentToken = try await Self.staffToken(server)
+        let customerToken = try await Self.customerToken(server)
         let agent = ChatTestClient(port: server.port, token: agentToken)
         try await agent.next("welcome")
         let customer = ChatTestClient(port: server.port, token: customerToken)
@@ -206,9 +226,10 @@ import Glibc
     /// anything; one on a port already taken refuses before it even opens its database.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"))
     func aSecondServerRefusesTheSameFileAndTheSamePort() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-twice-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        try await Self.inScratch("twice") { dir in try await Self.secondServerRefuses(in: dir) }
+    }
+
+    static func secondServerRefuses(in dir: URL) async throws {
         let database = dir.appendingPathComponent("kefu.sqlite").path
         let first = try Server(database: database, log: dir.appendingPathComponent("first.log"))
         defer { first.stop() }
@@ -237,5 +258,42 @@ import Glibc
         // The first server is untouched.
         #expect(first.process.isRunning)
         #expect(try await Self.post(first.port, "/api/v1/auth/login", #"{"username":"agent1","password":"kefu-demo-2026"}"#)["token"] is String)
+    }
+
+    /// SIGKILL with an agent's desk open, then a restart: nobody is online until a desk opens again, so a
+    /// customer asking for a person waits in the queue instead of going to an agent who is not there.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kefu binary first (swift build)"))
+    func noGhostAgentsAfterSIGKILL() async throws {
+        try await Self.inScratch("ghost") { dir in
+            let database = dir.appendingPathComponent("kefu.sqlite").path
+            let log = dir.appendingPathComponent("server.log")
+            let first = try Server(database: database, log: log)
+            defer { first.stop() }
+            try await first.waitUntilListening()
+            let agentToken = try await Self.staffToken(first)
+            let agent = ChatTestClient(port: first.port, token: agentToken)
+            try await agent.next("welcome")
+            func statuses(_ server: Server) async throws -> [String: String] {
+                let board = try await Self.get(server.port, "/api/v1/chat/agents", token: agentToken) as? [[String: Any]] ?? []
+                return board.reduce(into: [:]) { $0[$1["id"] as? String ?? ""] = $1["status"] as? String }
+            }
+            #expect(try await statuses(first)["staff-agent1"] == "online")
+            first.kill()
+            await agent.close()
+
+            let second = try Server(database: database, log: log)
+            defer { second.stop() }
+            try await second.waitUntilListening()
+            #expect(try await statuses(second)["staff-agent1"] == "away")
+            let customer = ChatTestClient(port: second.port, token: try await Self.customerToken(second))
+            try await customer.next("welcome")
+            customer.send(["type": "start", "skill": "mobile"])
+            let id = try #require(try await customer.next("message")["conversationId"] as? String)
+            customer.send(["type": "human", "conversationId": id])
+            try await customer.next("conversation") { $0.conversation?["state"] as? String == "queued" }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(!customer.frames.contains { $0.conversation?["state"] as? String == "assigned" })
+            await customer.close()
+        }
     }
 }

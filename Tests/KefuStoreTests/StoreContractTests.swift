@@ -35,6 +35,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case lifecycleRefusesInvalidMoves
     case idleChatsAreRemindedThenClosedOnce
     case anAttachmentBelongsToItsConversation
+    case desksBelongToLiveNodes
 
     var testDescription: String { rawValue }
 
@@ -303,6 +304,35 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(try await store.chatTools.attachmentMime(id: first, in: "conv-a") == "image/png")
             #expect(try await store.chatTools.attachmentMime(id: first, in: "conv-b") == nil)
             #expect(try await store.chatTools.attachment(id: "att-none") == nil)
+
+        case .desksBelongToLiveNodes:
+            _ = try await Self.loadDemo(store, customers: 5)
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            func status(_ agent: String) async throws -> AgentStatus? { try await store.chat.presence(agentId: agent)?.status }
+            #expect(try await store.chat.openDesk(agentId: "staff-agent1", node: "n1", defaultLimit: 5, now: t0) == (.online, 5))
+            _ = try await store.chat.openDesk(agentId: "staff-agent1", node: "n2", defaultLimit: 5, now: t0)
+            _ = try await store.chat.openDesk(agentId: "staff-agent2", node: "n2", defaultLimit: 5, now: t0)
+            // Closing one of two desks leaves the agent online; n2 keeps beating, n1 does not.
+            #expect(try await store.chat.closeDesk(agentId: "staff-agent1", node: "n1", now: t0) == false)
+            _ = try await store.chat.openDesk(agentId: "staff-agent1", node: "n1", defaultLimit: 5, now: t0)
+            try await store.chat.beat(node: "n2", now: t0.addingTimeInterval(40))
+            #expect(try await store.chat.releaseDesks(.staleBefore(t0.addingTimeInterval(10)), now: t0.addingTimeInterval(40)) == [])
+            #expect(try await status("staff-agent1") == .online)
+            // n2 stops: both lose their last desk.
+            var held = Self.conversation("conv-h")
+            held.state = .assigned
+            held.agentId = "staff-agent2"
+            _ = try await store.chat.create(held, greeting: "你好")
+            #expect(try await store.chat.releaseDesks(.node("n1"), now: t0.addingTimeInterval(41)) == [])
+            #expect(try await store.chat.releaseDesks(.staleBefore(t0.addingTimeInterval(80)), now: t0.addingTimeInterval(80)) == ["staff-agent1", "staff-agent2"])
+            #expect(try await status("staff-agent2") == .away)
+            // Their chat is orphaned once they have had no desk for the grace time, not before.
+            #expect(try await store.chat.orphanedChats(leftBefore: t0.addingTimeInterval(79)).isEmpty)
+            #expect(try await store.chat.orphanedChats(leftBefore: t0.addingTimeInterval(81)).map(\.id) == ["conv-h"])
+            _ = try await store.chat.openDesk(agentId: "staff-agent2", node: "n3", defaultLimit: 5, now: t0.addingTimeInterval(90))
+            #expect(try await store.chat.orphanedChats(leftBefore: t0.addingTimeInterval(200)).isEmpty)
+            // A lone node starting again holds nothing.
+            #expect(try await store.chat.releaseDesks(.everyNode, now: t0.addingTimeInterval(100)) == ["staff-agent2"])
 
         case .failedTransactionLeavesNothing:
             struct Boom: Error {}

@@ -32,6 +32,15 @@ public struct AppConfig: Sendable {
     public var tickets = TicketSettings()
     /// How often a node checks whether the bot's knowledge changed (on another node) and retrains.
     public var botReloadInterval: Duration = .seconds(10)
+    /// This node's name in the agents' presence. On PostgreSQL give each node a stable one
+    /// (`--node-name`) so that a node starting again releases the desks it held before it stopped;
+    /// without one the others release them when its heartbeat stops.
+    public var nodeName: String?
+
+    /// The name this process goes by: the configured one, or one of its own.
+    public var node: String {
+        nodeName ?? "\(ProcessInfo.processInfo.hostName)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
 
     /// How often the timed ticket work runs; tests shorten these.
     public struct TicketSettings: Sendable {

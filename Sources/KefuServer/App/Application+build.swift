@@ -70,7 +70,8 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     let hub: any ChatHub =
         dependencies.chatHub
         ?? (database.passesNotifications ? PostgresChatHub(database: database, logger: logger) : LocalChatHub())
-    let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, brain: brain)
+    let node = config.node
+    let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, node: node, brain: brain)
     let api = KefuAPI(
         store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain, sockets: hub,
         rateLimits: RateLimits(now: now), metrics: dependencies.metrics, logger: logger, now: now
@@ -99,7 +100,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     if let relay = hub as? PostgresChatHub { app.addServices(relay) }
     let webhooks = WebhookDispatcher(store: store, now: now, logger: logger, backoffBase: config.tickets.webhookBackoff)
     app.addServices(backgroundJobs(config, store: store, chat: chat, brain: brain, webhooks: webhooks, after: started, now: now, logger: logger))
-    let startup = Startup(database: database, store: store, config: config, hasher: hasher, brain: brain, now: now, logger: logger)
+    let startup = Startup(database: database, store: store, config: config, node: node, hasher: hasher, brain: brain, now: now, logger: logger)
     app.beforeServerStarts {
         try await startup.run()
         started.open()

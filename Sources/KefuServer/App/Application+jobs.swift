@@ -14,6 +14,9 @@ func backgroundJobs(
             try await chat.sweepIdle()
             try await chat.dispatch()
         },
+        Periodic("agent desks", every: config.chat.deskHeartbeat, after: gate, logger: logger) {
+            try await chat.tendDesks()
+        },
         Periodic("ticket timers", every: config.tickets.timerInterval, after: gate, logger: logger) {
             for event in try await TicketDesk(store: store, now: now).fireDueTimers() {
                 logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])

@@ -9,6 +9,7 @@ struct Startup: Sendable {
     let database: Database
     let store: Store
     let config: AppConfig
+    let node: String
     let hasher: PasswordHasher
     let brain: BotBrain
     let now: @Sendable () -> Date
@@ -18,6 +19,9 @@ struct Startup: Sendable {
         try await database.migrate()
         if config.loadDemo { try await loadDemo() }
         try await store.knowledge.seedProjectKnowledge(now: now())
+        // No socket is open yet: desks this node (or, on SQLite, the one node) held before it stopped are gone.
+        let released = try await store.chat.releaseDesks(database.passesNotifications ? .node(node) : .everyNode, now: now())
+        if !released.isEmpty { logger.info("released desks held before the restart", metadata: ["agents": "\(released)"]) }
         do {
             let trained = try await brain.reload(from: store)
             logger.info("trained the bot", metadata: ["phrases": "\(trained.phrases)", "took": "\(trained.trainingTime)"])

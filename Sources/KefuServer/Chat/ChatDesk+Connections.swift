@@ -28,17 +28,16 @@ extension ChatDesk {
     /// An agent's desk opened: they are online, with the chats they hold. The caller routes waiting chats
     /// (`dispatch`) once it has told the desk, so the desk hears of its chats in order.
     func deskOpened(by agent: StaffUser) async throws -> (status: AgentStatus, limit: Int, conversations: [ConversationView]) {
-        let (status, limit) = try await store.chat.setPresence(
-            agentId: agent.id, status: .online, limit: nil, defaultLimit: settings.agentChatLimit, now: now()
-        )
+        let (status, limit) = try await store.chat.openDesk(agentId: agent.id, node: node, defaultLimit: settings.agentChatLimit, now: now())
         var views: [ConversationView] = []
         for c in try await store.chat.assigned(to: agent.id) { views.append(try await view(c)) }
         return (status, limit, views)
     }
 
-    /// The agent's last desk on this node closed: stop routing new chats to an agent nobody is watching.
+    /// The agent's last desk on this node closed: with none left elsewhere, stop routing new chats to
+    /// an agent nobody is watching.
     func deskClosed(by agent: StaffUser) async throws {
-        _ = try await store.chat.setPresence(agentId: agent.id, status: .away, limit: nil, defaultLimit: settings.agentChatLimit, now: now())
+        try await store.chat.closeDesk(agentId: agent.id, node: node, now: now())
     }
 
     /// The customer's or visitor's open chat, if any.

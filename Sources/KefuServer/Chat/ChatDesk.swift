@@ -12,6 +12,8 @@ struct ChatDesk: Sendable {
     let settings: ChatSettings
     let logger: Logger
     let now: @Sendable () -> Date
+    /// This node, for the desks it holds.
+    let node: String
     /// The bot's understanding; nil leaves every chat to people.
     var brain: BotBrain? = nil
     /// Shared by every copy of the desk, so by every socket of a person on this node.
@@ -156,6 +158,26 @@ struct ChatDesk: Sendable {
         try await publishState(closed)
     }
 
+    // MARK: Desks
+
+    /// Keeps this node's desks alive, releases those of nodes that stopped beating, and gives chats left
+    /// with nobody back to their group's queue.
+    func tendDesks() async throws {
+        try await store.chat.beat(node: node, now: now())
+        let away = try await store.chat.releaseDesks(.staleBefore(now().addingTimeInterval(-settings.deskStaleAfter)), now: now())
+        if !away.isEmpty { logger.warning("released the desks of a node that stopped", metadata: ["agents": "\(away)"]) }
+        let orphans = try await store.chat.orphanedChats(leftBefore: now().addingTimeInterval(-settings.orphanedChatAfter))
+        for c in orphans {
+            let moved = try await store.chat.transition(c.id, to: .queued, now: now(), skill: c.skill, agentId: .some(nil))
+            try await post(moved, sender: .system, senderId: nil, text: "客服暂时离开，正在为您安排其他客服，请稍候…")
+            try await publishState(moved, alsoAgents: [c.agentId].compactMap { $0 })
+        }
+        if !orphans.isEmpty {
+            logger.info("re-queued chats of agents with no desk", metadata: ["chats": "\(orphans.map(\.id))"])
+            try await dispatch()
+        }
+    }
+
     // MARK: Idle customers
 
     /// Reminds customers silent for the reminder time, closes those still silent after the close time.
@@ -185,6 +207,13 @@ public struct ChatSettings: Sendable {
     public var sweepInterval: Duration = .seconds(5)
     /// How often an open socket checks that its session still holds (it is also closed at its expiry).
     public var sessionRecheck: Duration = .seconds(30)
+    /// How often a node marks its desks alive and looks for nodes that stopped.
+    public var deskHeartbeat: Duration = .seconds(10)
+    /// A desk whose node has not beaten for this long is released and its agent, with no other desk, set away.
+    public var deskStaleAfter: TimeInterval = 30
+    /// Chats of an agent with no desk for this long go back to the queue: long enough for a reload or
+    /// a reconnect, short enough that a customer is not left with nobody.
+    public var orphanedChatAfter: TimeInterval = 60
 
     public init() {}
 }

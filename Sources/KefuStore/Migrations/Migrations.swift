@@ -9,5 +9,6 @@ enum Migrations {
         Migration006_VisitorChats.migration,
         Migration007_AttachmentsPerConversation.migration,
         Migration008_SessionParents.migration,
+        Migration009_AgentDesks.migration,
     ]
 }
