@@ -17,6 +17,24 @@ import Testing
         #expect(Masking.idNumber("11010519491231002X") == "**************002X")
     }
 
+    /// Free text keeps amounts, months, ticket numbers and counts; numbers shaped like a mobile, an ID
+    /// number or a card are masked as their field would be.
+    @Test(arguments: [
+        ("开通 13900139001（M5G-129）", "开通 139****9001（M5G-129）"),
+        ("身份证11010519491231002X，电话 13812345678。", "身份证**************002X，电话 138****5678。"),
+        ("卡号6222021234567890123", "卡号***************0123"),
+        ("3月话费129.50元，工单 T20261201-0042，流量 81920MB", "3月话费129.50元，工单 T20261201-0042，流量 81920MB"),
+        ("座机 057188888888 和 12345678901", "座机 057188888888 和 12345678901"),
+        ("全角１３８１２３４５６７８", "全角１３８****５６７８"),
+    ])
+    func freeTextMasksNumbersShapedLikePersonalOnes(_ text: String, _ masked: String) {
+        #expect(Masking.text(text) == masked)
+    }
+
+    @Test func freeTextMasksTheNamesItIsGiven() {
+        #expect(Masking.text("张三说张三丰不是他", names: ["张三", "张三丰"]) == "张*说张**不是他")
+    }
+
     @Test func customerMaskingCoversEveryPersonalField() {
         let customer = Customer(
             id: "c1", name: "张三", idNumber: "11010519491231002X", contactPhone: "13812345678", city: "杭州",

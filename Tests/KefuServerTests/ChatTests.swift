@@ -52,6 +52,10 @@ import Testing
             #expect((delivered.message?["text"] as? String) == "您好\(customerName)，请问要办理什么业务？")
             pair.customer.send(["type": "send", "conversationId": pair.conversationId, "clientId": "c-2", "text": "查一下话费"])
             try await pair.agent.next("message") { $0.message?["text"] as? String == "查一下话费" }
+            // Numbers the customer types reach the agent masked; the customer's own copy is as typed.
+            pair.customer.send(["type": "send", "conversationId": pair.conversationId, "clientId": "c-3", "text": "回电13912345678，身份证110101199003074518"])
+            try await pair.agent.next("message") { $0.message?["text"] as? String == "回电139****5678，身份证**************4518" }
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "回电13912345678，身份证110101199003074518" }
             pair.customer.send(["type": "typing", "conversationId": pair.conversationId])
             try await pair.agent.next("typing")
             // Every number from 1 to the last arrived once, in order.

@@ -69,6 +69,6 @@ extension KefuAPI {
         )
         let entries = try await store.audit.search(query)
         try await audit(principal, "audit.read", targetType: "audit", targetId: "*")
-        return .ok(.init(body: .json(entries)))
+        return .ok(.init(body: .json(PersonalData.shown(entries, to: principal))))
     }
 }

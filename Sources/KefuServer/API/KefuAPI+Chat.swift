@@ -91,10 +91,10 @@ extension KefuAPI {
     }
 
     func listForbiddenWordHits(_ input: Operations.ListForbiddenWordHits.Input) async throws -> Operations.ListForbiddenWordHits.Output {
-        try require(.auditRead)
+        let principal = try require(.auditRead)
         let hits = try await store.chatTools.hits(limit: input.query.limit ?? 100)
         return .ok(.init(body: .json(hits.map {
-            .init(id: $0.id, conversationId: $0.conversationId, agentId: $0.agentId, word: $0.word, text: $0.text, at: $0.at)
+            .init(id: $0.id, conversationId: $0.conversationId, agentId: $0.agentId, word: $0.word, text: PersonalData.shown(text: $0.text, to: principal), at: $0.at)
         })))
     }
 
@@ -144,7 +144,7 @@ extension KefuAPI {
         let principal = try requirePrincipal()
         guard let conversation = try await store.chat.conversation(id: input.path.conversationId) else { throw KefuError.notFound("会话") }
         try TranscriptPolicy.access(principal, conversation).require("会话")
-        let messages = try await store.chat.messages(conversationId: conversation.id, after: 0, limit: 100_000)
+        let messages = PersonalData.shown(try await store.chat.messages(conversationId: conversation.id, after: 0, limit: 100_000), to: principal)
         try await audit(principal, "transcript.read", targetType: "conversation", targetId: conversation.id)
         if input.query.format == .text {
             return .ok(.init(body: .plainText(HTTPBody(Self.plainText(conversation, messages)))))

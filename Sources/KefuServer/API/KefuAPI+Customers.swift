@@ -3,12 +3,6 @@ import KefuCore
 import KefuStore
 
 extension KefuAPI {
-    /// Personal data as this viewer may see it: customers see their own in full, staff masked (seeing the
-    /// rest is a deliberate, audited act with a reason: `unmaskCustomer`).
-    func visible(_ customer: Customer, to principal: Principal) -> Customer {
-        CustomerRecordPolicy.seesUnmasked(principal) ? customer : customer.masking()
-    }
-
     /// Looks the customer up for someone allowed to see them. A customer asking for someone
     /// else gets the same 404 as for a missing record, so ids cannot be probed.
     func accessibleCustomer(_ id: String, _ principal: Principal, needing permission: Permission = .customerRead) async throws -> Customer {
@@ -27,7 +21,7 @@ extension KefuAPI {
             try await audit(principal, "customer.search", targetType: "customer", targetId: "*", detail: "q=\(Masking.phone(query))")
         }
         return .ok(.init(body: .json(.init(
-            items: page.map { visible($0, to: principal) },
+            items: page.map { PersonalData.shown($0, to: principal) },
             nextCursor: found.count > limit ? page.last?.id : nil
         ))))
     }
@@ -44,7 +38,7 @@ extension KefuAPI {
             vipLevel: body.vipLevel ?? 0, tags: body.tags ?? [], balanceFen: 0, createdAt: now(), phones: [body.contactPhone]
         )
         try await store.customers.create(customer, audit: entry(principal, "customer.create", targetType: "customer", targetId: customer.id))
-        return .created(.init(body: .json(visible(customer, to: principal))))
+        return .created(.init(body: .json(PersonalData.shown(customer, to: principal))))
     }
 
     func getCustomer(_ input: Operations.GetCustomer.Input) async throws -> Operations.GetCustomer.Output {
@@ -53,7 +47,7 @@ extension KefuAPI {
         if case .staff = principal {
             try await audit(principal, "customer.read", targetType: "customer", targetId: customer.id)
         }
-        return .ok(.init(body: .json(visible(customer, to: principal))))
+        return .ok(.init(body: .json(PersonalData.shown(customer, to: principal))))
     }
 
     func getCustomer360(_ input: Operations.GetCustomer360.Input) async throws -> Operations.GetCustomer360.Output {
@@ -63,7 +57,7 @@ extension KefuAPI {
         if case .staff = principal {
             try await audit(principal, "customer.read360", targetType: "customer", targetId: customer.id)
         }
-        return .ok(.init(body: .json(CustomerRecordPolicy.seesUnmasked(principal) ? view : view.masking())))
+        return .ok(.init(body: .json(PersonalData.shown(view, to: principal))))
     }
 
     func unmaskCustomer(_ input: Operations.UnmaskCustomer.Input) async throws -> Operations.UnmaskCustomer.Output {

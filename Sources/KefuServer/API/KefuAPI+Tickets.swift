@@ -37,7 +37,7 @@ extension KefuAPI {
         filter.breachedOnly = q.breached ?? false
         filter.limit = q.limit ?? 200
         if let own = try TicketPolicy.listScope(principal) { filter.customerId = own }
-        return .ok(.init(body: .json(try await store.tickets.list(filter))))
+        return .ok(.init(body: .json(PersonalData.shown(try await store.tickets.list(filter), to: principal))))
     }
 
     func createTicket(_ input: Operations.CreateTicket.Input) async throws -> Operations.CreateTicket.Output {
@@ -58,7 +58,7 @@ extension KefuAPI {
             actor: .init(kind: principal.actorKind, id: principal.actorID)
         )
         let created = try await tickets.open(draft, by: .person(acting(principal)))
-        return .created(.init(body: .json(.init(ticket: created.ticket, incident: created.incident))))
+        return .created(.init(body: .json(.init(ticket: PersonalData.shown(created.ticket, to: principal), incident: created.incident))))
     }
 
     func draftTicketFromChat(_ input: Operations.DraftTicketFromChat.Input) async throws -> Operations.DraftTicketFromChat.Output {
@@ -72,9 +72,10 @@ extension KefuAPI {
         let draft = TicketDrafts.make(conversation: conversation, messages: messages, customer: customer, view: try await store.customers.view360(id: customerId), nlu: nlu, now: now())
         let outage = try await store.tickets.activeOutage(district: customer.district, service: draft.service)
         return .ok(.init(body: .json(.init(
-            _type: draft.type, title: draft.title, fields: .init(additionalProperties: draft.fields), customerId: customerId,
+            _type: draft.type, title: PersonalData.shown(text: draft.title, to: principal),
+            fields: .init(additionalProperties: draft.fields.mapValues { PersonalData.shown(text: $0, to: principal) }), customerId: customerId,
             subscriptionId: draft.subscriptionId, conversationId: conversation.id, intent: draft.intent?.rawValue, keywords: draft.keywords,
-            summary: draft.summary, activeOutage: outage
+            summary: PersonalData.shown(text: draft.summary, to: principal), activeOutage: outage
         ))))
     }
 
@@ -83,7 +84,7 @@ extension KefuAPI {
         let ticket = try await visibleTicket(input.path.ticketId, to: principal)
         let events = try await store.tickets.events(ticketId: ticket.id, includeInternal: TicketPolicy.seesInternal(principal))
         let outage = try await ticket.outageId.asyncMap { try await store.tickets.outage(id: $0) } ?? nil
-        return .ok(.init(body: .json(.init(ticket: ticket, events: events, outage: outage))))
+        return .ok(.init(body: .json(.init(ticket: PersonalData.shown(ticket, to: principal), events: PersonalData.shown(events, to: principal), outage: outage))))
     }
 
     func actOnTicket(_ input: Operations.ActOnTicket.Input) async throws -> Operations.ActOnTicket.Output {
@@ -113,7 +114,7 @@ extension KefuAPI {
         let change = TicketDesk.Change(
             policy: Self.policyAction(body.action, assigningOther: assignee != principal.actorID), action: action, name: body.action.rawValue
         )
-        return .ok(.init(body: .json(try await tickets.act(on: ticket, change, by: acting(principal)))))
+        return .ok(.init(body: .json(PersonalData.shown(try await tickets.act(on: ticket, change, by: acting(principal)), to: principal))))
     }
 
     /// The ticket, when the principal may see it; otherwise not found, so ids reveal nothing.
@@ -186,7 +187,7 @@ extension KefuAPI {
 
     func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output {
         let principal = try require(.ticketRead)
-        return .ok(.init(body: .json(try await store.tickets.notifications(recipientId: principal.actorID))))
+        return .ok(.init(body: .json(PersonalData.shown(try await store.tickets.notifications(recipientId: principal.actorID), to: principal))))
     }
 
     func markNotificationsRead(_ input: Operations.MarkNotificationsRead.Input) async throws -> Operations.MarkNotificationsRead.Output {

@@ -37,7 +37,7 @@ struct ChatSocket: Sendable {
         // The writer reports true when done; the session watch never ends the group by itself.
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await Self.write(stream, to: outbound, desk: service)
+                try await Self.write(stream, to: outbound, desk: service, viewer: principal)
                 return true
             }
             if let sessionTokenHash {
@@ -80,9 +80,14 @@ struct ChatSocket: Sendable {
     }
 
     /// The writer task: the only place this connection's socket is written.
-    static func write(_ stream: AsyncStream<ChatOutbound>, to outbound: WebSocketOutboundWriter, desk: ChatDesk) async throws {
+    /// Messages leave with personal data as `viewer` may see it (masked for staff).
+    static func write(_ stream: AsyncStream<ChatOutbound>, to outbound: WebSocketOutboundWriter, desk: ChatDesk, viewer: Principal) async throws {
         var lastSent: [String: Int] = [:]
-        func send(_ frame: ServerFrame) async throws { try await outbound.write(.text(frame.json())) }
+        func send(_ frame: ServerFrame) async throws {
+            var frame = frame
+            frame.message = PersonalData.shown(frame.message, to: viewer)
+            try await outbound.write(.text(frame.json()))
+        }
         func deliver(_ message: ChatMessage) async throws {
             let last = lastSent[message.conversationId] ?? 0
             guard message.seq > last else { return }

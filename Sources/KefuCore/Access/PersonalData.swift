@@ -1,0 +1,105 @@
+/// A value that may carry personal data, and its form for staff: structured fields masked as their
+/// kind is (name, ID number, phone, address), free text through `Masking.text`.
+public protocol MaskedForStaff {
+    func maskedForStaff() -> Self
+}
+
+/// The one place that decides whether personal data leaves the server in full: only to the customers
+/// themselves (their own record, tickets and chats). Staff get it masked and see the rest through the
+/// audited unmask, with a reason.
+public enum PersonalData {
+    public static func shown<T: MaskedForStaff>(_ value: T, to principal: Principal) -> T {
+        CustomerRecordPolicy.seesUnmasked(principal) ? value : value.maskedForStaff()
+    }
+
+    public static func shown<T: MaskedForStaff>(_ values: [T], to principal: Principal) -> [T] {
+        CustomerRecordPolicy.seesUnmasked(principal) ? values : values.map { $0.maskedForStaff() }
+    }
+
+    public static func shown<T: MaskedForStaff>(_ value: T?, to principal: Principal) -> T? {
+        value.map { shown($0, to: principal) }
+    }
+
+    /// Free text written from a customer's words (a draft, an export line).
+    public static func shown(text: String, to principal: Principal) -> String {
+        CustomerRecordPolicy.seesUnmasked(principal) ? text : Masking.text(text)
+    }
+}
+
+extension Customer: MaskedForStaff {
+    public func maskedForStaff() -> Customer { masking() }
+}
+
+extension Customer360: MaskedForStaff {
+    public func maskedForStaff() -> Customer360 {
+        var copy = masking()
+        copy.orders = orders.map { $0.maskedForStaff() }
+        copy.bills = bills.map { $0.maskedForStaff() }
+        return copy
+    }
+}
+
+extension BusinessOrder: MaskedForStaff {
+    public func maskedForStaff() -> BusinessOrder {
+        var copy = self
+        copy.summary = Masking.text(summary)
+        return copy
+    }
+}
+
+extension Bill: MaskedForStaff {
+    public func maskedForStaff() -> Bill {
+        var copy = self
+        copy.items = items.map { item in
+            var item = item
+            item.description = Masking.text(item.description)
+            return item
+        }
+        return copy
+    }
+}
+
+extension ChatMessage: MaskedForStaff {
+    public func maskedForStaff() -> ChatMessage {
+        var copy = self
+        copy.text = Masking.text(text)
+        return copy
+    }
+}
+
+extension Ticket: MaskedForStaff {
+    public func maskedForStaff() -> Ticket {
+        var copy = self
+        copy.title = Masking.text(title)
+        copy.fields = fields.mapValues { Masking.text($0) }
+        copy.summary = summary.map { Masking.text($0) }
+        return copy
+    }
+}
+
+extension TicketEvent: MaskedForStaff {
+    public func maskedForStaff() -> TicketEvent {
+        var copy = self
+        copy.text = text.map { Masking.text($0) }
+        copy.fromValue = fromValue.map { Masking.text($0) }
+        copy.toValue = toValue.map { Masking.text($0) }
+        return copy
+    }
+}
+
+extension AuditEntry: MaskedForStaff {
+    public func maskedForStaff() -> AuditEntry {
+        var copy = self
+        copy.detail = detail.map { Masking.text($0) }
+        copy.reason = reason.map { Masking.text($0) }
+        return copy
+    }
+}
+
+extension StaffNotification: MaskedForStaff {
+    public func maskedForStaff() -> StaffNotification {
+        var copy = self
+        copy.text = Masking.text(text)
+        return copy
+    }
+}
