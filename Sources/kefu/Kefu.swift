@@ -58,7 +58,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder of the web pages.") var publicDir = "Public"
     @Option(help: "SMS gateway URL (see docs/sms-gateway.md); without it codes go to the log. Also $KEFU_SMS_GATEWAY_URL.")
     var smsGatewayURL: String?
-    @Flag(help: "Mark the session cookie Secure (behind TLS).") var secureCookies = false
+    @Flag(help: "Mark the session cookie Secure (behind TLS); production always does.") var secureCookies = false
+    @Flag(help: "TLS is terminated in front of this server (required in production): answers add Strict-Transport-Security.")
+    var behindTLS = false
+    @Option(name: .customLong("allowed-origin"), help: "Another origin whose pages may open the chat socket, e.g. https://portal.example.com (repeatable).")
+    var allowedOrigins: [String] = []
     @Option(help: "Face-verification provider URL (see docs/identity-verification.md); without it the local verifier decides. Also $KEFU_IDENTITY_PROVIDER_URL with $KEFU_IDENTITY_API_KEY.")
     var identityProviderURL: String?
     @Option(help: "Chats an agent holds at once unless they set their own limit.") var agentChatLimit = 5
@@ -84,6 +88,8 @@ struct Serve: AsyncParsableCommand {
         config.production = production
         config.publicDirectory = publicDir
         config.secureCookies = secureCookies
+        config.behindTLS = behindTLS
+        config.allowedOrigins = allowedOrigins
         guard (1...10).contains(agentChatLimit) else { throw ValidationError("--agent-chat-limit must be 1–10") }
         guard idleReminder > 0, idleClose > 0 else { throw ValidationError("--idle-reminder and --idle-close must be positive") }
         config.chat.agentChatLimit = agentChatLimit

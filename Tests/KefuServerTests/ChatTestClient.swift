@@ -24,14 +24,16 @@ final class ChatTestClient: Sendable {
     private let cursor = Mutex(0)
 
     /// Opens `/ws/chat` with a bearer token, or with a one-use socket pass in the URL as a browser-less client would.
-    init(port: Int, token: String? = nil, pass: String? = nil) {
+    /// `origin` is sent as a browser would send its page's origin.
+    init(port: Int, token: String? = nil, pass: String? = nil, origin: String? = nil) {
         let (outStream, outContinuation) = AsyncStream.makeStream(of: Outgoing.self)
         self.outgoing = outContinuation
         let received = self.received
         let finished = self.finished
         let closing = self.closing
         var configuration = WebSocketClientConfiguration()
-        if let token { configuration.additionalHeaders = [.authorization: "Bearer \(token)"] }
+        if let token { configuration.additionalHeaders[.authorization] = "Bearer \(token)" }
+        if let origin { configuration.additionalHeaders[.origin] = origin }
         let config = configuration
         let url = "ws://127.0.0.1:\(port)/ws/chat" + (pass.map { "?pass=\($0)" } ?? "")
         self.task = Task {

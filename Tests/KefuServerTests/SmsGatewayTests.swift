@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test func productionRefusesTheLogSender() {
+    @Test func productionRefusesDevelopmentShortcuts() {
         var config = AppConfig()
         config.production = true
         config.loadDemo = false
@@ -81,6 +81,10 @@ import Testing
         config.smsGateway = .http(url: "http://127.0.0.1:9/sms", apiKey: "k")
         #expect(throws: AppConfig.Invalid.self) { try config.validate() }
         config.identityProvider = .http(url: "http://127.0.0.1:9/verify", apiKey: "k")
+        // Secure cookies travel only over HTTPS: production says where TLS is.
+        #expect(throws: AppConfig.Invalid.self) { try config.validate() }
+        config.behindTLS = true
         #expect(throws: Never.self) { try config.validate() }
+        #expect(config.cookiesAreSecure)
     }
 }

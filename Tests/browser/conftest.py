@@ -88,10 +88,12 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def page(context):
-    """pytest-playwright's page, failing the test on any uncaught JavaScript error."""
+    """pytest-playwright's page, failing the test on any uncaught JavaScript error or anything the
+    Content-Security-Policy refused (a page that breaks its own policy has a feature missing)."""
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     assert not errors, f"JavaScript errors: {errors}"
 

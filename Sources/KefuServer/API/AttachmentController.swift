@@ -24,8 +24,7 @@ struct AttachmentController {
         return Response(
             status: .ok,
             headers: [
-                .contentType: attachment.mime, .cacheControl: "private, max-age=86400",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff", .contentDisposition: "inline",
+                .contentType: attachment.mime, .contentDisposition: "inline",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: attachment.data))
         )

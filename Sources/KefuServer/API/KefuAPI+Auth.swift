@@ -107,12 +107,12 @@ extension KefuAPI {
         try await store.sessions.create(
             StoredSession(tokenHash: Tokens.hash(token), principalKind: kind, principalID: principal.actorID, createdAt: created, expiresAt: expires)
         )
-        let cookie = "\(AuthMiddleware.cookieName)=\(token); Path=/; Max-Age=\(Int(ttl)); HttpOnly; SameSite=Lax\(config.secureCookies ? "; Secure" : "")"
+        let cookie = "\(AuthMiddleware.cookieName)=\(token); Path=/; Max-Age=\(Int(ttl)); HttpOnly; SameSite=Lax\(config.cookiesAreSecure ? "; Secure" : "")"
         return (.init(token: token, expiresAt: expires, me: try await me(principal)), cookie)
     }
 
     private func expiredCookie() -> String {
-        "\(AuthMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(config.secureCookies ? "; Secure" : "")"
+        "\(AuthMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(config.cookiesAreSecure ? "; Secure" : "")"
     }
 
     private func me(_ principal: Principal) async throws -> Components.Schemas.Me {

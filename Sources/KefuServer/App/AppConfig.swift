@@ -25,8 +25,17 @@ public struct AppConfig: Sendable {
     public var bcryptCost: UInt8 = 12
     /// Requests larger than this are refused with 413.
     public var maxBodyBytes: Int = 1 << 20
-    /// Set a `Secure` cookie: on when the server sits behind TLS.
+    /// Set a `Secure` cookie: on when the server sits behind TLS, and always in production.
     public var secureCookies: Bool = false
+    /// TLS is terminated in front of the server (a proxy or load balancer): production requires it, and
+    /// answers then tell browsers to use HTTPS only.
+    public var behindTLS: Bool = false
+    /// Origins besides the server's own whose pages may open the chat socket (an operator's portal
+    /// embedding the widget), as `https://host[:port]`.
+    public var allowedOrigins: [String] = []
+
+    /// Whether the session cookie is marked `Secure`.
+    public var cookiesAreSecure: Bool { secureCookies || production }
     public var chat = ChatSettings()
     public var identityProvider: IdentityProvider = .local
     public var tickets = TicketSettings()
@@ -75,6 +84,9 @@ public struct AppConfig: Sendable {
         }
         if production, loadDemo {
             throw Invalid(description: "production mode does not load demo data; pass --no-demo")
+        }
+        if production, !behindTLS {
+            throw Invalid(description: "production mode marks session cookies Secure, which browsers send only over HTTPS: put TLS in front and pass --behind-tls")
         }
         guard (0...65535).contains(port) else { throw Invalid(description: "port must be 0–65535") }
     }

@@ -13,6 +13,7 @@ func buildRouter(_ config: AppConfig, store: Store, api: KefuAPI, now: @escaping
     // Metrics first, so they count the status actually sent: below the error middleware a refusal is
     // still an error, which Hummingbird counts as a 500.
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransport: config.behindTLS))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: StaticPagesMiddleware(publicDirectory: config.publicDirectory))
