@@ -6,6 +6,8 @@ import Hummingbird
 import KefuServer
 import KefuStore
 import Logging
+import ServiceLifecycle
+import UnixSignals
 import Metrics
 import Prometheus
 
@@ -112,8 +114,15 @@ struct Serve: AsyncParsableCommand {
         }
         try await PortCheck.requireFree(host: hostname, port: port)
         logger.info("starting kefu", metadata: ["database": "\(config.database)", "address": "\(hostname):\(port)"])
-        let app = try await buildApplication(config, dependencies: .init(metrics: registry, logger: logger))
-        try await app.runService()
+        var dependencies = AppDependencies(metrics: registry, logger: logger)
+        let farewell = ChatFarewell()
+        dependencies.farewell = farewell
+        let app = try await buildApplication(config, dependencies: dependencies)
+        // Shut down in reverse: the farewell closes the chat sockets (1001) before the server stops.
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: app), .init(service: farewell)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
     }
 }
 

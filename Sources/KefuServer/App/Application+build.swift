@@ -19,6 +19,8 @@ public struct AppDependencies: Sendable {
     var chatHub: (any ChatHub)?
     /// Face verification; nil builds what the configuration names.
     public var identityVerifier: (any IdentityVerifier)?
+    /// Told of the chat hub, to close its sockets with 1001 when the process stops.
+    public var farewell: ChatFarewell?
 
     public init(
         database: Database? = nil, smsSender: (any SmsSender)? = nil, metrics: PrometheusCollectorRegistry = .init(),
@@ -71,6 +73,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         dependencies.chatHub
         ?? (database.passesNotifications ? PostgresChatHub(database: database, logger: logger) : LocalChatHub())
     let node = config.node
+    dependencies.farewell?.attach(hub)
     let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, node: node, brain: brain)
     let api = KefuAPI(
         store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain, sockets: hub,
@@ -83,7 +86,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
         router: router,
         server: .http1WebSocketUpgrade(
             webSocketRouter: router,
-            configuration: .init(ws: .init(maxFrameSize: 64 * 1024, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))
+            configuration: .init(ws: .init(maxFrameSize: ChatSocket.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))
         ),
         configuration: .init(address: .hostname(config.hostname, port: config.port), serverName: "kefu"),
         logger: logger

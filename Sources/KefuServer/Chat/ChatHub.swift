@@ -26,6 +26,8 @@ enum SessionEnding: Sendable, Codable, Equatable {
 enum ClosingReason: Sendable {
     /// Logged out, disabled or expired: the client must log in again.
     case sessionEnded
+    /// The server is stopping: the client reconnects, to another node or after the restart.
+    case shuttingDown
 }
 
 /// What a connection's writer works through, one item at a time, in order.
@@ -51,6 +53,10 @@ protocol ChatHub: Sendable {
     func connections(agentId: String) -> Int
     /// Closes the connections of ended sessions, on every node.
     func end(_ ending: SessionEnding)
+    /// Closes every connection of this node.
+    func closeAll(_ reason: ClosingReason)
+    /// Open connections on this node.
+    var connectionCount: Int { get }
 }
 
 /// The in-process hub. Publishing only yields to each connection's stream: no socket is written
@@ -98,10 +104,19 @@ final class LocalChatHub: ChatHub {
     }
 
     func end(_ ending: SessionEnding) {
-        let targets = entries.withLock { $0.values.filter { $0.identity.ends(with: ending) }.map(\.outbound) }
+        close(entries.withLock { $0.values.filter { $0.identity.ends(with: ending) }.map(\.outbound) }, .sessionEnded)
+    }
+
+    func closeAll(_ reason: ClosingReason) {
+        close(entries.withLock { $0.values.map(\.outbound) }, reason)
+    }
+
+    var connectionCount: Int { entries.withLock { $0.count } }
+
+    private func close(_ targets: [AsyncStream<ChatOutbound>.Continuation], _ reason: ClosingReason) {
         for target in targets {
             // A full buffer means the writer is behind; finishing ends the connection all the same.
-            if case .dropped = target.yield(.close(.sessionEnded)) { target.finish() }
+            if case .dropped = target.yield(.close(reason)) { target.finish() }
         }
     }
 }

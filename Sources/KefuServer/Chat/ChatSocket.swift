@@ -16,6 +16,8 @@ struct ChatSocket: Sendable {
 
     /// Frames larger than this are refused with an error frame; the connection stays open.
     static let maxFrameBytes = 8 * 1024
+    /// A message larger than this is not read at all: the connection closes with 1009.
+    static let maxMessageBytes = 1 << 20
     static let maxTextCharacters = 2000
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
@@ -46,19 +48,24 @@ struct ChatSocket: Sendable {
                     return false
                 }
             }
+            // A protocol error (invalid UTF-8, a message over the limit) is thrown on after the clean-up,
+            // so the WebSocket layer closes with its code (1007, 1009) rather than a normal closure.
+            var failure: (any Error)?
             do {
                 try await session.welcome()
-                for try await message in inbound.messages(maxSize: 64 * 1024) {
+                for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
                     await session.handle(message)
                 }
             } catch {
                 logger.debug("chat socket ended", metadata: ["error": "\(error)"])
+                failure = error
             }
             continuation.finish()
             service.hub.disconnect(connection)
             // Let the writer send what is queued, then stop the watch.
             while let writerDone = try await group.next(), !writerDone {}
             group.cancelAll()
+            if let failure, !(failure is CancellationError) { throw failure }
         }
         if let staff, service.hub.connections(agentId: staff.id) == 0 {
             try? await service.deskClosed(by: staff)
@@ -131,6 +138,9 @@ struct ChatSocket: Sendable {
             case .close(.sessionEnded):
                 try await send(.error("session_ended", "登录已失效，请重新登录"))
                 try await outbound.close(.policyViolation, reason: "session ended")
+                return
+            case .close(.shuttingDown):
+                try await outbound.close(.goingAway, reason: "server shutting down")
                 return
             }
         }

@@ -42,6 +42,9 @@ final class PostgresChatHub: ChatHub, Service {
     func disconnect(_ id: UUID) { local.disconnect(id) }
     func connections(agentId: String) -> Int { local.connections(agentId: agentId) }
 
+    func closeAll(_ reason: ClosingReason) { local.closeAll(reason) }
+    var connectionCount: Int { local.connectionCount }
+
     func end(_ ending: SessionEnding) {
         local.end(ending)
         var envelope = Envelope(node: node, agentIds: [])
