@@ -65,6 +65,8 @@ struct Serve: AsyncParsableCommand {
     var behindTLS = false
     @Option(name: .customLong("allowed-origin"), help: "Another origin whose pages may open the chat socket, e.g. https://portal.example.com (repeatable).")
     var allowedOrigins: [String] = []
+    @Option(name: .customLong("trusted-proxy"), help: "Address of a proxy in front whose X-Forwarded-For names the client, e.g. 127.0.0.1 (repeatable).")
+    var trustedProxies: [String] = []
     @Option(help: "Face-verification provider URL (see docs/identity-verification.md); without it the local verifier decides. Also $KEFU_IDENTITY_PROVIDER_URL with $KEFU_IDENTITY_API_KEY.")
     var identityProviderURL: String?
     @Option(help: "Chats an agent holds at once unless they set their own limit.") var agentChatLimit = 5
@@ -92,6 +94,7 @@ struct Serve: AsyncParsableCommand {
         config.secureCookies = secureCookies
         config.behindTLS = behindTLS
         config.allowedOrigins = allowedOrigins
+        config.trustedProxies = trustedProxies
         guard (1...10).contains(agentChatLimit) else { throw ValidationError("--agent-chat-limit must be 1–10") }
         guard idleReminder > 0, idleClose > 0 else { throw ValidationError("--idle-reminder and --idle-close must be positive") }
         config.chat.agentChatLimit = agentChatLimit

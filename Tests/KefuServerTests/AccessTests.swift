@@ -6,6 +6,7 @@ import KefuServer
 import KefuStore
 import Metrics
 import NIOCore
+import NIOFoundationCompat
 import Prometheus
 import Testing
 
@@ -160,6 +161,8 @@ import Testing
             #expect(view.customer.contactPhone == "13800138000" && !view.customer.masked)
             let ownBill = try #require(view.bills.first?.id)
             #expect(try await client.json(.get, "/api/v1/bills/\(ownBill)", token: token).status == .ok)
+            // A bill's id says nothing of whose line or which month it is: it cannot be derived.
+            #expect(view.bills.allSatisfy { bill in !bill.id.contains(bill.subscriptionId) && !bill.id.contains(bill.month) })
 
             let other = try #require(try await Store(database: database).customers.view360(id: "cus-100001"))
             let otherBill = try #require(other.bills.first?.id)
@@ -196,7 +199,7 @@ import Testing
 
     @Test func loginAndSmsAreRateLimited() async throws {
         try await TestApp.run { client, _, _ in
-            for _ in 0..<5 {
+            for _ in 0..<LoginLockout.failuresPerAccountAndAddress {
                 _ = try await client.json(.post, "/api/v1/auth/login", body: #"{"username":"agent3","password":"wrong-password"}"#)
             }
             let limited = try await client.json(.post, "/api/v1/auth/login", body: #"{"username":"agent3","password":"\#(DemoGenerator.demoPassword)"}"#)
@@ -208,6 +211,46 @@ import Testing
             let again = try await client.json(.post, "/api/v1/auth/sms/request", body: #"{"phone":"18600186002"}"#)
             #expect(again.status == .tooManyRequests)
             #expect(again.headers[.retryAfter] != nil)
+        }
+    }
+
+    /// Wrong guesses from one address lock out that address only: the admin still logs in from
+    /// elsewhere. Many addresses together lock the account, and its owner is told.
+    @Test func lockOutIsPerAccountAndAddressAndTheOwnerIsTold() async throws {
+        var config = TestApp.config
+        config.trustedProxies = ["127.0.0.1"]
+        try await TestApp.run(config: config, mode: .live) { client, _, _ in
+            @Sendable func login(_ password: String, from address: String) async throws -> APIAnswer {
+                try await client.execute(
+                    uri: "/api/v1/auth/login", method: .post,
+                    headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "10.9.9.9, \(address)"],
+                    body: ByteBuffer(string: #"{"username":"admin","password":"\#(password)"}"#)
+                ) { APIAnswer(status: $0.status, headers: $0.headers, data: Data(buffer: $0.body)) }
+            }
+            for _ in 0..<LoginLockout.failuresPerAccountAndAddress {
+                #expect(try await login("guess", from: "203.0.113.7").status == .unauthorized)
+            }
+            #expect(try await login(DemoGenerator.demoPassword, from: "203.0.113.7").status == .tooManyRequests)
+            let fromOffice = try await login(DemoGenerator.demoPassword, from: "198.51.100.20")
+            #expect(fromOffice.status == .ok, "the stranger's guesses did not lock the admin out")
+            let token = try fromOffice.decoded(SessionToken.self).token
+            #expect(try await client.json(.get, "/api/v1/notifications", token: token).decoded([StaffNotification].self).isEmpty)
+
+            // A guesser with many addresses reaches the account's own limit: locked everywhere, owner told.
+            var failures = LoginLockout.failuresPerAccountAndAddress
+            var host = 1
+            while failures < LoginLockout.failuresPerAccount {
+                for _ in 0..<4 where failures < LoginLockout.failuresPerAccount {
+                    _ = try await login("guess", from: "192.0.2.\(host)")
+                    failures += 1
+                }
+                host += 1
+            }
+            #expect(try await login(DemoGenerator.demoPassword, from: "198.51.100.20").status == .tooManyRequests)
+            let notices = try await client.json(.get, "/api/v1/notifications", token: token).decoded([StaffNotification].self)
+            #expect(notices.contains { $0.kind == "account_locked" && $0.text.contains("admin") })
+            let audit = try await client.json(.get, "/api/v1/audit?action=auth.account_locked", token: token).decoded([AuditEntry].self)
+            #expect(audit.count == 1 && audit.first?.detail?.contains("192.0.2.") == true)
         }
     }
 }

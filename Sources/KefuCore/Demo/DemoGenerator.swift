@@ -34,11 +34,14 @@ public struct DemoGenerator {
     let customerCount: Int
     let asOf: CalendarDate
     var rng: SeededGenerator
+    /// Ids that must not follow from the record (bills): drawn apart, so the data stays what it was.
+    var idRng: SeededGenerator
 
     public init(seed: UInt64 = defaultSeed, customerCount: Int = 2000, asOf: CalendarDate) {
         self.customerCount = customerCount
         self.asOf = asOf
         self.rng = SeededGenerator(seed: seed)
+        self.idRng = SeededGenerator(seed: seed ^ 0x5EED_B111_0000_0001)
     }
 
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -194,7 +197,7 @@ public struct DemoGenerator {
                 let total = BillCalculator.total(items)
                 let isLast = offset == months.count - 1
                 let status: Bill.Status = inArrears && isLast ? .overdue : .paid
-                let billID = "bill-\(line.id)-\(month.monthKey)"
+                let billID = "bill-" + String(idRng.next(), radix: 16) + String(idRng.next(), radix: 16)
                 data.bills.append(
                     Bill(
                         id: billID, customerId: id, subscriptionId: line.id, month: month.monthKey, totalFen: total,

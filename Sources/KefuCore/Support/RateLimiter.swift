@@ -24,6 +24,13 @@ public struct RateLimiter: Sendable {
         return .allowed
     }
 
+    /// The seconds `key` must wait at `now`, without counting anything; nil when it may go ahead.
+    public func retryAfter(_ key: String, now: Double) -> Int? {
+        let log = events[key, default: []].filter { $0 > now - window }
+        guard log.count >= limit, let first = log.first else { return nil }
+        return max(1, Int((first + window - now).rounded(.up)))
+    }
+
     /// Forgets keys whose events all fell out of the window, so memory stays bounded.
     public mutating func prune(now: Double) {
         events = events.filter { $0.value.contains { $0 > now - window } }

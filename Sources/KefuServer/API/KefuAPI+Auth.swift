@@ -7,7 +7,13 @@ extension KefuAPI {
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
         guard !username.isEmpty, !body.password.isEmpty else { throw KefuError.invalid("请输入用户名和密码") }
-        try rateLimits.check([(.loginPerUser, username), (.loginPerAddress, info.clientAddress)])
+        // Failures count per account and address, so a stranger's wrong guesses lock out only the stranger;
+        // the account's own, higher limit stops a guesser with many addresses, and its owner is told.
+        let failures: [(RateLimits.Purpose, String)] = [
+            (.loginFailuresPerUserAddress, username + "|" + info.clientAddress), (.loginFailuresPerUser, username),
+        ]
+        try rateLimits.check([(.loginPerAddress, info.clientAddress)])
+        try rateLimits.require(failures)
 
         let found = try await store.staff.credentials(username: username)
         // Verify against a decoy when the user is unknown, so the answer takes as long either way.
@@ -15,6 +21,13 @@ extension KefuAPI {
         guard let (user, _) = found, valid, !user.disabled else {
             let principal = Principal.staff(id: found?.0.id ?? "unknown", username: username, role: .agent, agentNo: "")
             try await audit(principal, "auth.login_failed", targetType: "staff", targetId: username)
+            if rateLimits.recordFailure(failures).contains(.loginFailuresPerUser), let user = found?.0 {
+                try await store.staff.recordLockout(
+                    of: user.id, notice: LoginLockout.notice(username: user.username),
+                    audit: entry(principal, "auth.account_locked", targetType: "staff", targetId: user.id, detail: "address=\(info.clientAddress)"),
+                    now: now()
+                )
+            }
             throw KefuError(.unauthorized, "invalid_credentials", "用户名或密码错误")
         }
         let principal = Principal.staff(id: user.id, username: user.username, role: user.role, agentNo: user.agentNo)

@@ -34,6 +34,9 @@ public struct AppConfig: Sendable {
     /// embedding the widget), as `https://host[:port]`.
     public var allowedOrigins: [String] = []
 
+    /// Addresses of the proxies in front whose `X-Forwarded-For` names the client (rate limits, audit).
+    public var trustedProxies: [String] = []
+
     /// Whether the session cookie is marked `Secure`.
     public var cookiesAreSecure: Bool { secureCookies || production }
     public var chat = ChatSettings()

@@ -19,7 +19,7 @@ func buildRouter(_ config: AppConfig, store: Store, api: KefuAPI, now: @escaping
     router.add(middleware: StaticPagesMiddleware(publicDirectory: config.publicDirectory))
     router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, maxAttachmentBytes: AttachmentKind.maxBytes))
-    router.add(middleware: AuthMiddleware(store: store, now: now))
+    router.add(middleware: AuthMiddleware(store: store, now: now, trustedProxies: Set(config.trustedProxies)))
 
     let document = try OpenAPIDocument.load()
     router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response(document) }

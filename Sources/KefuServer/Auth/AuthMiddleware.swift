@@ -13,10 +13,25 @@ struct AuthMiddleware: RouterMiddleware {
 
     let store: Store
     let now: @Sendable () -> Date
+    /// Proxies whose `X-Forwarded-For` names the client: behind one, every request comes from the proxy.
+    var trustedProxies: Set<String> = []
+
+    /// Who sent the request, for rate limits and the audit log: the peer, or the client a trusted proxy
+    /// names (the last hop it appended, which the client cannot forge).
+    static func clientAddress(peer: String?, forwardedFor: String?, trusted: Set<String>) -> String {
+        guard let peer else { return "unknown" }
+        guard trusted.contains(peer), let forwardedFor,
+              let last = forwardedFor.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        else { return peer }
+        return last
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        var info = RequestInfo(principal: nil, tokenHash: nil, clientAddress: context.remoteAddress?.ipAddress ?? "unknown")
+        let address = Self.clientAddress(
+            peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[HTTPField.Name("X-Forwarded-For")!], trusted: trustedProxies
+        )
+        var info = RequestInfo(principal: nil, tokenHash: nil, clientAddress: address)
         let sessions = SessionResolver(store: store, now: now)
         var resolved: (Principal, StoredSession)?
         if request.uri.path.hasPrefix("/ws/"), let pass = request.uri.queryParameters["pass"].map(String.init) {

@@ -8,7 +8,12 @@ final class RateLimits: Sendable {
     private let now: @Sendable () -> Date
 
     enum Purpose: Hashable {
-        case loginPerUser, loginPerAddress
+        /// Wrong passwords for one account from one address: this pair is refused, nobody else.
+        case loginFailuresPerUserAddress
+        /// Wrong passwords for one account from anywhere, higher: the account is locked and its owner told.
+        case loginFailuresPerUser
+        /// Every login attempt from one address.
+        case loginPerAddress
         case smsPerPhone, smsPerPhoneDaily, smsPerAddress
         case smsVerifyPerPhone
         case reservePerAddress, openPerAddress
@@ -18,7 +23,8 @@ final class RateLimits: Sendable {
     init(now: @escaping @Sendable () -> Date) {
         self.now = now
         self.limiters = Mutex([
-            .loginPerUser: RateLimiter(limit: 5, window: 300),
+            .loginFailuresPerUserAddress: RateLimiter(limit: LoginLockout.failuresPerAccountAndAddress, window: LoginLockout.windowSeconds),
+            .loginFailuresPerUser: RateLimiter(limit: LoginLockout.failuresPerAccount, window: LoginLockout.windowSeconds),
             .loginPerAddress: RateLimiter(limit: 30, window: 300),
             .smsPerPhone: RateLimiter(limit: 1, window: 60),
             .smsPerPhoneDaily: RateLimiter(limit: 10, window: 86_400),
@@ -28,6 +34,27 @@ final class RateLimits: Sendable {
             .openPerAddress: RateLimiter(limit: 10, window: 3_600),
             .visitorPerAddress: RateLimiter(limit: 20, window: 3_600),
         ])
+    }
+
+    /// Refuses with the longest wait if any (purpose, key) is exhausted, counting nothing: for limits
+    /// that count only failures.
+    func require(_ checks: [(Purpose, String)]) throws {
+        let time = now().timeIntervalSince1970
+        let wait = limiters.withLock { limiters in
+            checks.compactMap { limiters[$0.0]!.retryAfter($0.1, now: time) }.max()
+        }
+        if let wait { throw KefuError.rateLimited(wait) }
+    }
+
+    /// Counts a failure against every (purpose, key) given; returns the purposes it exhausted.
+    func recordFailure(_ checks: [(Purpose, String)]) -> [Purpose] {
+        let time = now().timeIntervalSince1970
+        return limiters.withLock { limiters in
+            checks.compactMap { purpose, key in
+                _ = limiters[purpose]!.attempt(key, now: time)
+                return limiters[purpose]!.retryAfter(key, now: time) != nil ? purpose : nil
+            }
+        }
     }
 
     /// Counts one attempt against every (purpose, key) given; refuses with the longest wait if any is exhausted.

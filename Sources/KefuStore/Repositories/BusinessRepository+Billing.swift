@@ -58,7 +58,8 @@ extension BusinessRepository {
                 )
                 items += charges[line.id] ?? []
                 let total = BillCalculator.total(items)
-                let billID = "bill-\(line.id)-\(monthStart.monthKey)"
+                // Random, so a bill's id says nothing about whose it is or which month.
+                let billID = Rows.newID("bill")
                 try await Rows.insert(
                     db, into: "bills", columns: ["id", "customer_id", "subscription_id", "month", "total_fen", "status", "due_on"],
                     rows: [[billID, line.customerId, line.id, monthStart.monthKey, total, Bill.Status.unpaid.rawValue, monthStart.addingMonths(1).addingDays(19).description]]

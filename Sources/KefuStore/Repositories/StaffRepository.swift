@@ -35,6 +35,14 @@ public struct StaffRepository: Sendable {
         )
     }
 
+    /// Wrong passwords locked the account: its owner finds a notice, and the audit log says from where.
+    public func recordLockout(of userId: String, notice: String, audit: AuditEntry, now: Date) async throws {
+        try await database.transaction { db in
+            try await TicketRepository.notify([TicketNotice(audience: [.person(userId)], kind: "account_locked", text: notice)], now: now, db)
+            try await AuditRepository.append(audit, in: db)
+        }
+    }
+
     /// The user and their password hash, for a login.
     public func credentials(username: String) async throws -> (StaffUser, String)? {
         try await database.read { db in
