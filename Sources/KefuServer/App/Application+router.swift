@@ -20,8 +20,9 @@ func buildRouter(_ config: AppConfig, store: Store, api: KefuAPI, now: @escaping
     router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, maxAttachmentBytes: AttachmentKind.maxBytes))
     router.add(middleware: AuthMiddleware(store: store, now: now, trustedProxies: Set(config.trustedProxies)))
-
     let document = try OpenAPIDocument.load()
+    router.add(middleware: ContractMiddleware(contract: try Contract(yaml: String(decoding: document, as: UTF8.self))))
+
     router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response(document) }
     router.addRoutes(AttachmentController(store: store).endpoints, atPath: "/api/v1/attachments")
     try api.registerHandlers(on: router, configuration: .init(dateTranscoder: RFC3339Dates()))
