@@ -7,8 +7,26 @@ import Yams
 /// and path parameter's schema. The generated server decodes types but not constraints (a `limit`
 /// of -247950 reached a handler), so the document's own limits are enforced here, from one place.
 struct Contract: Sendable {
-    struct Schema: Sendable, Equatable {
+    /// A schema's `pattern`, compiled once; JSON Schema patterns match anywhere unless anchored.
+    final class Pattern: @unchecked Sendable {
+        // NSRegularExpression is immutable once made, and matching from several threads is safe.
+        let source: String
+        let regex: NSRegularExpression
+
+        init?(_ source: String?) {
+            guard let source, let regex = try? NSRegularExpression(pattern: source) else { return nil }
+            self.source = source
+            self.regex = regex
+        }
+
+        func matches(_ value: String) -> Bool {
+            regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        }
+    }
+
+    struct Schema: Sendable {
         var type: String?
+        var pattern: Pattern?
         var format: String?
         var allowed: [String]?
         var minimum: Double?
@@ -17,7 +35,7 @@ struct Contract: Sendable {
         var maxLength: Int?
     }
 
-    struct Parameter: Sendable, Equatable {
+    struct Parameter: Sendable {
         var name: String
         var inPath: Bool
         var required: Bool
@@ -57,7 +75,7 @@ struct Contract: Sendable {
             guard let object = resolve(value) else { return Schema() }
             let number: (String) -> Double? = { (object[$0] as? Int).map(Double.init) ?? (object[$0] as? Double) }
             return Schema(
-                type: object["type"] as? String, format: object["format"] as? String, allowed: (object["enum"] as? [Any])?.map { "\($0)" },
+                type: object["type"] as? String, pattern: Pattern(object["pattern"] as? String), format: object["format"] as? String, allowed: (object["enum"] as? [Any])?.map { "\($0)" },
                 minimum: number("minimum"), maximum: number("maximum"),
                 minLength: object["minLength"] as? Int, maxLength: object["maxLength"] as? Int
             )
@@ -153,6 +171,7 @@ struct Contract: Sendable {
             if schema.format == "date-time", RFC3339Dates.parse(value) == nil { return "应为 RFC 3339 时间，如 2026-12-01T08:00:00Z" }
             if let minLength = schema.minLength, value.count < minLength { return minLength == 1 ? "不能为空" : "至少 \(minLength) 个字符" }
             if let maxLength = schema.maxLength, value.count > maxLength { return "最多 \(maxLength) 个字符" }
+            if let pattern = schema.pattern, !pattern.matches(value) { return "格式不正确" }
         }
         return nil
     }

@@ -54,7 +54,7 @@ struct Knowledge: Sendable {
         let parsed = Intent.parse(draft.intent)
         let article = SolutionArticle(
             id: id, intent: (try? parsed.get()) ?? .outOfScope, title: clean(draft.title), answer: clean(draft.answer),
-            steps: draft.steps.map(clean).filter { !$0.isEmpty }, keywords: draft.keywords.map(clean).filter { !$0.isEmpty }, updatedAt: now()
+            steps: draft.steps.map(clean), keywords: draft.keywords.map(clean), updatedAt: now()
         )
         var problems = article.problems()
         if case .failure(let problem) = parsed { problems.insert(problem.message, at: 0) }
