@@ -122,7 +122,8 @@ function startChat() {
     if (!entry) return;
     entry.messages.set(m.seq, m);
     if (m.sender === "customer") entry.waitingSince = entry.waitingSince || new Date(m.createdAt);
-    if (m.sender === "agent") entry.waitingSince = null;
+    // A note to colleagues is no answer to the customer.
+    if (m.sender === "agent" && m.visibility !== "staff") entry.waitingSince = null;
     if (active === m.conversationId) {
       appendToLog(m);
       if (m.sender === "customer" && m.text) suggest(recentWords(entry));
@@ -300,7 +301,9 @@ $("#chat-form").addEventListener("submit", (event) => {
   const text = $("#chat-input").value.trim();
   if (!text || !active) return;
   showError($("#chat-error"), null);
-  chat.send(active, text);
+  const note = $("#chat-note").checked;
+  chat.send(active, text, undefined, { note });
+  $("#chat-note").checked = false;
   $("#chat-input").value = "";
   $("#forbidden-warning").textContent = "";
   $("#replies").hidden = true;

@@ -93,10 +93,12 @@ export class ChatConnection extends EventTarget {
   }
 
   /// Sends a message; it is kept and resent after reconnects until acknowledged. Returns its clientId.
-  send(conversationId, text, attachmentId) {
+  /// `{ note: true }` sends an agent's staff-only note, which the customer never receives.
+  send(conversationId, text, attachmentId, { note = false } = {}) {
     const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
     const frame = { type: "send", conversationId, clientId, text };
     if (attachmentId) frame.attachmentId = attachmentId;
+    if (note) frame.visibility = "staff";
     this.pending.set(clientId, frame);
     this.save();
     this.raw(frame);
@@ -112,8 +114,10 @@ export class ChatConnection extends EventTarget {
 
 /// One message bubble; text only ever goes in as text.
 export function bubble(h, message, { mine }) {
-  const classes = ["bubble", message.sender, mine ? "mine" : "theirs"].join(" ");
+  const note = message.visibility === "staff";
+  const classes = ["bubble", message.sender, mine ? "mine" : "theirs", note ? "note" : ""].join(" ").trim();
   const parts = [];
+  if (note) parts.push(h("div", { class: "note-label" }, message.sender === "bot" ? "转接摘要 · 仅客服可见" : "内部备注 · 仅客服可见"));
   if (message.text) parts.push(h("div", { class: "text" }, message.text));
   if (message.attachmentId) {
     const url = `/api/v1/attachments/${message.attachmentId}`;

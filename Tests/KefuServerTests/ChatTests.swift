@@ -58,9 +58,12 @@ import Testing
             try await pair.customer.next("message") { $0.message?["text"] as? String == "回电13912345678，身份证110101199003074518" }
             pair.customer.send(["type": "typing", "conversationId": pair.conversationId])
             try await pair.agent.next("typing")
-            // Every number from 1 to the last arrived once, in order.
-            let seqs = pair.customer.seqs(pair.conversationId)
-            #expect(seqs == Array(1...(seqs.last ?? 0)))
+            // Every number arrived once, in order: all of them on the desk; on the customer's side all but
+            // the bot's hand-over summary, which is for staff.
+            let all = pair.agent.seqs(pair.conversationId)
+            #expect(all == Array(1...(all.last ?? 0)))
+            let seen = pair.customer.seqs(pair.conversationId)
+            #expect(seen == all.filter { $0 != 3 }, "\(seen) of \(all)")
             await pair.customer.close()
             await pair.agent.close()
         }
@@ -143,6 +146,38 @@ import Testing
             await agent2.close()
             await pair.customer.close()
             await pair.agent.close()
+        }
+    }
+
+    /// An agent's note is for staff: it reaches the agent's desks and staff transcripts, never the
+    /// customer's socket, the customer's catch-up, or the customer's own transcript and export.
+    @Test func staffOnlyNotesNeverReachTheCustomer() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let pair = try await Self.connectPair(client, sms: sms)
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "n-1", "text": "客户上月已投诉过一次，注意语气", "visibility": "staff"])
+            // The desk gets the note (published before the ack is queued), then the ack.
+            try await pair.agent.next("message") { $0.message?["visibility"] as? String == "staff" && $0.message?["text"] as? String == "客户上月已投诉过一次，注意语气" }
+            let ack = try await pair.agent.next("ack") { $0["clientId"] as? String == "n-1" }
+            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "您好，马上为您处理"])
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "您好，马上为您处理" }
+            #expect(!pair.customer.frames.contains { ($0.message?["text"] as? String)?.contains("投诉过") == true })
+            // A customer cannot write one, and a fresh socket's catch-up skips it.
+            pair.customer.send(["type": "send", "conversationId": pair.conversationId, "clientId": "c-9", "text": "我也要备注", "visibility": "staff"])
+            #expect(try await pair.customer.next("error") { $0["clientId"] == nil }["code"] as? String == "agents_only")
+            let again = ChatTestClient(port: client.port!, token: pair.customerToken)
+            try await again.next("welcome")
+            again.send(["type": "subscribe", "conversationId": pair.conversationId, "lastSeq": 0])
+            try await again.next("synced")
+            #expect(!again.seqs(pair.conversationId).contains(ack["seq"] as? Int ?? -1))
+            #expect(again.frames.allSatisfy { $0.message?["visibility"] as? String != "staff" })
+            // Staff transcripts show it, marked as a note (customers read their chat only through the socket).
+            let qa = try await client.login("qa")
+            let transcript = try await client.json(.get, "/api/v1/transcripts/\(pair.conversationId)", token: qa)
+            #expect(String(decoding: transcript.data, as: UTF8.self).contains("投诉过"))
+            let text = try await client.json(.get, "/api/v1/transcripts/\(pair.conversationId)?format=text", token: qa)
+            #expect(String(decoding: text.data, as: UTF8.self).contains("（内部备注）：客户上月已投诉过一次"))
+            #expect(try await client.json(.get, "/api/v1/transcripts/\(pair.conversationId)", token: pair.customerToken).status == .notFound)
+            for socket in [again, pair.customer, pair.agent] { await socket.close() }
         }
     }
 
@@ -363,13 +398,17 @@ import Testing
             customer.send(["type": "send", "conversationId": id, "clientId": "q1", "text": "宽带又断网了"])
             try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
             customer.send(["type": "send", "conversationId": id, "clientId": "q2", "text": "你们这什么破服务！！！"])
-            let summary = try await customer.next("message") { ($0.message?["text"] as? String)?.contains("转接摘要") == true }
-            #expect((summary.message?["text"] as? String)?.contains("宽带故障") == true)
+            try await customer.next("message") { ($0.message?["text"] as? String)?.contains("正在为您转接人工客服") == true }
             try await customer.next("queue")
             // The group follows the problem (broadband), or the VIP desk for an angry VIP.
-            let stored = try #require(try await Store(database: database).chat.conversation(id: id))
+            let store = Store(database: database)
+            let stored = try #require(try await store.chat.conversation(id: id))
             #expect(stored.state == .queued)
             #expect(stored.skill == .broadband || stored.skill == .vip)
+            // The summary is for the agent: stored staff-only, and the customer never got it.
+            let notes = try await store.chat.messages(conversationId: id, after: 0, includingStaffOnly: true).filter { $0.visibility == .staff }
+            #expect(notes.count == 1 && notes[0].text.contains("转接摘要") && notes[0].text.contains("宽带故障"))
+            #expect(!customer.frames.contains { ($0.message?["text"] as? String)?.contains("转接摘要") == true })
             await customer.close()
         }
     }
@@ -394,7 +433,9 @@ import Testing
             let first = try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
             #expect((first.message?["text"] as? String)?.contains("没有完全理解") == true)
             customer.send(["type": "send", "conversationId": id, "clientId": "q2", "text": "lkjasd qpwoei"])
-            try await customer.next("message") { ($0.message?["text"] as? String)?.contains("两次未能理解") == true }
+            try await customer.next("message") { ($0.message?["text"] as? String)?.contains("正在为您转接人工客服") == true }
+            let note = try await Store(database: database).chat.messages(conversationId: id, after: 0, includingStaffOnly: true).last { $0.visibility == .staff }
+            #expect(note?.text.contains("两次未能理解") == true)
             #expect(try await Store(database: database).chat.conversation(id: id)?.state == .queued)
             await customer.close()
         }

@@ -19,8 +19,14 @@ import Testing
         try await TestDatabases.with(kind, migratedThrough: 6) { db in
             let store = Store(database: db)
             _ = try await StoreContract.loadDemo(store, customers: 5)
-            _ = try await store.chat.create(StoreContract.conversation("conv-a"), greeting: "你好")
-            _ = try await store.chat.create(StoreContract.conversation("conv-b", customer: "cus-100001"), greeting: "你好")
+            try await db.transaction { sql in
+                for (id, customer, last) in [("conv-a", "cus-100000", 3), ("conv-b", "cus-100001", 2)] {
+                    try await sql.insert(into: "conversations")
+                        .columns("id", "customer_id", "visitor_name", "state", "skill", "vip", "last_seq", "created_at")
+                        .values(SQLBind(id), SQLBind(customer), SQLBind("客户"), SQLBind("bot"), SQLBind("mobile"), SQLBind(false), SQLBind(last), SQLBind(Date()))
+                        .run()
+                }
+            }
             let bytes = Data([0x89, 0x50, 0x4E, 0x47] + Array(repeating: UInt8(3), count: 300))
             let shared = String(repeating: "ab", count: 32)
             try await db.transaction { sql in
@@ -29,14 +35,18 @@ import Testing
                         .values(SQLBind(id), SQLBind("image/png"), SQLBind(data.count), SQLBind(data), SQLBind(Date())).run()
                 }
             }
-            for (conversation, client) in [("conv-a", "1"), ("conv-a", "2"), ("conv-b", "1")] {
-                _ = try await store.chat.append(
-                    conversationId: conversation, sender: .customer, senderId: nil, clientId: client, text: "",
-                    attachmentId: shared, attachmentMime: "image/png", now: Date()
-                )
+            // Rows as schema 6 had them (the store's own append writes today's columns).
+            try await db.transaction { sql in
+                for (conversation, seq) in [("conv-a", 2), ("conv-a", 3), ("conv-b", 2)] {
+                    try await sql.insert(into: "chat_messages")
+                        .columns("conversation_id", "seq", "client_id", "sender", "text", "attachment_id", "attachment_mime", "created_at")
+                        .values(SQLBind(conversation), SQLBind(seq), SQLBind("c\(seq)"), SQLBind("customer"), SQLBind(""), SQLBind(shared), SQLBind("image/png"), SQLBind(Date()))
+                        .run()
+                }
             }
 
             #expect(try await db.migrate(through: 7) == [7])
+            try await db.migrate()
 
             let a = try await store.chat.messages(conversationId: "conv-a", after: 0).compactMap(\.attachmentId)
             let b = try await store.chat.messages(conversationId: "conv-b", after: 0).compactMap(\.attachmentId)

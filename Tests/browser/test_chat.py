@@ -48,9 +48,17 @@ def test_customer_and_agents_go_through_a_whole_chat(server, browser):
     expect(agent.locator("#chat-error")).to_contain_text("禁用词")
     expect(customer.get_by_text("这个我也不知道")).to_have_count(0)
 
+    # An agent's note to colleagues is on the desk only, marked so.
+    agent.get_by_label("内部备注").check()
+    agent.get_by_label("回复").fill("客户情绪较急，先核对本月账单")
+    agent.get_by_role("button", name="发送", exact=True).click()
+    expect(agent.locator(".bubble.note").filter(has_text="客户情绪较急")).to_contain_text("仅客服可见")
+    expect(agent.get_by_label("内部备注")).not_to_be_checked()
+
     agent.get_by_label("回复").fill("您好，我帮您查询一下本月账单。")
     agent.get_by_role("button", name="发送", exact=True).click()
     expect(customer.get_by_text("我帮您查询一下本月账单")).to_be_visible()
+    expect(customer.get_by_text("客户情绪较急")).to_have_count(0)
     expect(agent.locator("#customer").get_by_role("heading", name="近期账单")).to_be_visible()
     shot(agent, "chat-agent-desk")
 
@@ -122,8 +130,14 @@ def test_widget_reconnects_without_gap_or_duplicate(server, browser):
     expect(agent.locator(".chat-log img")).to_have_count(1)
     expect(customer.locator(".chat-log img")).to_have_count(1)
     assert agent.evaluate("document.querySelector('.chat-log img').naturalWidth") == 1
-    seqs = customer.evaluate("[...document.querySelectorAll('.chat-log .bubble[data-seq]')].map(e => Number(e.dataset.seq))")
-    assert seqs == list(range(1, len(seqs) + 1)), seqs
+    # No gap and no repeat: the desk has every number; the customer all but the staff-only ones (the
+    # bot's hand-over summary after "人工").
+    numbers = "[...document.querySelectorAll('.chat-log .bubble[data-seq]%s')].map(e => Number(e.dataset.seq))"
+    everything = agent.evaluate(numbers % "")
+    notes = agent.evaluate(numbers % ".note")
+    assert everything == list(range(1, len(everything) + 1)) and notes, (everything, notes)
+    seqs = customer.evaluate(numbers % "")
+    assert seqs == [n for n in everything if n not in notes], (seqs, everything, notes)
     assert customer.locator(".chat-log .bubble.pending").count() == 0
     assert customer.get_by_text("我回来了").count() == 1
     context.close()

@@ -87,6 +87,12 @@ public struct ChatMessage: Codable, Hashable, Sendable {
         case customer, agent, bot, system
     }
 
+    /// Who sees a message: everyone in the chat, or staff only (the bot's hand-over summary, agents'
+    /// notes to each other). A staff-only message never reaches a customer, in any form.
+    public enum Visibility: String, Codable, Sendable, CaseIterable {
+        case everyone, staff
+    }
+
     public var conversationId: String
     public var seq: Int
     /// The id the sending client chose; a repeat of it is acknowledged again, never stored twice.
@@ -97,11 +103,12 @@ public struct ChatMessage: Codable, Hashable, Sendable {
     public var attachmentId: String?
     /// The attachment's type as read from its bytes, so a page knows to show an image or a player.
     public var attachmentMime: String?
+    public var visibility: Visibility
     public var createdAt: Date
 
     public init(
         conversationId: String, seq: Int, clientId: String?, sender: Sender, senderId: String?, text: String,
-        attachmentId: String? = nil, attachmentMime: String? = nil, createdAt: Date
+        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: Visibility = .everyone, createdAt: Date
     ) {
         self.conversationId = conversationId
         self.seq = seq
@@ -111,6 +118,7 @@ public struct ChatMessage: Codable, Hashable, Sendable {
         self.text = text
         self.attachmentId = attachmentId
         self.attachmentMime = attachmentMime
+        self.visibility = visibility
         self.createdAt = createdAt
     }
 }

@@ -144,7 +144,10 @@ extension KefuAPI {
         let principal = try requirePrincipal()
         guard let conversation = try await store.chat.conversation(id: input.path.conversationId) else { throw KefuError.notFound("会话") }
         try TranscriptPolicy.access(principal, conversation).require("会话")
-        let messages = PersonalData.shown(try await store.chat.messages(conversationId: conversation.id, after: 0, limit: 100_000), to: principal)
+        let stored = try await store.chat.messages(
+            conversationId: conversation.id, after: 0, limit: 100_000, includingStaffOnly: ConversationPolicy.seesStaffOnly(principal)
+        )
+        let messages = PersonalData.shown(stored, to: principal)
         try await audit(principal, "transcript.read", targetType: "conversation", targetId: conversation.id)
         if input.query.format == .text {
             return .ok(.init(body: .plainText(HTTPBody(Self.plainText(conversation, messages)))))
@@ -161,7 +164,8 @@ extension KefuAPI {
         var lines = ["会话 \(conversation.id)  技能组 \(conversation.skill.displayName)  状态 \(conversation.state.rawValue)"]
         for message in messages {
             let attachment = message.attachmentId.map { " [附件 /api/v1/attachments/\($0)]" } ?? ""
-            lines.append("[\(formatter.string(from: message.createdAt))] #\(message.seq) \(who[message.sender] ?? "")：\(message.text)\(attachment)")
+            let note = message.visibility == .staff ? "（内部备注）" : ""
+            lines.append("[\(formatter.string(from: message.createdAt))] #\(message.seq) \(who[message.sender] ?? "")\(note)：\(message.text)\(attachment)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

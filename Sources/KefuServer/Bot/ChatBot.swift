@@ -46,9 +46,11 @@ struct ChatBot: Sendable {
             let keywords = understanding.keywords.isEmpty ? "无" : understanding.keywords.joined(separator: "、")
             let soothing = BotPolicy.isAngry(text) || understanding.intent == .complaint
                 ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
+            // For the agent who takes the chat, not for the customer: requestHuman tells the customer.
             try await service.post(
                 c, sender: .bot, senderId: nil,
-                text: "正在为您转接人工客服。转接摘要——意图：\((topical ?? understanding.intent).displayName)；关键词：\(keywords)；原因：\(reason)。\(soothing)"
+                text: "转接摘要——意图：\((topical ?? understanding.intent).displayName)；关键词：\(keywords)；原因：\(reason)。\(soothing)",
+                visibility: .staff
             )
             // Without a topic of its own, the chat keeps the group the customer chose from the menu.
             let group = topical?.skillGroup ?? c.skill

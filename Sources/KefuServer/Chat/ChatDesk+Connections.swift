@@ -75,6 +75,12 @@ extension ChatDesk {
     /// and nothing is sent) and its quick-reply variables filled in; a customer may not write into a
     /// resolved chat. An attachment must have been uploaded to this chat; one of another chat is
     /// refused exactly like one that does not exist, so the answer tells nothing about other chats.
+    /// An agent's note to colleagues in the chat: staff-only, so no forbidden-word check and no first response.
+    func note(_ c: Conversation, by agent: StaffUser, clientId: String, text: String) async throws -> ChatRepository.Appended {
+        guard c.state == .assigned || c.state == .resolved else { throw KefuError(.conflict, "invalid_state", "会话不在接待中") }
+        return try await post(c, sender: .agent, senderId: agent.id, text: text, clientId: clientId, visibility: .staff)
+    }
+
     func send(_ c: Conversation, from participant: Participant, clientId: String, text: String, attachmentId: String?) async throws -> Sent {
         var mime: String?
         if let attachmentId {
@@ -110,7 +116,10 @@ extension ChatDesk {
     }
 
     /// Stored messages after `seq`, for a connection filling a gap or catching up.
-    func messages(in conversationId: String, after seq: Int, limit: Int = 500) async throws -> [ChatMessage] {
-        try await store.chat.messages(conversationId: conversationId, after: seq, limit: limit)
+    /// The messages `viewer` may see: staff-only ones for staff alone.
+    func messages(in conversationId: String, after seq: Int, limit: Int = 500, for viewer: Principal) async throws -> [ChatMessage] {
+        try await store.chat.messages(
+            conversationId: conversationId, after: seq, limit: limit, includingStaffOnly: ConversationPolicy.seesStaffOnly(viewer)
+        )
     }
 }

@@ -43,17 +43,24 @@ struct ChatDesk: Sendable {
         publish(.conversation(try await view(c)), for: c, alsoAgents: extra)
     }
 
-    /// Stores a message and then tells both sides.
+    /// Stores a message and then tells both sides; a staff-only one only the staff side.
     @discardableResult
     func post(
         _ c: Conversation, sender: ChatMessage.Sender, senderId: String?, text: String, clientId: String? = nil,
-        attachmentId: String? = nil, attachmentMime: String? = nil
+        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone
     ) async throws -> ChatRepository.Appended {
         let appended = try await store.chat.append(
             conversationId: c.id, sender: sender, senderId: senderId, clientId: clientId, text: text,
-            attachmentId: attachmentId, attachmentMime: attachmentMime, now: now()
+            attachmentId: attachmentId, attachmentMime: attachmentMime, visibility: visibility, now: now()
         )
-        if !appended.duplicate { publish(.message(appended.message), for: appended.conversation) }
+        guard !appended.duplicate else { return appended }
+        let held = appended.conversation
+        switch visibility {
+        case .everyone:
+            publish(.message(appended.message), for: held)
+        case .staff:
+            hub.publish(ChatEvent(frame: .message(appended.message), conversationId: held.id, customerId: nil, agentIds: [held.agentId].compactMap { $0 }))
+        }
         return appended
     }
 

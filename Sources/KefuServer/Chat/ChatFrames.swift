@@ -15,6 +15,8 @@ struct ClientFrame: Decodable, Sendable {
     var clientId: String?
     var text: String?
     var attachmentId: String?
+    /// `staff` for an agent's note to colleagues, which the customer never receives.
+    var visibility: ChatMessage.Visibility?
     var seq: Int?
     var skill: SkillGroup?
     var status: AgentStatus?

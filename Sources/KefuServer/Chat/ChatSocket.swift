@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdWebSocket
 import KefuCore
+import KefuStore
 import Logging
 import NIOCore
 import Synchronization
@@ -95,11 +96,12 @@ struct ChatSocket: Sendable {
             frame.message = PersonalData.shown(frame.message, to: viewer)
             try await outbound.write(.text(frame.json()))
         }
+        let seesStaffOnly = ConversationPolicy.seesStaffOnly(viewer)
         func deliver(_ message: ChatMessage) async throws {
             let last = lastSent[message.conversationId] ?? 0
-            guard message.seq > last else { return }
+            guard message.seq > last, seesStaffOnly || message.visibility == .everyone else { return }
             if message.seq > last + 1 {
-                for missed in try await desk.messages(in: message.conversationId, after: last)
+                for missed in try await desk.messages(in: message.conversationId, after: last, for: viewer)
                 where missed.seq < message.seq {
                     try await send(.message(missed))
                 }
@@ -118,7 +120,7 @@ struct ChatSocket: Sendable {
                 lastSent[conversationId] = max(lastSent[conversationId] ?? 0, after)
                 var cursor = after
                 while true {
-                    let batch = try await desk.messages(in: conversationId, after: cursor, limit: 500)
+                    let batch = try await desk.messages(in: conversationId, after: cursor, limit: 500, for: viewer)
                     for message in batch { try await deliver(message) }
                     guard let last = batch.last, batch.count == 500 else { break }
                     cursor = last.seq
@@ -130,7 +132,7 @@ struct ChatSocket: Sendable {
             case .storedMessage(let conversationId, let seq):
                 let last = lastSent[conversationId] ?? 0
                 guard seq > last else { continue }
-                for message in try await desk.messages(in: conversationId, after: last, limit: 500) where message.seq <= seq {
+                for message in try await desk.messages(in: conversationId, after: last, limit: 500, for: viewer) where message.seq <= seq {
                     try await deliver(message)
                 }
             case .text(let json):
@@ -266,7 +268,15 @@ final class Session: Sendable {
             guard text.count <= ChatSocket.maxTextCharacters, text.isEmpty || Validation.isCleanText(text, max: ChatSocket.maxTextCharacters) else {
                 throw KefuError(.invalid, "invalid_text", "消息不能超过2000字，且不能含控制字符")
             }
-            try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId)
+            switch frame.visibility ?? .everyone {
+            case .everyone:
+                try await send(c, clientId: clientId, text: text, attachmentId: frame.attachmentId)
+            case .staff:
+                guard let staff, frame.attachmentId == nil, !text.isEmpty else {
+                    throw KefuError(.forbidden, "agents_only", "只有客服可以写内部备注（仅文字）")
+                }
+                acknowledge(try await service.note(c, by: staff, clientId: clientId, text: text), clientId: clientId)
+            }
 
         case .typing:
             let c = try await conversation(frame.conversationId)
@@ -317,6 +327,16 @@ final class Session: Sendable {
         }
     }
 
+    /// Stored: the client stops resending it.
+    private func acknowledge(_ appended: ChatRepository.Appended, clientId: String) {
+        var ack = ServerFrame(type: "ack")
+        ack.clientId = clientId
+        ack.conversationId = appended.message.conversationId
+        ack.seq = appended.message.seq
+        ack.duplicate = appended.duplicate
+        reply(ack)
+    }
+
     private func send(_ c: Conversation, clientId: String, text: String, attachmentId: String?) async throws {
         switch try await service.send(c, from: participant, clientId: clientId, text: text, attachmentId: attachmentId) {
         case .forbidden(let hit):
@@ -327,12 +347,7 @@ final class Session: Sendable {
             refusal.conversationId = c.id
             reply(refusal)
         case .stored(let appended):
-            var ack = ServerFrame(type: "ack")
-            ack.clientId = clientId
-            ack.conversationId = c.id
-            ack.seq = appended.message.seq
-            ack.duplicate = appended.duplicate
-            reply(ack)
+            acknowledge(appended, clientId: clientId)
             if let party, !appended.duplicate, c.state == .bot {
                 try await service.botAnswers(c, party: party, text: text)
             }

@@ -10,5 +10,6 @@ enum Migrations {
         Migration007_AttachmentsPerConversation.migration,
         Migration008_SessionParents.migration,
         Migration009_AgentDesks.migration,
+        Migration010_MessageVisibility.migration,
     ]
 }

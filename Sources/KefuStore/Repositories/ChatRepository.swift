@@ -101,9 +101,10 @@ public struct ChatRepository: Sendable {
     // MARK: Messages
 
     /// Stores a message under the next sequence number, or finds the one stored before under the same client id.
+    /// A staff-only message changes nothing the customer's side counts (first response, idleness).
     public func append(
         conversationId: String, sender: ChatMessage.Sender, senderId: String?, clientId: String?, text: String,
-        attachmentId: String? = nil, attachmentMime: String? = nil, now: Date
+        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone, now: Date
     ) async throws -> Appended {
         do {
             return try await database.transaction { db in
@@ -116,19 +117,20 @@ public struct ChatRepository: Sendable {
                 }
                 guard conversation.state.isOpen else { throw Failure.conversationClosed }
                 conversation.lastSeq += 1
-                switch sender {
+                switch visibility == .staff ? nil : sender {
                 case .customer:
                     conversation.lastCustomerMessageAt = now
                     conversation.idleReminderSentAt = nil
                 case .agent:
                     if conversation.firstResponseAt == nil { conversation.firstResponseAt = now }
-                case .bot, .system:
+                case .bot, .system, nil:
                     break
                 }
                 try await Self.update(conversation, db)
                 let message = ChatMessage(
                     conversationId: conversationId, seq: conversation.lastSeq, clientId: clientId, sender: sender,
-                    senderId: senderId, text: text, attachmentId: attachmentId, attachmentMime: attachmentMime, createdAt: now
+                    senderId: senderId, text: text, attachmentId: attachmentId, attachmentMime: attachmentMime,
+                    visibility: visibility, createdAt: now
                 )
                 try await Self.insert(message, db)
                 return Appended(message: message, conversation: conversation, duplicate: false)
@@ -144,11 +146,14 @@ public struct ChatRepository: Sendable {
         }
     }
 
-    /// Messages after `seq`, in order.
-    public func messages(conversationId: String, after seq: Int, limit: Int = 500) async throws -> [ChatMessage] {
+    /// Messages after `seq`, in order; staff-only ones only when asked for, so no path shows them to a
+    /// customer by default.
+    public func messages(conversationId: String, after seq: Int, limit: Int = 500, includingStaffOnly: Bool = false) async throws -> [ChatMessage] {
         try await database.read { db in
-            try await db.select().columns("*").from("chat_messages").where("conversation_id", .equal, conversationId)
-                .where("seq", .greaterThan, seq).orderBy("seq").limit(limit).all().map(Self.message)
+            let query = db.select().columns("*").from("chat_messages").where("conversation_id", .equal, conversationId)
+                .where("seq", .greaterThan, seq)
+            if !includingStaffOnly { query.where("visibility", .equal, ChatMessage.Visibility.everyone.rawValue) }
+            return try await query.orderBy("seq").limit(limit).all().map(Self.message)
         }
     }
 
@@ -269,8 +274,8 @@ public struct ChatRepository: Sendable {
     static func insert(_ m: ChatMessage, _ db: any SQLDatabase) async throws {
         try await Rows.insert(
             db, into: "chat_messages",
-            columns: ["conversation_id", "seq", "client_id", "sender", "sender_id", "text", "attachment_id", "attachment_mime", "created_at"],
-            rows: [[m.conversationId, m.seq, m.clientId, m.sender.rawValue, m.senderId, m.text, m.attachmentId, m.attachmentMime, m.createdAt]]
+            columns: ["conversation_id", "seq", "client_id", "sender", "sender_id", "text", "attachment_id", "attachment_mime", "visibility", "created_at"],
+            rows: [[m.conversationId, m.seq, m.clientId, m.sender.rawValue, m.senderId, m.text, m.attachmentId, m.attachmentMime, m.visibility.rawValue, m.createdAt]]
         )
     }
 
@@ -285,6 +290,7 @@ public struct ChatRepository: Sendable {
             sender: try decodeEnum(ChatMessage.Sender.self, try row.text("sender"), column: "sender"),
             senderId: try row.optionalText("sender_id"), text: try row.text("text"),
             attachmentId: try row.optionalText("attachment_id"), attachmentMime: try row.optionalText("attachment_mime"),
+            visibility: try decodeEnum(ChatMessage.Visibility.self, try row.text("visibility"), column: "visibility"),
             createdAt: try row.date("created_at")
         )
     }

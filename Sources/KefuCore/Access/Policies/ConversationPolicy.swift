@@ -30,4 +30,10 @@ public enum ConversationPolicy {
         case .staff(let id, _, _, _): principal.has(.chatHandle) && conversation.agentId == id
         }
     }
+
+    /// Staff-only messages are for staff: whoever else may read the chat reads it without them.
+    public static func seesStaffOnly(_ principal: Principal) -> Bool {
+        if case .staff = principal { return true }
+        return false
+    }
 }
