@@ -36,14 +36,15 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await status("staff-agent1") == "online", "not stale yet")
             clock.advance(by: 15)
-            #expect(try await eventually { try await status("staff-agent1") == "away" })
+            // Generous waits: the desk job runs every 50 ms, but a loaded CI machine can stall it for seconds.
+            #expect(try await eventually(within: 30) { try await status("staff-agent1") == "away" })
             #expect(try await status(otherId) == "online")
             // Within the grace time the chat stays with agent1, who may come back.
             try await Task.sleep(for: .milliseconds(300))
             #expect(!pair.customer.frames.contains { $0.conversation?["agent"].flatMap { ($0 as? [String: Any])?["id"] as? String } == otherId })
             clock.advance(by: 61)
-            try await pair.customer.next("message") { ($0.message?["text"] as? String)?.contains("正在为您安排其他客服") == true }
-            let moved = try await pair.customer.next("conversation") {
+            try await pair.customer.next("message", timeout: .seconds(30)) { ($0.message?["text"] as? String)?.contains("正在为您安排其他客服") == true }
+            let moved = try await pair.customer.next("conversation", timeout: .seconds(30)) {
                 ($0.conversation?["agent"] as? [String: Any])?["id"] as? String == otherId
             }
             #expect(moved.conversation?["state"] as? String == "assigned")
