@@ -14,6 +14,7 @@ let active = null;                 // conversation id shown in the pane
 const chats = new Map();           // id -> { view, messages: Map(seq -> message), unread, waitingSince }
 let replies = [];
 let forbidden = [];
+let deskLimit = null;               // chats the agent may hold at once, from the welcome and status frames
 
 staffSession(async (who) => {
   me = who;
@@ -101,12 +102,14 @@ function startChat() {
   chat = new ChatConnection({ storageKey: "kefu-desk-" + me.id });
   chat.addEventListener("welcome", (e) => {
     $("#status").value = e.detail.status || "online";
+    deskLimit = e.detail.limit || deskLimit;
     for (const view of e.detail.conversations || []) upsert(view);
     renderList();
   });
   chat.addEventListener("status", (e) => {
     $("#status").value = e.detail.status;
-    $("#load").textContent = `接待 ${e.detail.activeChats}/${e.detail.limit}`;
+    deskLimit = e.detail.limit;
+    renderLoad();
   });
   chat.addEventListener("conversation", (e) => {
     const view = e.detail.conversation;
@@ -158,7 +161,15 @@ function upsert(view) {
   chats.set(view.id, entry);
 }
 
+// How many chats the agent holds against their limit, from the start and after every change: the
+// chats in the list that are being served.
+function renderLoad() {
+  const held = [...chats.values()].filter(({ view }) => view.state === "assigned").length;
+  $("#load").textContent = deskLimit ? `接待 ${held}/${deskLimit}` : "";
+}
+
 function renderList() {
+  renderLoad();
   const list = $("#chats");
   if (chats.size === 0) {
     list.replaceChildren(h("li", { class: "hint" }, "暂无会话，新的会话会自动分配给你。"));

@@ -36,6 +36,8 @@ def test_customer_and_agents_go_through_a_whole_chat(server, browser):
     agent.locator("#chats li[data-id]").first.click()
     expect(customer.get_by_text("客服 K3001 很高兴为您服务")).to_be_visible()
     expect(agent.get_by_text("客服 K3001 很高兴为您服务")).to_be_visible()
+    # The desk shows its load from the start, not only after a status change.
+    expect(agent.locator("#load")).to_have_text("接待 1/5")
 
     customer.get_by_label("消息").fill("我的话费为什么这么高？<b>急</b>")
     customer.get_by_role("button", name="发送", exact=True).click()
@@ -67,6 +69,7 @@ def test_customer_and_agents_go_through_a_whole_chat(server, browser):
     agent.get_by_label("转接至").select_option("billing")
     agent.get_by_role("button", name="转接").click()
     expect(customer.get_by_text("会话已转接至账务")).to_be_visible()
+    expect(agent.locator("#load")).to_have_text("接待 0/5")
     expect(customer.get_by_text("客服 K3003 很高兴为您服务")).to_be_visible()
     other.locator("#chats li[data-id]").first.click()
     # The history came along.
