@@ -109,7 +109,8 @@ struct ChatSocket: Sendable {
             try await send(.message(message))
             lastSent[message.conversationId] = message.seq
         }
-        for await item in stream {
+        /// Writes one item; false once the connection is closed.
+        func write(_ item: ChatOutbound) async throws -> Bool {
             switch item {
             case .frame(let frame):
                 try await send(frame)
@@ -131,7 +132,7 @@ struct ChatSocket: Sendable {
                 try await send(synced)
             case .storedMessage(let conversationId, let seq):
                 let last = lastSent[conversationId] ?? 0
-                guard seq > last else { continue }
+                guard seq > last else { return true }
                 for message in try await desk.messages(in: conversationId, after: last, limit: 500, for: viewer) where message.seq <= seq {
                     try await deliver(message)
                 }
@@ -140,11 +141,34 @@ struct ChatSocket: Sendable {
             case .close(.sessionEnded):
                 try await send(.error("session_ended", "登录已失效，请重新登录"))
                 try await outbound.close(.policyViolation, reason: "session ended")
-                return
+                return false
             case .close(.shuttingDown):
                 try await outbound.close(.goingAway, reason: "server shutting down")
-                return
+                return false
             }
+            return true
+        }
+        // The welcome comes first: an event published while the desk was opening (a chat routed to the
+        // agent by another task) waits until the client has had it, so no client sees a chat before it
+        // knows who it is.
+        var held: [ChatOutbound]? = []
+        for await item in stream {
+            if var waiting = held {
+                switch item {
+                case .frame(let frame) where frame.type == "welcome":
+                    held = nil
+                    guard try await write(item) else { return }
+                    for earlier in waiting { guard try await write(earlier) else { return } }
+                case .close:
+                    _ = try await write(item)
+                    return
+                default:
+                    waiting.append(item)
+                    held = waiting
+                }
+                continue
+            }
+            guard try await write(item) else { return }
         }
     }
 }
