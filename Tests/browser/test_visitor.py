@@ -31,6 +31,9 @@ def test_visitor_chats_with_bot_and_agent(server, browser):
 
     # Handed to a named colleague who has the desk open.
     colleague_context, colleague = desk(browser, server, "agent1")
+    # The colleague is online once their desk's socket has its welcome (the load shows then); only then
+    # does the list of colleagues offer them.
+    expect(colleague.locator("#load")).to_have_text("接待 0/5")
     agent.get_by_label("转接至").focus()
     expect(agent.locator("#transfer-colleagues option[value='agent:staff-agent1']")).to_have_count(1)
     agent.get_by_label("转接至").select_option("agent:staff-agent1")
