@@ -49,8 +49,9 @@ public struct AppConfig: Sendable {
     /// without one the others release them when its heartbeat stops.
     public var nodeName: String?
 
-    /// The name this process goes by: the configured one, or one of its own.
-    public var node: String {
+    /// The name this process goes by: the configured one, or a new one of its own on each call, so it
+    /// is asked once, when the application is built.
+    public func resolvedNodeName() -> String {
         nodeName ?? "\(ProcessInfo.processInfo.hostName)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 

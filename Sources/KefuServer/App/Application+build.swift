@@ -72,7 +72,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     let hub: any ChatHub =
         dependencies.chatHub
         ?? (database.passesNotifications ? PostgresChatHub(database: database, logger: logger) : LocalChatHub())
-    let node = config.node
+    let node = config.resolvedNodeName()
     dependencies.farewell?.attach(hub)
     let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, node: node, brain: brain)
     let api = KefuAPI(

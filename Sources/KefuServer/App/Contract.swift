@@ -126,8 +126,7 @@ struct Contract: Sendable {
                 best = (operation, values, literals)
             }
         }
-        if let (operation, values, literals) = best {
-            _ = literals
+        if let (operation, values, _) = best {
             return .operation(operation, pathValues: values)
         }
         return others.isEmpty ? .unknown : .otherMethods(Array(Set(others)).sorted())
