@@ -170,10 +170,12 @@ struct ChatDesk: Sendable {
     /// Keeps this node's desks alive, releases those of nodes that stopped beating, and gives chats left
     /// with nobody back to their group's queue.
     func tendDesks() async throws {
-        try await store.chat.beat(node: node, now: now())
-        let away = try await store.chat.releaseDesks(.staleBefore(now().addingTimeInterval(-settings.deskStaleAfter)), now: now())
+        // One instant for the whole tick, so a beat and the staleness it is judged by agree.
+        let tick = now()
+        try await store.chat.beat(node: node, now: tick)
+        let away = try await store.chat.releaseDesks(.staleBefore(tick.addingTimeInterval(-settings.deskStaleAfter), sparing: node), now: tick)
         if !away.isEmpty { logger.warning("released the desks of a node that stopped", metadata: ["agents": "\(away)"]) }
-        let orphans = try await store.chat.orphanedChats(leftBefore: now().addingTimeInterval(-settings.orphanedChatAfter))
+        let orphans = try await store.chat.orphanedChats(leftBefore: tick.addingTimeInterval(-settings.orphanedChatAfter))
         for c in orphans {
             let moved = try await store.chat.transition(c.id, to: .queued, now: now(), skill: c.skill, agentId: .some(nil))
             try await post(moved, sender: .system, senderId: nil, text: "客服暂时离开，正在为您安排其他客服，请稍候…")

@@ -43,8 +43,9 @@ extension ChatRepository {
 
     /// Which desks to release.
     public enum DeskRelease: Sendable {
-        /// Those whose node stopped beating before this moment.
-        case staleBefore(Date)
+        /// Those whose node stopped beating before this moment, except the asking node's own: it is
+        /// alive by asking, whatever a clock jump between its beat and this call would say.
+        case staleBefore(Date, sparing: String)
         /// Every desk of a node that is starting again: it holds none yet.
         case node(String)
         /// Every desk, where only one node can exist (SQLite) and it is starting.
@@ -57,9 +58,9 @@ extension ChatRepository {
             let select = db.select().column("agent_id").from("agent_desks")
             let delete = db.delete(from: "agent_desks")
             switch which {
-            case .staleBefore(let cutoff):
-                select.where("heartbeat_at", .lessThan, cutoff)
-                delete.where("heartbeat_at", .lessThan, cutoff)
+            case .staleBefore(let cutoff, let node):
+                select.where("heartbeat_at", .lessThan, cutoff).where("node_id", .notEqual, node)
+                delete.where("heartbeat_at", .lessThan, cutoff).where("node_id", .notEqual, node)
             case .node(let node):
                 select.where("node_id", .equal, node)
                 delete.where("node_id", .equal, node)
