@@ -29,10 +29,14 @@ async function loadStaff() {
   try {
     const users = await api("GET", "/api/v1/admin/users");
     const table = h("table", {},
-      h("thead", {}, h("tr", {}, ["用户名", "姓名", "角色", "工号", "技能组", "状态", ""].map((t) => h("th", {}, t)))),
+      h("thead", {}, h("tr", {}, ["用户名", "姓名", "角色", "工号", "技能组", "自动分配会话", "状态", ""].map((t) => h("th", {}, t)))),
       h("tbody", {}, users.map((u) => h("tr", {},
         h("td", {}, u.username), h("td", {}, u.displayName), h("td", {}, labels.role[u.role] || u.role), h("td", {}, u.agentNo),
         h("td", {}, u.skills.map((s) => labels.skill[s] || s).join("、") || "—"),
+        h("td", {}, permissions.includes("staff.manage") && !u.disabled
+          ? h("label", { class: "toggle" }, h("input", { type: "checkbox", checked: u.autoAssign, "aria-label": `${u.displayName} 自动分配会话`,
+              onchange: (e) => setAutoAssign(u, e.currentTarget) }), u.autoAssign ? "是" : "否")
+          : (u.autoAssign ? "是" : "否")),
         h("td", {}, h("span", { class: "badge " + (u.disabled ? "bad" : "ok") }, u.disabled ? "已停用" : "正常")),
         h("td", {}, !u.disabled && u.id !== myID && permissions.includes("staff.manage")
           ? h("button", { onclick: () => disable(u) }, "停用") : null)))));
@@ -41,6 +45,16 @@ async function loadStaff() {
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
   }
+}
+
+async function setAutoAssign(user, box) {
+  box.disabled = true;
+  try {
+    await api("PATCH", `/api/v1/admin/users/${encodeURIComponent(user.id)}`, { autoAssign: box.checked });
+  } catch (e) {
+    alert(e.message);
+  }
+  loadStaff();
 }
 
 async function disable(user) {
@@ -54,14 +68,17 @@ function createForm() {
   const role = h("select", { id: "new-role" }, Object.entries(labels.role).map(([value, text]) => h("option", { value }, text)));
   const skills = ["mobile", "broadband", "billing", "enterprise", "vip"];
   const error = h("div", { class: "error", role: "alert" });
+  const autoAssign = h("input", { type: "checkbox", id: "new-auto-assign", checked: true });
   const form = h("form", { class: "card stack" }, h("h2", {}, "新增员工"),
     h("div", { class: "grid" },
       field("new-username", "用户名", { autocomplete: "off" }), field("new-name", "姓名"),
       field("new-agent-no", "工号"), field("new-password", "初始密码（至少10位）", { type: "password", autocomplete: "new-password" }),
       h("div", {}, h("label", { for: "new-role" }, "角色"), role)),
     h("fieldset", { class: "choices" }, h("legend", {}, "技能组"), skills.map((s) =>
-      h("label", {}, h("input", { type: "checkbox", value: s }), labels.skill[s]))),
+      h("label", {}, h("input", { type: "checkbox", value: s, name: "skill" }), labels.skill[s]))),
+    h("label", {}, autoAssign, " 自动分配会话（客服默认开启；班长、管理员开启后也会自动接到排队的会话）"),
     h("button", { class: "primary", type: "submit" }, "创建账号"), error);
+  role.addEventListener("change", () => { autoAssign.checked = role.value === "agent"; });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError(error, null);
@@ -69,7 +86,7 @@ function createForm() {
       await api("POST", "/api/v1/admin/users", {
         username: $("#new-username").value.trim(), displayName: $("#new-name").value.trim(),
         agentNo: $("#new-agent-no").value.trim(), password: $("#new-password").value, role: role.value,
-        skills: [...form.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value),
+        skills: [...form.querySelectorAll("input[name=skill]:checked")].map((c) => c.value), autoAssign: autoAssign.checked,
       });
       loadStaff();
     } catch (e) {

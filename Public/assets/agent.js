@@ -1,5 +1,5 @@
 import { api } from "./api.js";
-import { $, h, showError, labels } from "./dom.js";
+import { $, h, fill, showError, labels } from "./dom.js";
 import { render360 } from "./customer360.js";
 import { staffSession } from "./staff-login.js";
 import { ChatConnection, bubble } from "./chat-client.js";
@@ -11,7 +11,7 @@ let query = "";
 let cursor = null;
 let chat = null;
 let active = null;                 // conversation id shown in the pane
-const chats = new Map();           // id -> { view, messages: Map(seq -> message), unread, waitingSince }
+const chats = new Map();           // id -> { view, messages: Map(seq -> message), readSeq, waitingSince }
 let replies = [];
 let forbidden = [];
 let deskLimit = null;               // chats the agent may hold at once, from the welcome and status frames
@@ -103,7 +103,12 @@ function startChat() {
   chat.addEventListener("welcome", (e) => {
     $("#status").value = e.detail.status || "online";
     deskLimit = e.detail.limit || deskLimit;
-    for (const view of e.detail.conversations || []) upsert(view);
+    const reads = e.detail.reads || {};
+    for (const view of e.detail.conversations || []) {
+      upsert(view);
+      const entry = chats.get(view.id);
+      entry.readSeq = Math.max(entry.readSeq, reads[view.id] || 0);
+    }
     renderList();
   });
   chat.addEventListener("status", (e) => {
@@ -124,26 +129,30 @@ function startChat() {
     const entry = chats.get(m.conversationId);
     if (!entry) return;
     entry.messages.set(m.seq, m);
-    if (m.sender === "customer") entry.waitingSince = entry.waitingSince || new Date(m.createdAt);
-    // A note to colleagues is no answer to the customer.
-    if (m.sender === "agent" && m.visibility !== "staff") entry.waitingSince = null;
+    entry.waitingSince = waitingSince(entry);
     if (active === m.conversationId) {
       appendToLog(m);
       if (m.sender === "customer" && m.text) suggest(recentWords(entry));
-      chat.raw({ type: "read", conversationId: m.conversationId, seq: m.seq });
-    } else if (m.sender === "customer") {
-      entry.unread += 1;
+      markRead(entry, m.seq);
     }
     renderList();
   });
+  // Read on another desk of this agent (or before a reload): no longer new here either.
+  chat.addEventListener("read", (e) => {
+    const entry = chats.get(e.detail.conversationId);
+    if (!entry || e.detail.sender !== "agent") return;
+    entry.readSeq = Math.max(entry.readSeq, e.detail.seq || 0);
+    renderList();
+  });
   chat.addEventListener("typing", (e) => {
-    if (e.detail.conversationId !== active) return;
+    if (e.detail.conversationId !== active || e.detail.sender !== "customer") return;
     $("#chat-typing").textContent = "客户正在输入…";
     clearTimeout(startChat.typingTimer);
     startChat.typingTimer = setTimeout(() => { $("#chat-typing").textContent = ""; }, 3000);
   });
   chat.addEventListener("error", (e) => {
     showError($("#chat-error"), { message: e.detail.text });
+    if (e.detail.code === "forbidden_word" && lastSent && e.detail.clientId === lastSent.clientId) restoreRefused(e.detail);
   });
   chat.addEventListener("offline", () => showError($("#chat-error"), { message: "连接中断，正在重连…" }));
   chat.addEventListener("online", () => showError($("#chat-error"), null));
@@ -156,9 +165,39 @@ function startChat() {
 }
 
 function upsert(view) {
-  const entry = chats.get(view.id) || { messages: new Map(), unread: 0, waitingSince: null };
+  const entry = chats.get(view.id) || { messages: new Map(), readSeq: 0, waitingSince: null };
   entry.view = view;
+  entry.waitingSince = waitingSince(entry);
   chats.set(view.id, entry);
+}
+
+// The customer's messages since the agent took the chat: what the bot was told before is history.
+function sinceAssignment(entry, m) {
+  return m.sender === "customer" && m.visibility !== "staff"
+    && (!entry.view || !entry.view.assignedAt || new Date(m.createdAt) >= new Date(entry.view.assignedAt));
+}
+
+// Since when the customer has waited for an answer: their first message after the agent's last reply
+// (a note to colleagues is no answer), counting only what they wrote since the chat was assigned.
+function waitingSince(entry) {
+  let since = null;
+  for (const m of [...entry.messages.values()].sort((a, b) => a.seq - b.seq)) {
+    if (sinceAssignment(entry, m)) since = since || new Date(m.createdAt);
+    else if (m.sender === "agent" && m.visibility !== "staff") since = null;
+  }
+  return since;
+}
+
+function unreadCount(entry) {
+  let n = 0;
+  for (const m of entry.messages.values()) if (m.seq > entry.readSeq && sinceAssignment(entry, m)) n += 1;
+  return n;
+}
+
+function markRead(entry, seq) {
+  if (!seq || seq <= entry.readSeq) return;
+  entry.readSeq = seq;
+  chat.raw({ type: "read", conversationId: entry.view.id, seq });
 }
 
 // How many chats the agent holds against their limit, from the start and after every change: the
@@ -175,7 +214,7 @@ function renderList() {
     list.replaceChildren(h("li", { class: "hint" }, "暂无会话，新的会话会自动分配给你。"));
     return;
   }
-  list.replaceChildren(...[...chats.values()].map(({ view, unread }) => h("li", {
+  list.replaceChildren(...[...chats.values()].map((entry) => [entry.view, unreadCount(entry)]).map(([view, unread]) => h("li", {
     "data-id": view.id, "aria-current": view.id === active ? "true" : false, tabindex: "0",
     onclick: () => select(view.id),
   },
@@ -200,14 +239,13 @@ function renderTimers() {
 function select(id) {
   active = id;
   const entry = chats.get(id);
-  entry.unread = 0;
+  markRead(entry, Math.max(0, ...entry.messages.keys()));
   renderList();
   renderHead();
   const log = $("#chat-log");
   log.replaceChildren(...[...entry.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => bubble(h, m, { mine: m.sender === "agent" })));
-  log.scrollTop = log.scrollHeight;
-  const last = Math.max(0, ...entry.messages.keys());
-  if (last) chat.raw({ type: "read", conversationId: id, seq: last });
+  stuckToBottom = true;
+  toBottom();
   $("#chat-input").disabled = false;
   $("#chat-send").disabled = false;
   $("#chat-actions").hidden = false;
@@ -260,11 +298,32 @@ function showEnded(view) {
   $("#chat-actions").hidden = true;
 }
 
+// The log follows the newest message while the agent is at the bottom; scrolled up to read back, it
+// stays where they are and a marker says something new came.
+let stuckToBottom = true;
+function toBottom() {
+  const log = $("#chat-log");
+  log.scrollTop = log.scrollHeight;
+  $("#new-messages").hidden = true;
+}
+$("#chat-log").addEventListener("scroll", () => {
+  const log = $("#chat-log");
+  stuckToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  if (stuckToBottom) $("#new-messages").hidden = true;
+});
+// The pane changes size as the customer's record and the chips load, and pictures grow the log as
+// they arrive: the bottom stays in view.
+new ResizeObserver(() => { if (stuckToBottom) toBottom(); }).observe($("#chat-log"));
+$("#chat-log").addEventListener("load", () => { if (stuckToBottom) toBottom(); }, true);
+$("#new-messages").addEventListener("click", () => { stuckToBottom = true; toBottom(); });
+
 function appendToLog(m) {
   const log = $("#chat-log");
   if (log.querySelector(`[data-seq="${m.seq}"]`)) return;
-  log.append(bubble(h, m, { mine: m.sender === "agent" }));
-  log.scrollTop = log.scrollHeight;
+  const element = bubble(h, m, { mine: m.sender === "agent" });
+  const later = [...log.querySelectorAll("[data-seq]")].find((e) => Number(e.dataset.seq) > m.seq);
+  log.insertBefore(element, later || null);
+  if (stuckToBottom || m.sender === "agent") toBottom(); else $("#new-messages").hidden = false;
 }
 
 // ---- composing -------------------------------------------------------------------------------
@@ -313,12 +372,26 @@ $("#chat-form").addEventListener("submit", (event) => {
   if (!text || !active) return;
   showError($("#chat-error"), null);
   const note = $("#chat-note").checked;
-  chat.send(active, text, undefined, { note });
+  lastSent = { clientId: chat.send(active, text, undefined, { note }), text, conversationId: active, note };
   $("#chat-note").checked = false;
   $("#chat-input").value = "";
   $("#forbidden-warning").textContent = "";
   $("#replies").hidden = true;
 });
+
+// The last message sent: one the server refuses for a forbidden word comes back to the input, the word
+// selected, so the agent rewords it instead of typing it again.
+let lastSent = null;
+function restoreRefused(refusal) {
+  const input = $("#chat-input");
+  if (active !== lastSent.conversationId || input.value.trim()) return;
+  input.value = lastSent.text;
+  $("#chat-note").checked = lastSent.note;
+  const at = fold(lastSent.text).indexOf(fold(refusal.word || ""));
+  input.focus();
+  if (refusal.word && at >= 0) input.setSelectionRange(at, at + refusal.word.length);
+  input.dispatchEvent(new Event("input"));
+}
 
 $("#transfer").addEventListener("click", () => {
   const target = $("#transfer-to").value;
@@ -355,7 +428,7 @@ $("#new-ticket").addEventListener("click", async () => {
       onCancel: () => dialog.close(),
       onCreated: (result) => {
         const t = result.ticket;
-        body.replaceChildren(h("h2", {}, "工单已创建"),
+        fill(body, h("h2", {}, "工单已创建"),
           h("p", {}, `工单号 ${t.number}，优先级 ${t.priority.toUpperCase()}（${t.priorityReason}）。`),
           result.incident ? h("p", { class: "warn-box" }, `已触发区域故障：${result.incident.title}`) : null,
           h("div", { class: "row" }, h("a", { href: "/tickets/?id=" + encodeURIComponent(t.id), target: "_blank" }, "在工单中心查看"),

@@ -4,6 +4,17 @@ import { ChatConnection, bubble, uploadAttachment } from "./chat-client.js";
 
 const skills = [["billing", "话费账单"], ["mobile", "手机业务"], ["broadband", "宽带/电视"], ["enterprise", "政企业务"]];
 
+// What a waiting customer reads: their place, and a wait only when someone can serve them.
+export function queueText(q) {
+  if (q.available === false) {
+    return q.code === "closed" ? "当前不在人工服务时间，可以留言，我们会回电给您" : "当前暂无客服在线，可以留言或继续等待";
+  }
+  const place = q.position <= 1 ? "您是下一位" : `您前面还有 ${q.position - 1} 位`;
+  if (q.estimatedWaitSeconds == null) return `正在排队：${place}`;
+  if (q.estimatedWaitSeconds < 30) return `正在排队：${place}，即将为您接通`;
+  return `正在排队：${place}，预计等待约 ${Math.max(1, Math.round(q.estimatedWaitSeconds / 60))} 分钟`;
+}
+
 export function mountWidget(root, who) {
   const chat = new ChatConnection({ storageKey: "kefu-chat-" + who.id });
   let conversation = null;
@@ -36,12 +47,38 @@ export function mountWidget(root, who) {
     if (conversation && conversation.state === "bot") {
       chips.append(h("button", { type: "button", onclick: () => chat.raw({ type: "human", conversationId: conversation.id }) }, "转人工"));
     }
+    if (conversation && conversation.state === "queued") {
+      chips.append(h("button", { type: "button", class: "leave-message", onclick: showLeaveMessage }, "留言"));
+    }
+  }
+
+  // Instead of waiting: a message and a number to be called back on, which becomes a ticket.
+  function showLeaveMessage() {
+    error.textContent = "";
+    if (who.kind !== "customer") {
+      chips.replaceChildren(h("span", { class: "hint" }, "留言需要先用手机号登录，以便客服回电。"),
+        h("button", { type: "button", onclick: () => { root.hidden = true; document.querySelector("#phone")?.focus(); } }, "去登录"),
+        h("button", { type: "button", onclick: showActions }, "继续等待"));
+      return;
+    }
+    const text = h("textarea", { rows: "3", maxlength: "500", placeholder: "请描述您的问题", "aria-label": "留言内容" });
+    const phone = h("input", { type: "tel", maxlength: "20", value: who.phone || "", "aria-label": "回电号码", placeholder: "回电号码" });
+    const submit = h("button", { class: "primary", type: "button", onclick: () => {
+      error.textContent = "";
+      if (!text.value.trim()) { error.textContent = "请填写留言内容"; text.focus(); return; }
+      submit.disabled = true;
+      chat.raw({ type: "leave_message", conversationId: conversation.id, text: text.value.trim(), callbackPhone: phone.value.trim(), ref: "leave" });
+    } }, "提交留言");
+    chips.replaceChildren(h("div", { class: "leave-form" },
+      h("label", {}, "留言内容", text), h("label", {}, "回电号码", phone),
+      h("div", { class: "row" }, submit, h("button", { type: "button", onclick: showActions }, "继续等待"))));
+    text.focus();
   }
 
   function setConversation(c) {
     if (conversation && conversation.id !== c.id) { log.replaceChildren(); rendered.clear(); }
     conversation = c;
-    title.textContent = c.agent ? `客服 ${c.agent.agentNo}` : c.state === "queued" ? "排队中" : "智能客服";
+    title.textContent = c.state === "closed" ? "在线客服" : c.agent ? `客服 ${c.agent.agentNo}` : c.state === "queued" ? "排队中" : "智能客服";
     if (c.state !== "queued") banner.hidden = true;
     if (c.state === "closed") {
       chips.replaceChildren(h("span", { class: "hint" }, "本次会话已结束。"),
@@ -82,10 +119,16 @@ export function mountWidget(root, who) {
   });
   chat.addEventListener("queue", (e) => {
     banner.hidden = false;
-    const minutes = Math.max(1, Math.round(e.detail.estimatedWaitSeconds / 60));
-    banner.textContent = `正在排队：您前面还有 ${e.detail.position - 1} 位，预计等待约 ${minutes} 分钟`;
+    banner.textContent = queueText(e.detail);
+    banner.classList.toggle("warn", e.detail.available === false);
   });
-  chat.addEventListener("typing", () => {
+  chat.addEventListener("message_left", () => {
+    banner.hidden = true;
+    document.dispatchEvent(new CustomEvent("kefu:tickets-changed"));
+  });
+  chat.addEventListener("typing", (e) => {
+    // The customer's own typing comes back too: only the agent's is news.
+    if (e.detail.sender !== "agent") return;
     typing.textContent = "客服正在输入…";
     clearTimeout(typing.timer);
     typing.timer = setTimeout(() => { typing.textContent = ""; }, 3000);
@@ -93,6 +136,7 @@ export function mountWidget(root, who) {
   chat.addEventListener("survey", () => showSurvey());
   chat.addEventListener("error", (e) => {
     error.textContent = e.detail.text || "";
+    if (e.detail.ref === "leave") chips.querySelectorAll("button").forEach((b) => { b.disabled = false; });
     if (e.detail.clientId && pendingBubbles.has(e.detail.clientId)) pendingBubbles.get(e.detail.clientId).classList.add("failed");
   });
 

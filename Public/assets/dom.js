@@ -16,6 +16,14 @@ export function h(tag, attributes = {}, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+// replaceChildren with what h() accepts: a null or false child (an optional part left out) adds
+// nothing, where the DOM would write the word "null".
+export function fill(target, ...children) {
+  target.replaceChildren(...children.flat().filter((c) => c !== undefined && c !== null && c !== false)
+    .map((c) => (c instanceof Node ? c : String(c))));
+  return target;
+}
+
 export function yuan(fen) {
   const sign = fen < 0 ? "-" : "";
   const abs = Math.abs(fen);

@@ -1,6 +1,6 @@
 // The customer's own tickets: progress, the visible history, answering, confirming the fix or reopening.
 import { api } from "./api.js";
-import { h, dateTime, showError } from "./dom.js";
+import { h, dateTime, fill, showError } from "./dom.js";
 import { ticketLabels, historyList, progressSteps, statusBadge, ticketForm } from "./tickets-common.js";
 
 export function myTicketsCard(customerId, view) {
@@ -10,6 +10,8 @@ export function myTicketsCard(customerId, view) {
     h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, "我的工单"),
       h("button", { onclick: showForm }, "报障 / 投诉")),
     formSlot, list);
+  // A message left in the chat is a ticket too: the list shows it at once.
+  document.addEventListener("kefu:tickets-changed", () => load());
 
   async function showForm() {
     const form = await ticketForm({
@@ -64,7 +66,7 @@ export function myTicketsCard(customerId, view) {
       if (t.status === "resolved" || t.status === "closed") {
         buttons.push(h("button", { onclick: () => act({ action: "reopen", reason: text.value.trim() || "问题仍未解决" }) }, "问题没解决，重新处理"));
       }
-      target.replaceChildren(
+      fill(target,
         outage ? h("p", { class: "warn-box" }, `区域故障抢修中：${outage.title}`, outage.eta ? `，预计 ${dateTime(outage.eta)} 恢复` : "") : null,
         historyList(events), text, h("div", { class: "actions" }, buttons), error);
     } catch (e) {

@@ -74,6 +74,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds after the reminder before an idle chat closes.") var idleClose = 300
     @Option(help: "Seconds between checks whether the bot's knowledge changed on another node (then it retrains).")
     var botReloadInterval = 10
+    @Option(
+        name: .customLong("hours"),
+        help: "A skill group's service hours in China time, e.g. enterprise=1-5@09:00-18:00 or billing=always (repeatable; default: enterprise weekdays 9–18, the rest around the clock)."
+    )
+    var hours: [String] = []
     @Option(help: "This node's stable name on a shared PostgreSQL, so a restart releases the agents' desks it held at once (default: host name plus a random suffix).")
     var nodeName: String?
 
@@ -98,6 +103,12 @@ struct Serve: AsyncParsableCommand {
         guard (1...10).contains(agentChatLimit) else { throw ValidationError("--agent-chat-limit must be 1–10") }
         guard idleReminder > 0, idleClose > 0 else { throw ValidationError("--idle-reminder and --idle-close must be positive") }
         config.chat.agentChatLimit = agentChatLimit
+        for text in hours {
+            guard let (group, window) = ServiceHours.parse(text) else {
+                throw ValidationError("--hours \(text): expected group=days@HH:MM-HH:MM (days 1–7, Monday is 1) or group=always")
+            }
+            config.chat.serviceHours.windows[group] = window
+        }
         config.chat.idleReminderSeconds = TimeInterval(idleReminder)
         config.chat.idleCloseSeconds = TimeInterval(idleClose)
         guard botReloadInterval > 0 else { throw ValidationError("--bot-reload-interval must be positive") }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import KefuCore
 import KefuServer
@@ -16,6 +17,9 @@ import Testing
             let store = Store(database: database)
             let port = try #require(client.port)
             let customers = try await store.customers.search(query: nil, limit: 24, after: nil)
+            // The lead takes a share of the chats here, as an admin can set.
+            let admin = try await client.login("admin")
+            #expect(try await client.json(.patch, "/api/v1/admin/users/staff-lead", token: admin, body: #"{"autoAssign":true}"#).status == .ok)
             var agents: [ChatTestClient] = []
             for name in ["agent1", "agent2", "agent3", "lead"] {
                 let agent = ChatTestClient(port: port, token: try await client.login(name))

@@ -216,6 +216,10 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
         case .concurrentRoutingNeverOverfillsOrDoubleAssigns:
             _ = try await Self.loadDemo(store, customers: 40)
+            // A lead takes chats automatically only when set to; this one is.
+            let audit = AuditEntry(id: "aud-lead", at: Date(), actorKind: "staff", actorId: "staff-admin", action: "staff.update", targetType: "staff", targetId: "staff-lead")
+            #expect(try await store.staff.update(id: "staff-lead", autoAssign: true, skills: nil, audit: audit)?.autoAssign == true)
+            #expect(try await store.staff.update(id: "staff-none", autoAssign: true, skills: nil, audit: audit) == nil)
             for agent in ["staff-agent1", "staff-lead"] {
                 _ = try await store.chat.setPresence(agentId: agent, status: .online, limit: 3, defaultLimit: 5, now: Date())
             }

@@ -143,3 +143,26 @@ def staff_token(server, username):
     if username not in _tokens:
         _tokens[username] = api_call(server, "POST", "/api/v1/auth/login", body={"username": username, "password": "kefu-demo-2026"})["token"]
     return _tokens[username]
+
+
+def desk(browser, server, username):
+    """An agent's desk in its own desktop-sized context, logged in and open."""
+    from playwright.sync_api import expect
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(server.url + "/agent/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("kefu-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的会话")).to_be_visible()
+    return context, page
+
+
+def customer_chat(browser, server, phone, group):
+    """A customer on a phone, logged in, with the chat open in `group` (the menu's label)."""
+    context = phone_context(browser)
+    page = context.new_page()
+    customer_login(page, server, phone)
+    page.get_by_role("button", name="在线客服").click()
+    page.get_by_role("button", name=group).click()
+    return context, page

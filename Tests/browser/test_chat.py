@@ -3,32 +3,18 @@ separate browser contexts, through queue, assignment, both directions, a forbidd
 the end of the chat and the survey."""
 from playwright.sync_api import expect
 
-from conftest import customer_login, phone_context, shot, staff_token
+from conftest import customer_chat, desk, shot, staff_token
 
 CUSTOMER_PHONE = "18600186002"
 
 
-def desk(browser, server, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.goto(server.url + "/agent/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("kefu-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的会话")).to_be_visible()
-    return context, page
-
-
 def test_customer_and_agents_go_through_a_whole_chat(server, browser):
     # The customer logs in on a phone and opens the chat. ("不知道", used below, is a demo forbidden word.)
-    customer_context = phone_context(browser)
-    customer = customer_context.new_page()
-    customer_login(customer, server, CUSTOMER_PHONE)
-    customer.get_by_role("button", name="在线客服").click()
-    customer.get_by_role("button", name="手机业务").click()
+    customer_context, customer = customer_chat(browser, server, CUSTOMER_PHONE, "手机业务")
     expect(customer.get_by_text("欢迎来到在线客服")).to_be_visible()
     customer.get_by_role("button", name="转人工").click()
-    expect(customer.get_by_text("正在排队")).to_be_visible()
+    # Nobody of the group is at a desk yet: said at once, with no wait promised.
+    expect(customer.locator(".chat-banner")).to_have_text("当前暂无客服在线，可以留言或继续等待")
     shot(customer, "chat-customer-queued")
 
     # An agent comes online and gets the chat with a greeting that names the agent number.
@@ -106,11 +92,7 @@ def test_widget_reconnects_without_gap_or_duplicate(server, browser):
     lead = staff_token(server, "lead")
     phone = call("POST", "/api/v1/customers/cus-100005/unmask", lead, {"reason": "测试重连"})["contactPhone"]
 
-    context = phone_context(browser)
-    customer = context.new_page()
-    customer_login(customer, server, phone)
-    customer.get_by_role("button", name="在线客服").click()
-    customer.get_by_role("button", name="宽带/电视").click()
+    context, customer = customer_chat(browser, server, phone, "宽带/电视")
     customer.get_by_label("消息").fill("人工")
     customer.get_by_role("button", name="发送", exact=True).click()
     agent_context, agent = desk(browser, server, "agent2")

@@ -5,8 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import api_call, customer_login, phone_context, shot, staff_token
-from test_chat import desk
+from conftest import api_call, customer_chat, customer_login, desk, phone_context, shot, staff_token
 
 
 def broadband_customer(server, skip=0):
@@ -129,11 +128,7 @@ def test_outage_and_a_ticket_from_the_chat(server, browser):
     admin.get_by_role("tab", name="Webhook").click()
     expect(admin.get_by_role("heading", name="新增订阅")).to_be_visible()
 
-    context = phone_context(browser)
-    customer = context.new_page()
-    customer_login(customer, server, phone)
-    customer.get_by_role("button", name="在线客服").click()
-    customer.get_by_role("button", name="宽带/电视").click()
+    context, customer = customer_chat(browser, server, phone, "宽带/电视")
     customer.get_by_label("消息").fill("家里宽带断网了，光猫红灯")
     customer.get_by_role("button", name="发送", exact=True).click()
     customer.get_by_label("消息").fill("人工")

@@ -2,8 +2,7 @@
 account matters, and then to an agent at the desk."""
 from playwright.sync_api import expect
 
-from conftest import phone_context, shot
-from test_chat import desk
+from conftest import desk, phone_context, shot
 
 
 def test_visitor_chats_with_bot_and_agent(server, browser):
@@ -11,17 +10,22 @@ def test_visitor_chats_with_bot_and_agent(server, browser):
     visitor = context.new_page()
     visitor.goto(server.url + "/")
     visitor.get_by_role("button", name="不登录，直接咨询").click()
-    visitor.get_by_role("button", name="手机业务").click()
+    visitor.get_by_role("button", name="话费账单").click()
     expect(visitor.get_by_text("欢迎来到在线客服")).to_be_visible()
     visitor.get_by_label("消息").fill("帮我查一下话费")
     visitor.get_by_role("button", name="发送", exact=True).click()
     expect(visitor.get_by_text("需要先用手机号登录")).to_be_visible()
     visitor.get_by_label("消息").fill("人工")
     visitor.get_by_role("button", name="发送", exact=True).click()
-    expect(visitor.get_by_text("正在排队")).to_be_visible()
+    expect(visitor.get_by_text("正在为您转接人工客服（账务）")).to_be_visible()
+    expect(visitor.locator(".chat-banner")).to_have_text("当前暂无客服在线，可以留言或继续等待")
     shot(visitor, "visitor-chat")
+    # Leaving a message needs a number proved by logging in.
+    visitor.get_by_role("button", name="留言").click()
+    expect(visitor.get_by_text("留言需要先用手机号登录")).to_be_visible()
+    visitor.get_by_role("button", name="继续等待").click()
 
-    # The bill question sends the chat to the billing group, where agent3 works.
+    # The visitor chose the billing group, where agent3 works.
     agent_context, agent = desk(browser, server, "agent3")
     agent.locator("#chats li[data-id]", has_text="访客").first.click()
     expect(agent.get_by_text("帮我查一下话费")).to_be_visible()

@@ -19,6 +19,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
             Set(Permission.allCases)
         }
     }
+
+    /// Agents take waiting chats as they come; a lead or an admin who opens the desk to watch does not,
+    /// unless an admin turns it on for them.
+    public var receivesChatsByDefault: Bool { self == .agent }
 }
 
 /// A permission checked by an endpoint. Raw values are what the API and audit log show.

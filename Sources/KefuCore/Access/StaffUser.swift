@@ -10,12 +10,16 @@ public struct StaffUser: Codable, Hashable, Sendable {
     public var agentNo: String
     public var skills: [String]
     public var disabled: Bool
+    /// Whether routing hands this person waiting chats. A team lead with every skill would otherwise
+    /// take customers meant for the floor the moment their desk opens.
+    public var autoAssign: Bool
     public var createdAt: Date
 
     public init(
         id: String, username: String, displayName: String, role: Role, agentNo: String, skills: [String],
-        disabled: Bool, createdAt: Date
+        disabled: Bool, autoAssign: Bool? = nil, createdAt: Date
     ) {
+        self.autoAssign = autoAssign ?? role.receivesChatsByDefault
         self.id = id
         self.username = username
         self.displayName = displayName

@@ -45,6 +45,9 @@ public struct Conversation: Codable, Hashable, Sendable {
     public var ownerId: String? { customerId ?? visitorId }
     public var state: ConversationState
     public var skill: SkillGroup
+    /// The customer picked the group from the menu: a person of that group serves them, whatever the
+    /// bot reads into their later questions.
+    public var skillChosen: Bool
     public var vip: Bool
     public var agentId: String?
     public var lastSeq: Int
@@ -52,6 +55,7 @@ public struct Conversation: Codable, Hashable, Sendable {
     public var queuedAt: Date?
     public var assignedAt: Date?
     public var firstResponseAt: Date?
+    public var resolvedAt: Date?
     public var closedAt: Date?
     public var lastCustomerMessageAt: Date?
     public var idleReminderSentAt: Date?
@@ -60,9 +64,11 @@ public struct Conversation: Codable, Hashable, Sendable {
         id: String, customerId: String?, visitorName: String, state: ConversationState, skill: SkillGroup, vip: Bool,
         agentId: String? = nil, lastSeq: Int = 0, createdAt: Date, queuedAt: Date? = nil, assignedAt: Date? = nil,
         firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil,
-        visitorId: String? = nil
+        visitorId: String? = nil, skillChosen: Bool = true, resolvedAt: Date? = nil
     ) {
         self.visitorId = visitorId
+        self.skillChosen = skillChosen
+        self.resolvedAt = resolvedAt
         self.id = id
         self.customerId = customerId
         self.visitorName = visitorName

@@ -14,8 +14,14 @@ public struct AgentLoad: Hashable, Sendable {
     public var limit: Int
     /// When the agent last got a chat: among equally loaded agents the one who waited longest goes first.
     public var lastAssignedAt: Date?
+    /// Whether routing hands them waiting chats at all (`StaffUser.autoAssign`).
+    public var autoAssign: Bool
 
-    public init(agentId: String, skills: Set<SkillGroup>, status: AgentStatus, activeChats: Int, limit: Int, lastAssignedAt: Date? = nil) {
+    public init(
+        agentId: String, skills: Set<SkillGroup>, status: AgentStatus, activeChats: Int, limit: Int, lastAssignedAt: Date? = nil,
+        autoAssign: Bool = true
+    ) {
+        self.autoAssign = autoAssign
         self.agentId = agentId
         self.skills = skills
         self.status = status
@@ -24,7 +30,12 @@ public struct AgentLoad: Hashable, Sendable {
         self.lastAssignedAt = lastAssignedAt
     }
 
-    public var hasCapacity: Bool { status == .online && activeChats < limit }
+    public var hasCapacity: Bool { autoAssign && status == .online && activeChats < limit }
+
+    /// Whether this agent serves a chat of `skill` (VIP chats: the VIP group too).
+    public func serves(_ skill: SkillGroup, vip: Bool = false) -> Bool {
+        autoAssign && status == .online && (skills.contains(skill) || (vip && skills.contains(.vip)))
+    }
 }
 
 /// The routing rule: the least-loaded online agent with the skill and room under their limit.
@@ -32,9 +43,8 @@ public enum ChatRouter {
     /// The agent to give a chat for `skill`, or nil when it must wait in the queue.
     /// VIP chats may go to the VIP group or to the skill's own group.
     public static func pickAgent(for skill: SkillGroup, vip: Bool, among agents: [AgentLoad]) -> AgentLoad? {
-        let groups: Set<SkillGroup> = vip ? [skill, .vip] : [skill]
-        return agents
-            .filter { $0.hasCapacity && !$0.skills.isDisjoint(with: groups) }
+        agents
+            .filter { $0.hasCapacity && $0.serves(skill, vip: vip) }
             .min { a, b in
                 let loadA = Double(a.activeChats) / Double(max(a.limit, 1))
                 let loadB = Double(b.activeChats) / Double(max(b.limit, 1))
@@ -109,10 +119,36 @@ public enum ChatQueue {
         return sameSkill.firstIndex { $0.conversationId == id }.map { $0 + 1 }
     }
 
-    /// Seconds until a chat at `position` is likely served: each agent slot frees up once per
-    /// average handling time, so the wait grows with position over the slots that serve the skill.
-    public static func estimatedWait(position: Int, servingSlots: Int, averageHandlingSeconds: Double) -> Int {
-        let slots = max(servingSlots, 1)
-        return Int((Double(position) * averageHandlingSeconds / Double(slots)).rounded(.up))
+    /// Seconds until the chat at `position` (1 = next) is likely served by `agents`, from their free
+    /// slots and how long their current chats have left; nil when nobody serves the skill, so no
+    /// number can be honest. A free slot serves at once; otherwise each chat in progress is expected to
+    /// end after the average handling time, and every slot serves the queue in turn.
+    public static func estimatedWait(position: Int, agents: [ServingAgent], averageHandlingSeconds: Double) -> Int? {
+        guard !agents.isEmpty, position >= 1 else { return nil }
+        let aht = max(averageHandlingSeconds, 1)
+        // The shortest a chat in progress is still expected to take, however long it has run already.
+        let floor = min(aht, 30)
+        var frees: [Double] = []
+        for agent in agents {
+            let free = max(agent.limit - agent.chatElapsedSeconds.count, 0)
+            frees += Array(repeating: 0, count: free)
+            frees += agent.chatElapsedSeconds.prefix(agent.limit).map { max(aht - $0, floor) }
+        }
+        guard !frees.isEmpty else { return nil }
+        frees.sort()
+        let round = (position - 1) / frees.count
+        return Int((frees[(position - 1) % frees.count] + Double(round) * aht).rounded(.up))
+    }
+}
+
+/// An online agent who takes chats of a skill, as the queue estimate sees them.
+public struct ServingAgent: Hashable, Sendable {
+    public var limit: Int
+    /// How long each chat the agent holds has been going, in seconds.
+    public var chatElapsedSeconds: [Double]
+
+    public init(limit: Int, chatElapsedSeconds: [Double]) {
+        self.limit = limit
+        self.chatElapsedSeconds = chatElapsedSeconds
     }
 }

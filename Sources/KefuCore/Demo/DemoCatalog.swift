@@ -39,7 +39,9 @@ public enum DemoCatalog {
     ]
 
     public static let teamReplies: [QuickReply] = [
-        .init(id: "qr-demo-hi", ownerId: nil, shortcode: "/hi", text: "您好{客户姓名}，客服{工号}很高兴为您服务，请问有什么可以帮您？"),
+        // The system greets with the agent's number on assignment; the agent's own first words follow on
+        // from it rather than greeting a second time.
+        .init(id: "qr-demo-hi", ownerId: nil, shortcode: "/hi", text: "{客户姓名}您好，我已看过您前面的咨询记录，请稍等，我马上为您处理。"),
         .init(id: "qr-demo-wait", ownerId: nil, shortcode: "/wait", text: "请您稍等，我正在为您查询。"),
         .init(id: "qr-demo-bill", ownerId: nil, shortcode: "/bill", text: "您可以在“我的账户”查看本月账单明细，如对某一项费用有疑问，请告诉我具体项目。"),
         .init(id: "qr-demo-bye", ownerId: nil, shortcode: "/bye", text: "感谢您的耐心，祝您生活愉快！如还有问题，欢迎随时咨询。"),

@@ -18,4 +18,14 @@ public enum Validation {
             $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
         }
     }
+
+    /// A number to call someone back on, as people type it (spaces, hyphens, a leading +86): a mobile
+    /// number, or a fixed line with its area code (0 and 10–12 digits in all). The bare digits, or nil.
+    public static func callbackNumber(_ text: String) -> String? {
+        var digits = String(text.unicodeScalars.filter { $0 != " " && $0 != "-" }.map(Character.init))
+        if digits.hasPrefix("+86") { digits.removeFirst(3) }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if isMobileNumber(digits) { return digits }
+        return digits.hasPrefix("0") && (10...12).contains(digits.count) && !digits.hasPrefix("00") ? digits : nil
+    }
 }

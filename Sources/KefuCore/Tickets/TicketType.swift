@@ -36,7 +36,7 @@ public enum TicketType: String, Codable, Sendable, CaseIterable {
         case .fault: [.init("occurredAt", "开始时间"), .init("modemLights", "光猫指示灯")]
         case .complaint: [.init("relatedStaff", "涉及人员")]
         case .billingDispute: []
-        case .businessRequest: [.init("preferredTime", "期望办理时间")]
+        case .businessRequest: [.init("preferredTime", "期望办理时间"), .init("callbackNumber", "回电号码")]
         }
     }
 

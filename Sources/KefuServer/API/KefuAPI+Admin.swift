@@ -44,11 +44,27 @@ extension KefuAPI {
         guard problems.isEmpty, let role = Role(rawValue: body.role.rawValue) else { throw KefuError.unprocessable(problems) }
         let user = StaffUser(
             id: Store.newID("staff"), username: username, displayName: body.displayName, role: role, agentNo: body.agentNo,
-            skills: Array(Set((body.skills ?? []).map(\.rawValue))).sorted(), disabled: false, createdAt: now()
+            skills: Array(Set((body.skills ?? []).map(\.rawValue))).sorted(), disabled: false, autoAssign: body.autoAssign, createdAt: now()
         )
         let hash = try await hasher.hash(body.password)
         try await store.staff.create(user, passwordHash: hash, audit: entry(principal, "staff.create", targetType: "staff", targetId: user.id, detail: "role=\(role.rawValue)"))
         return .created(.init(body: .json(user)))
+    }
+
+    func updateStaff(_ input: Operations.UpdateStaff.Input) async throws -> Operations.UpdateStaff.Output {
+        let principal = try require(.staffManage)
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        let skills = body.skills.map { Array(Set($0.map(\.rawValue))).sorted() }
+        var detail: [String] = []
+        if let autoAssign = body.autoAssign { detail.append("autoAssign=\(autoAssign)") }
+        if let skills { detail.append("skills=\(skills.joined(separator: ","))") }
+        let audit = entry(principal, "staff.update", targetType: "staff", targetId: input.path.userId, detail: detail.joined(separator: " "))
+        guard let user = try await store.staff.update(id: input.path.userId, autoAssign: body.autoAssign, skills: skills, audit: audit) else {
+            throw KefuError.notFound("员工账号")
+        }
+        // Someone who now takes chats, or takes other groups', may be the one a waiting customer needs.
+        try await chat.dispatch()
+        return .ok(.init(body: .json(user)))
     }
 
     func disableStaff(_ input: Operations.DisableStaff.Input) async throws -> Operations.DisableStaff.Output {

@@ -14,8 +14,10 @@ struct KefuAPI: APIProtocol {
     let sms: any SmsSender
     let identity: any IdentityVerifier
     let brain: BotBrain
+    /// The chat's workflows, for what an admin's change means to routing.
+    let chat: ChatDesk
     /// Live sockets, closed when their session ends.
-    let sockets: any ChatHub
+    var sockets: any ChatHub { chat.hub }
     let rateLimits: RateLimits
     let metrics: PrometheusCollectorRegistry
     let logger: Logger

@@ -76,7 +76,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
     dependencies.farewell?.attach(hub)
     let chat = ChatDesk(store: store, hub: hub, settings: config.chat, logger: logger, now: now, node: node, brain: brain)
     let api = KefuAPI(
-        store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain, sockets: hub,
+        store: store, config: config, hasher: hasher, sms: sms, identity: identity, brain: brain, chat: chat,
         rateLimits: RateLimits(now: now), metrics: dependencies.metrics, logger: logger, now: now
     )
 

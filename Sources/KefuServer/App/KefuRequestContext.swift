@@ -14,6 +14,8 @@ public struct KefuRequestContext: RequestContext, WebSocketRequestContext {
     /// The session the principal came with (for a socket pass, the session it was issued from): a
     /// socket ends with it.
     var sessionTokenHash: String?
+    /// The client as the audit log names it (the forwarded address behind a trusted proxy).
+    var clientAddress = "unknown"
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

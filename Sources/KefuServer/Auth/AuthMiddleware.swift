@@ -45,6 +45,7 @@ struct AuthMiddleware: RouterMiddleware {
             info.tokenHash = session.tokenHash
         }
         context.sessionTokenHash = info.tokenHash
+        context.clientAddress = address
         context.principal = info.principal
         var response = try await RequestInfo.$current.withValue(info) {
             try await next(request, context)

@@ -37,24 +37,7 @@ struct ChatBot: Sendable {
         )
         switch decision {
         case .handOver(let reason):
-            // The group follows the problem, not the request for a person (nor the complaint about it): use
-            // the last intent that describes the problem.
-            func isTopic(_ intent: Intent) -> Bool { intent.describesAProblem && intent != .complaint }
-            let topical = isTopic(understanding.intent)
-                ? understanding.intent
-                : recent.filter { $0.sender == .customer }.reversed().lazy.map { nlu.understand($0.text).intent }.first(where: isTopic)
-            let keywords = understanding.keywords.isEmpty ? "无" : understanding.keywords.joined(separator: "、")
-            let soothing = BotPolicy.isAngry(text) || understanding.intent == .complaint
-                ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
-            // For the agent who takes the chat, not for the customer: requestHuman tells the customer.
-            try await service.post(
-                c, sender: .bot, senderId: nil,
-                text: "转接摘要——意图：\((topical ?? understanding.intent).displayName)；关键词：\(keywords)；原因：\(reason)。\(soothing)",
-                visibility: .staff
-            )
-            // Without a topic of its own, the chat keeps the group the customer chose from the menu.
-            let group = topical?.skillGroup ?? c.skill
-            try await service.requestHuman(c, skill: (customer?.vipLevel ?? 0) > 0 && BotPolicy.isAngry(text) ? .vip : group)
+            try await handOver(c, party: party, reason: reason, understanding: understanding, text: text, recent: recent)
         case .clarify(let first, let second):
             try await service.post(
                 c, sender: .bot, senderId: nil,
@@ -65,6 +48,38 @@ struct ChatBot: Sendable {
         case .answer(let intent):
             try await service.post(c, sender: .bot, senderId: nil, text: try await customer.asyncMap { try await reply(intent, customer: $0) } ?? visitorReply(intent))
         }
+    }
+
+    /// Into a person's queue, with a summary for the agent who takes the chat (staff-only: requestHuman
+    /// tells the customer). The group is the one the customer asked for or chose from the menu; without
+    /// a choice, the last intent that describes the problem (not the request for a person, nor the
+    /// complaint about it); an angry VIP goes to the VIP desk.
+    func handOver(
+        _ c: Conversation, party: ChatParty, reason: String, understanding: Understanding?, text: String?,
+        recent: [ChatMessage], asked: SkillGroup? = nil
+    ) async throws {
+        func isTopic(_ intent: Intent) -> Bool { intent.describesAProblem && intent != .complaint }
+        let topical = understanding.map(\.intent).flatMap { isTopic($0) ? $0 : nil }
+            ?? recent.filter { $0.sender == .customer }.reversed().lazy.map { nlu.understand($0.text).intent }.first(where: isTopic)
+        let keywords = (understanding?.keywords ?? []).isEmpty ? "无" : understanding!.keywords.joined(separator: "、")
+        let angry = text.map(BotPolicy.isAngry) ?? false
+        let soothing = angry || understanding?.intent == .complaint ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
+        let about = (topical ?? understanding?.intent).map(\.displayName) ?? "未识别"
+        try await service.post(
+            c, sender: .bot, senderId: nil, text: "转接摘要——意图：\(about)；关键词：\(keywords)；原因：\(reason)。\(soothing)", visibility: .staff
+        )
+        let group = asked ?? (c.skillChosen ? c.skill : topical?.skillGroup ?? c.skill)
+        try await service.requestHuman(c, skill: (party.customer?.vipLevel ?? 0) > 0 && angry ? .vip : group)
+    }
+
+    /// The customer pressed 转人工: the same hand-over as asking in words, summary included.
+    func humanRequested(_ c: Conversation, party: ChatParty, skill: SkillGroup?) async throws {
+        let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
+        let last = recent.last { $0.sender == .customer }
+        try await handOver(
+            c, party: party, reason: "客户点击“转人工”", understanding: last.map { nlu.understand($0.text) }, text: last?.text,
+            recent: recent, asked: skill
+        )
     }
 
     static let loginFirst = "查询账单、用量，充值、变更套餐和报修需要先用手机号登录（点击页面上的“登录”）；也可以输入“人工”由客服为您服务。"

@@ -27,11 +27,26 @@ extension ChatDesk {
 
     /// An agent's desk opened: they are online, with the chats they hold. The caller routes waiting chats
     /// (`dispatch`) once it has told the desk, so the desk hears of its chats in order.
-    func deskOpened(by agent: StaffUser) async throws -> (status: AgentStatus, limit: Int, conversations: [ConversationView]) {
+    func deskOpened(by agent: StaffUser) async throws -> (status: AgentStatus, limit: Int, conversations: [ConversationView], reads: [String: Int]) {
         let (status, limit) = try await store.chat.openDesk(agentId: agent.id, node: node, defaultLimit: settings.agentChatLimit, now: now())
         var views: [ConversationView] = []
         for c in try await store.chat.assigned(to: agent.id) { views.append(try await view(c)) }
-        return (status, limit, views)
+        let reads = try await store.chat.readSeqs(readerId: agent.id, conversationIds: views.map(\.id))
+        return (status, limit, views, reads)
+    }
+
+    /// Someone read `c` up to `seq`: an agent's read is kept (their other desks and a reload know it),
+    /// and the chat's other side and desks are told.
+    func read(_ c: Conversation, upTo seq: Int, by participant: Participant) async throws {
+        let upTo = min(max(0, seq), c.lastSeq)
+        if case .agent(let agent) = participant {
+            try await store.chat.markRead(conversationId: c.id, readerId: agent.id, seq: upTo, now: now())
+        }
+        var frame = ServerFrame(type: "read")
+        frame.conversationId = c.id
+        if case .agent = participant { frame.sender = "agent" } else { frame.sender = "customer" }
+        frame.seq = upTo
+        publish(frame, for: c)
     }
 
     /// The agent's last desk on this node closed: with none left elsewhere, stop routing new chats to
@@ -113,6 +128,13 @@ extension ChatDesk {
     func botAnswers(_ c: Conversation, party: ChatParty, text: String) async throws {
         guard let brain else { return try await requestHuman(c) }
         try await ChatBot(service: self, brain: brain, nlu: brain.nlu).answer(c, party: party, text: text)
+    }
+
+    /// The customer pressed 转人工 (or asked a client to): the bot hands over with its summary.
+    func humanRequested(_ c: Conversation, party: ChatParty, skill: SkillGroup?) async throws {
+        guard c.state == .bot else { return }
+        guard let brain else { return try await requestHuman(c, skill: skill) }
+        try await ChatBot(service: self, brain: brain, nlu: brain.nlu).humanRequested(c, party: party, skill: skill)
     }
 
     /// Stored messages after `seq`, for a connection filling a gap or catching up.

@@ -1,5 +1,5 @@
 public import Foundation
-import KefuCore
+public import KefuCore
 import KefuNLU
 import KefuStore
 import Logging
@@ -66,13 +66,14 @@ struct ChatDesk: Sendable {
 
     // MARK: Lifecycle
 
-    /// The customer's (or visitor's) open conversation, or a new one with the bot.
-    func start(_ party: ChatParty, skill: SkillGroup) async throws -> Conversation {
+    /// The customer's (or visitor's) open conversation, or a new one with the bot. `skill` is the group
+    /// the customer chose from the menu; without one the bot's reading of the problem decides later.
+    func start(_ party: ChatParty, skill: SkillGroup?) async throws -> Conversation {
         if let open = try await store.chat.openConversation(ownerId: party.id) { return open }
         let conversation = Conversation(
             id: Store.newID("conv"), customerId: party.customer?.id, visitorName: party.name, state: .bot,
-            skill: skill, vip: (party.customer?.vipLevel ?? 0) > 0, createdAt: now(),
-            visitorId: party.customer == nil ? party.id : nil
+            skill: skill ?? .mobile, vip: (party.customer?.vipLevel ?? 0) > 0, createdAt: now(),
+            visitorId: party.customer == nil ? party.id : nil, skillChosen: skill != nil
         )
         let (created, first) = try await store.chat.create(conversation, greeting: Self.greeting)
         publish(.message(first), for: created)
@@ -80,13 +81,42 @@ struct ChatDesk: Sendable {
         return created
     }
 
-    /// The customer asked for a person (or the bot gave up): into the queue, then try to route.
+    /// The customer asked for a person (or the bot gave up): into the queue of `skill`, then try to
+    /// route; a customer nobody can serve now is told so at once.
     func requestHuman(_ c: Conversation, skill: SkillGroup? = nil) async throws {
         guard c.state == .bot else { return }
         let queued = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill ?? c.skill)
         try await post(queued, sender: .system, senderId: nil, text: "正在为您转接人工客服（\(queued.skill.displayName)），请稍候…")
         try await publishState(queued)
         try await dispatch()
+        try await tellIfNobodyServes(queued)
+    }
+
+    /// Why a queued chat cannot be served now, if it cannot.
+    enum Unserved: String, Sendable {
+        /// Outside the group's service hours.
+        case closed
+        /// In hours, but nobody of the group is online and taking chats.
+        case noAgents = "no_agents"
+    }
+
+    func unserved(_ c: Conversation) async throws -> Unserved? {
+        if !settings.serviceHours.isOpen(c.skill, at: now()) { return .closed }
+        return try await store.chat.servingAgents(for: c.skill, vip: c.vip, now: now()).isEmpty ? .noAgents : nil
+    }
+
+    /// A chat left in the queue with nobody to serve it: the customer hears why and what they can do.
+    private func tellIfNobodyServes(_ c: Conversation) async throws {
+        guard let current = try await store.chat.conversation(id: c.id), current.state == .queued,
+            let reason = try await unserved(current)
+        else { return }
+        let group = current.skill.displayName
+        let offer = "您可以点击“留言”留下问题和回电号码，我们会尽快致电您；也可以继续等待。"
+        let text = switch reason {
+        case .closed: "\(group)人工服务时间为\(settings.serviceHours.describe(current.skill))，现在不在服务时间内。" + offer
+        case .noAgents: "当前\(group)暂无客服在线。" + offer
+        }
+        try await post(current, sender: .system, senderId: nil, text: text)
     }
 
     /// Routes waiting chats, greets on assignment, and tells those still waiting where they stand.
@@ -102,21 +132,71 @@ struct ChatDesk: Sendable {
         try await announceQueue()
     }
 
+    /// Tells every waiting customer their place, an estimate computed from the agents who serve their
+    /// group (none when nobody does, so no number is promised), and whether anyone can serve them now.
     func announceQueue() async throws {
         let waiting = try await store.chat.queued()
         let entries = waiting.map { QueueEntry(conversationId: $0.id, skill: $0.skill, vip: $0.vip, queuedAt: $0.queuedAt ?? $0.createdAt) }
-        var slots: [SkillGroup: Int] = [:]
+        let since = now().addingTimeInterval(-7 * 86_400)
+        var serving: [String: [ServingAgent]] = [:]
+        var handling: [SkillGroup: Double] = [:]
         for c in waiting {
             guard let position = ChatQueue.position(of: c.id, in: entries) else { continue }
-            if slots[c.skill] == nil { slots[c.skill] = try await store.chat.servingSlots(for: c.skill) }
+            let key = "\(c.skill.rawValue)/\(c.vip)"
+            if serving[key] == nil { serving[key] = try await store.chat.servingAgents(for: c.skill, vip: c.vip, now: now()) }
+            if handling[c.skill] == nil {
+                handling[c.skill] = try await store.chat.averageHandlingSeconds(for: c.skill, since: since) ?? settings.averageHandlingSeconds
+            }
+            let agents = serving[key] ?? []
             var frame = ServerFrame(type: "queue")
             frame.conversationId = c.id
             frame.position = position
             frame.estimatedWaitSeconds = ChatQueue.estimatedWait(
-                position: position, servingSlots: slots[c.skill] ?? 0, averageHandlingSeconds: settings.averageHandlingSeconds
+                position: position, agents: agents, averageHandlingSeconds: handling[c.skill] ?? settings.averageHandlingSeconds
             )
+            let open = settings.serviceHours.isOpen(c.skill, at: now())
+            frame.available = open && !agents.isEmpty
+            if !open { frame.code = Unserved.closed.rawValue } else if agents.isEmpty { frame.code = Unserved.noAgents.rawValue }
             publish(frame, for: c)
         }
+    }
+
+    /// A waiting customer leaves a message instead: it becomes a ticket of the chat's group with the
+    /// number to call back, the chat says so and ends. Visitors log in first: the number they are called
+    /// back on is then one they have proved is theirs.
+    func leaveMessage(_ c: Conversation, by party: ChatParty, acting: Acting, text: String, callbackPhone: String) async throws -> Ticket {
+        guard let customer = party.customer else { throw TicketPolicy.loginRequired }
+        guard c.state == .queued || c.state == .bot else { throw KefuError(.conflict, "invalid_state", "会话已有客服接待，无需留言") }
+        let message = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty, Validation.isCleanText(message, max: 500) else {
+            throw KefuError(.invalid, "invalid_text", "请填写留言内容（最多500字）")
+        }
+        guard let phone = Validation.callbackNumber(callbackPhone) else {
+            throw KefuError(.invalid, "invalid_phone", "请填写正确的回电号码（11位手机号或带区号的固定电话）")
+        }
+        let view = try await store.customers.view360(id: customer.id)
+        let line = view?.subscriptions.first { c.skill == .broadband ? $0.kind == .broadband : $0.kind == .mobile }
+        let understanding = brain?.nlu.understand(message)
+        let created = try await TicketDesk(store: store, now: now).open(
+            TicketRepository.Draft(
+                type: .businessRequest, title: "留言回电（\(c.skill.displayName)）",
+                fields: ["requestType": "留言回电", "details": message, "callbackNumber": phone],
+                customerId: customer.id, subscriptionId: line?.id, conversationId: c.id, intent: understanding?.intent,
+                keywords: understanding?.keywords ?? [], summary: message, actor: .init(kind: "customer", id: customer.id)
+            ),
+            by: .person(acting)
+        )
+        // The ticket is stored first; the chat then says so and ends, in that order, since a closed chat
+        // takes no more messages.
+        try await post(c, sender: .customer, senderId: party.id, text: "【留言】\(message)")
+        try await post(
+            c, sender: .system, senderId: nil,
+            text: "已为您登记留言，工单号 \(created.ticket.number)。客服会尽快致电 \(Masking.phone(phone)) 与您联系，进度可在“我的工单”中查看。"
+        )
+        let closed = try await store.chat.transition(c.id, to: .closed, now: now())
+        try await publishState(closed)
+        try await announceQueue()
+        return created.ticket
     }
 
     /// Hands a chat to another agent (if they have room) or back to a group's queue; the history goes with it.
@@ -141,6 +221,7 @@ struct ChatDesk: Sendable {
             try await post(moved, sender: .system, senderId: nil, text: "会话已转接至\(skill.displayName)，正在为您安排客服，请稍候…")
             try await publishState(moved, alsoAgents: [agent.id])
             try await dispatch()
+            try await tellIfNobodyServes(moved)
         }
     }
 
@@ -212,7 +293,10 @@ public struct ChatSettings: Sendable {
     public var agentChatLimit = 5
     public var idleReminderSeconds: TimeInterval = 180
     public var idleCloseSeconds: TimeInterval = 300
+    /// The handling time the queue estimate assumes until a week of resolved chats says otherwise.
     public var averageHandlingSeconds: Double = 240
+    /// When each group's people work; `kefu serve --hours` changes a group's.
+    public var serviceHours = ServiceHours.standard
     public var sweepInterval: Duration = .seconds(5)
     /// How often an open socket checks that its session still holds (it is also closed at its expiry).
     public var sessionRecheck: Duration = .seconds(30)

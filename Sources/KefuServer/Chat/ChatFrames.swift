@@ -5,6 +5,7 @@ import KefuCore
 struct ClientFrame: Decodable, Sendable {
     enum Kind: String, Decodable, Sendable {
         case start, subscribe, send, typing, read, human, status, transfer, end, rate, ping
+        case leaveMessage = "leave_message"
     }
 
     var type: Kind
@@ -25,6 +26,8 @@ struct ClientFrame: Decodable, Sendable {
     var toSkill: SkillGroup?
     var score: Int?
     var comment: String?
+    /// The number a customer leaving a message wants to be called back on.
+    var callbackPhone: String?
 }
 
 /// The agent as a customer sees them: their number, never their account.
@@ -60,8 +63,13 @@ struct ServerFrame: Encodable, Sendable {
     var message: ChatMessage?
     var conversation: ConversationView?
     var conversations: [ConversationView]?
+    /// In an agent's welcome: how far they have read each of their chats, on any desk.
+    var reads: [String: Int]?
     var position: Int?
     var estimatedWaitSeconds: Int?
+    /// In a queue frame: whether someone of the group can serve the chat now (if not, `code` says why).
+    var available: Bool?
+    var ticketNumber: String?
     var sender: String?
     var status: AgentStatus?
     var limit: Int?

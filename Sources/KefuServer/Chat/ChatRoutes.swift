@@ -14,6 +14,7 @@ func addChatSocket(to router: Router<KefuRequestContext>, chat: ChatDesk, origin
     } onUpgrade: { inbound, outbound, context in
         guard let principal = context.requestContext.principal else { return }
         let session = context.requestContext.sessionTokenHash
-        try await ChatSocket(service: chat, principal: principal, sessionTokenHash: session).run(inbound: inbound, outbound: outbound, logger: context.logger)
+        let acting = Acting(principal: principal, clientAddress: context.requestContext.clientAddress)
+        try await ChatSocket(service: chat, acting: acting, sessionTokenHash: session).run(inbound: inbound, outbound: outbound, logger: context.logger)
     }
 }

@@ -11,7 +11,9 @@ import Synchronization
 /// has no gap and no repeat whatever order the hub and the catch-up reads deliver in.
 struct ChatSocket: Sendable {
     let service: ChatDesk
-    let principal: Principal
+    /// Who is on the socket and from where, for the tickets and audit entries their frames lead to.
+    let acting: Acting
+    var principal: Principal { acting.principal }
     /// The session it was opened with; the socket ends when it does.
     let sessionTokenHash: String?
 
@@ -35,7 +37,7 @@ struct ChatSocket: Sendable {
         let identity = ChatIdentity(customerId: party?.id, agentId: staff?.id, principalId: principal.actorID, sessionTokenHash: sessionTokenHash)
         let (stream, continuation) = AsyncStream.makeStream(of: ChatOutbound.self, bufferingPolicy: .bufferingOldest(4096))
         let connection = service.hub.connect(identity, continuation)
-        let session = Session(service: service, principal: principal, participant: participant, outbound: continuation)
+        let session = Session(service: service, acting: acting, participant: participant, outbound: continuation)
 
         // The writer reports true when done; the session watch never ends the group by itself.
         try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -176,13 +178,14 @@ struct ChatSocket: Sendable {
 /// The reading side of one connection: checks each frame, acts through the service, answers.
 final class Session: Sendable {
     let service: ChatDesk
-    let principal: Principal
+    let acting: Acting
+    var principal: Principal { acting.principal }
     let participant: ChatDesk.Participant
     let outbound: AsyncStream<ChatOutbound>.Continuation
 
-    init(service: ChatDesk, principal: Principal, participant: ChatDesk.Participant, outbound: AsyncStream<ChatOutbound>.Continuation) {
+    init(service: ChatDesk, acting: Acting, participant: ChatDesk.Participant, outbound: AsyncStream<ChatOutbound>.Continuation) {
         self.service = service
-        self.principal = principal
+        self.acting = acting
         self.participant = participant
         self.outbound = outbound
     }
@@ -208,6 +211,7 @@ final class Session: Sendable {
             frame.status = desk.status
             frame.limit = desk.limit
             frame.conversations = desk.conversations
+            frame.reads = desk.reads
             reply(frame)
             try await service.dispatch()
         case .party(let party):
@@ -274,7 +278,7 @@ final class Session: Sendable {
 
         case .start:
             guard let party else { throw KefuError(.forbidden, "customers_only", "只有客户可以发起会话") }
-            let c = try await service.start(party, skill: frame.skill ?? .mobile)
+            let c = try await service.start(party, skill: frame.skill)
             outbound.yield(.sync(conversationId: c.id, after: Self.resumePoint(frame.lastSeq, in: c)))
 
         case .subscribe:
@@ -310,17 +314,22 @@ final class Session: Sendable {
             service.publish(typing, for: c)
 
         case .read:
-            let c = try await conversation(frame.conversationId)
-            var read = ServerFrame(type: "read")
-            read.conversationId = c.id
-            read.sender = staff == nil ? "customer" : "agent"
-            read.seq = min(max(0, frame.seq ?? 0), c.lastSeq)
-            service.publish(read, for: c)
+            try await service.read(try await conversation(frame.conversationId), upTo: frame.seq ?? 0, by: participant)
 
         case .human:
-            guard party != nil else { throw KefuError(.forbidden, "customers_only", "只有客户可以请求人工") }
+            guard let party else { throw KefuError(.forbidden, "customers_only", "只有客户可以请求人工") }
             let c = try await conversation(frame.conversationId)
-            try await service.requestHuman(c, skill: frame.skill)
+            try await service.humanRequested(c, party: party, skill: frame.skill)
+
+        case .leaveMessage:
+            guard let party else { throw KefuError(.forbidden, "customers_only", "只有客户可以留言") }
+            let c = try await conversation(frame.conversationId)
+            let ticket = try await service.leaveMessage(c, by: party, acting: acting, text: frame.text ?? "", callbackPhone: frame.callbackPhone ?? "")
+            var answer = ServerFrame(type: "message_left")
+            answer.conversationId = c.id
+            answer.ticketNumber = ticket.number
+            answer.ref = frame.ref
+            reply(answer)
 
         case .status:
             guard let staff, let status = frame.status else { throw KefuError(.invalid, "invalid_frame", "需要 status：online、busy 或 away") }

@@ -11,5 +11,6 @@ enum Migrations {
         Migration008_SessionParents.migration,
         Migration009_AgentDesks.migration,
         Migration010_MessageVisibility.migration,
+        Migration011_QueuesAndReadState.migration,
     ]
 }

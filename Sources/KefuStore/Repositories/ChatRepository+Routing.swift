@@ -31,7 +31,7 @@ extension ChatRepository {
                     agentId: id, skills: Set(user.skills.compactMap(SkillGroup.init(rawValue:))),
                     status: try decodeEnum(AgentStatus.self, try row.text("status"), column: "status"),
                     activeChats: counts[id] ?? 0, limit: try row.int("chat_limit"),
-                    lastAssignedAt: try row.decode(column: "last_assigned_at", as: Date?.self)
+                    lastAssignedAt: try row.decode(column: "last_assigned_at", as: Date?.self), autoAssign: user.autoAssign
                 )
             }
             let queue = waiting.map { QueueEntry(conversationId: $0.id, skill: $0.skill, vip: $0.vip, queuedAt: $0.queuedAt ?? $0.createdAt) }
@@ -116,16 +116,51 @@ extension ChatRepository {
         public var activeChats: Int
     }
 
-    /// Slots of online agents that serve `skill`: how fast the queue drains.
-    public func servingSlots(for skill: SkillGroup) async throws -> Int {
+    /// The online agents routing would hand a chat of `skill` (VIP chats: the VIP group too), each with
+    /// how long their current chats have been going: what the queue estimate is computed from.
+    public func servingAgents(for skill: SkillGroup, vip: Bool = false, now: Date) async throws -> [ServingAgent] {
         try await database.read { db in
             let rows = try await db.select().column("agent_id").column("chat_limit").from("agent_presence")
                 .where("status", .equal, AgentStatus.online.rawValue).all()
             let ids = try rows.map { try $0.text("agent_id") }
-            guard !ids.isEmpty else { return 0 }
-            let users = try await db.select().columns("*").from("staff_users").where("id", .in, ids).all().map(StaffRepository.user)
-            let serving = Set(users.filter { $0.skills.contains(skill.rawValue) }.map(\.id))
-            return try rows.filter { serving.contains(try $0.text("agent_id")) }.reduce(0) { $0 + (try $1.int("chat_limit")) }
+            guard !ids.isEmpty else { return [] }
+            let users = try await db.select().columns("*").from("staff_users").where("id", .in, ids).where("disabled", .equal, false)
+                .all().map(StaffRepository.user)
+            let serving = Set(users.filter { user in
+                AgentLoad(agentId: user.id, skills: Set(user.skills.compactMap(SkillGroup.init(rawValue:))), status: .online,
+                          activeChats: 0, limit: 1, autoAssign: user.autoAssign).serves(skill, vip: vip)
+            }.map(\.id))
+            guard !serving.isEmpty else { return [] }
+            var elapsed: [String: [Double]] = [:]
+            for row in try await db.select().column("agent_id").column("assigned_at").from("conversations")
+                .where("state", .equal, ConversationState.assigned.rawValue).where("agent_id", .in, Array(serving)).all()
+            {
+                let since = try row.decode(column: "assigned_at", as: Date?.self) ?? now
+                elapsed[try row.text("agent_id"), default: []].append(max(now.timeIntervalSince(since), 0))
+            }
+            return try rows.compactMap { row in
+                let id = try row.text("agent_id")
+                guard serving.contains(id) else { return nil }
+                return ServingAgent(limit: try row.int("chat_limit"), chatElapsedSeconds: elapsed[id] ?? [])
+            }
+        }
+    }
+
+    /// The mean time from assignment to resolution of the chats of `skill` resolved since `since`, or
+    /// nil with fewer than `minimumSample` of them, too few to say.
+    public func averageHandlingSeconds(for skill: SkillGroup, since: Date, minimumSample: Int = 5) async throws -> Double? {
+        try await database.read { db in
+            let rows = try await db.select().column("assigned_at").column("resolved_at").from("conversations")
+                .where("skill", .equal, skill.rawValue).where("resolved_at", .greaterThanOrEqual, since)
+                .where("assigned_at", .isNot, SQLLiteral.null).all()
+            let durations = try rows.compactMap { row -> Double? in
+                guard let start = try row.decode(column: "assigned_at", as: Date?.self),
+                    let end = try row.decode(column: "resolved_at", as: Date?.self), end >= start
+                else { return nil }
+                return end.timeIntervalSince(start)
+            }
+            guard durations.count >= minimumSample else { return nil }
+            return durations.reduce(0, +) / Double(durations.count)
         }
     }
 }

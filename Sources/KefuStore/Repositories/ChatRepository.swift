@@ -83,6 +83,7 @@ public struct ChatRepository: Sendable {
             switch state {
             case .queued: conversation.queuedAt = now
             case .assigned: conversation.assignedAt = now
+            case .resolved: conversation.resolvedAt = now
             case .closed: conversation.closedAt = now
             default: break
             }
@@ -227,6 +228,7 @@ public struct ChatRepository: Sendable {
     static let conversationColumns = [
         "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
         "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at", "visitor_id",
+        "skill_chosen", "resolved_at",
     ]
 
     static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
@@ -235,6 +237,7 @@ public struct ChatRepository: Sendable {
             rows: [[
                 c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
                 c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt, c.visitorId,
+                c.skillChosen, c.resolvedAt,
             ]]
         )
     }
@@ -245,7 +248,8 @@ public struct ChatRepository: Sendable {
             .set("agent_id", to: c.agentId).set("last_seq", to: c.lastSeq).set("queued_at", to: c.queuedAt)
             .set("assigned_at", to: c.assignedAt).set("first_response_at", to: c.firstResponseAt)
             .set("closed_at", to: c.closedAt).set("last_customer_message_at", to: c.lastCustomerMessageAt)
-            .set("idle_reminder_sent_at", to: c.idleReminderSentAt)
+            .set("idle_reminder_sent_at", to: c.idleReminderSentAt).set("skill_chosen", to: c.skillChosen)
+            .set("resolved_at", to: c.resolvedAt)
             .where("id", .equal, c.id).run()
     }
 
@@ -267,7 +271,8 @@ public struct ChatRepository: Sendable {
             closedAt: try row.decode(column: "closed_at", as: Date?.self),
             lastCustomerMessageAt: try row.decode(column: "last_customer_message_at", as: Date?.self),
             idleReminderSentAt: try row.decode(column: "idle_reminder_sent_at", as: Date?.self),
-            visitorId: try row.optionalText("visitor_id")
+            visitorId: try row.optionalText("visitor_id"), skillChosen: try row.bool("skill_chosen"),
+            resolvedAt: try row.decode(column: "resolved_at", as: Date?.self)
         )
     }
 

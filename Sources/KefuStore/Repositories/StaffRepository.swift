@@ -11,7 +11,7 @@ public struct StaffRepository: Sendable {
         case agentNoTaken(String)
     }
 
-    static let columns = ["id", "username", "display_name", "role", "agent_no", "skills", "password_hash", "disabled", "created_at"]
+    static let columns = ["id", "username", "display_name", "role", "agent_no", "skills", "password_hash", "disabled", "auto_assign", "created_at"]
 
     public func create(_ user: StaffUser, passwordHash: String, audit: AuditEntry) async throws {
         try await database.transaction { db in
@@ -30,7 +30,7 @@ public struct StaffRepository: Sendable {
         try await Rows.insert(
             db, into: "staff_users", columns: columns,
             rows: users.map { user, hash in
-                [user.id, user.username, user.displayName, user.role.rawValue, user.agentNo, Rows.json(user.skills), hash, user.disabled, user.createdAt]
+                [user.id, user.username, user.displayName, user.role.rawValue, user.agentNo, Rows.json(user.skills), hash, user.disabled, user.autoAssign, user.createdAt]
             }
         )
     }
@@ -73,6 +73,22 @@ public struct StaffRepository: Sendable {
         }
     }
 
+    /// Changes what an admin may change after creation: whether routing hands the person chats, and their
+    /// skill groups. Nil leaves a value as it is; the updated account, or nil when there is none.
+    public func update(id: String, autoAssign: Bool?, skills: [String]?, audit: AuditEntry) async throws -> StaffUser? {
+        try await database.transaction { db in
+            guard var user = try await db.select().columns("*").from("staff_users").where("id", .equal, id)
+                .lockingClause(SQLLockingClause.update).first().map(Self.user)
+            else { return nil }
+            if let autoAssign { user.autoAssign = autoAssign }
+            if let skills { user.skills = skills }
+            try await db.update("staff_users").set("auto_assign", to: user.autoAssign).set("skills", to: Rows.json(user.skills))
+                .where("id", .equal, id).run()
+            try await AuditRepository.append(audit, in: db)
+            return user
+        }
+    }
+
     public func setDisabled(id: String, _ disabled: Bool, audit: AuditEntry) async throws -> Bool {
         try await database.transaction { db in
             guard try await db.select().column("id").from("staff_users").where("id", .equal, id).first() != nil else { return false }
@@ -89,7 +105,8 @@ public struct StaffRepository: Sendable {
         StaffUser(
             id: try row.text("id"), username: try row.text("username"), displayName: try row.text("display_name"),
             role: try decodeEnum(Role.self, try row.text("role"), column: "role"), agentNo: try row.text("agent_no"),
-            skills: Rows.strings(try row.text("skills")), disabled: try row.bool("disabled"), createdAt: try row.date("created_at")
+            skills: Rows.strings(try row.text("skills")), disabled: try row.bool("disabled"), autoAssign: try row.bool("auto_assign"),
+            createdAt: try row.date("created_at")
         )
     }
 }
