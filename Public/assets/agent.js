@@ -299,22 +299,31 @@ function showEnded(view) {
 }
 
 // The log follows the newest message while the agent is at the bottom; scrolled up to read back, it
-// stays where they are and a marker says something new came.
+// stays where they are and a marker says something new came. Only the agent's own scrolling (wheel,
+// touch, keys, the scroll bar) unsticks it: history filling in and the pane changing size do not.
 let stuckToBottom = true;
+let userScrolling = 0;
 function toBottom() {
   const log = $("#chat-log");
   log.scrollTop = log.scrollHeight;
   $("#new-messages").hidden = true;
 }
+for (const kind of ["wheel", "touchmove", "keydown", "pointerdown"]) {
+  $("#chat-log").addEventListener(kind, () => { userScrolling = Date.now(); }, { passive: true });
+}
 $("#chat-log").addEventListener("scroll", () => {
   const log = $("#chat-log");
-  stuckToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-  if (stuckToBottom) $("#new-messages").hidden = true;
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  if (atBottom) { stuckToBottom = true; $("#new-messages").hidden = true; }
+  else if (Date.now() - userScrolling < 1000) stuckToBottom = false;
+  else if (stuckToBottom) toBottom();
 });
-// The pane changes size as the customer's record and the chips load, and pictures grow the log as
-// they arrive: the bottom stays in view.
-new ResizeObserver(() => { if (stuckToBottom) toBottom(); }).observe($("#chat-log"));
-$("#chat-log").addEventListener("load", () => { if (stuckToBottom) toBottom(); }, true);
+// The pane changes size as the customer's record and the chips load, history fills in, and pictures
+// grow the log as they arrive: the bottom stays in view.
+const keepBottom = () => { if (stuckToBottom) toBottom(); };
+new ResizeObserver(keepBottom).observe($("#chat-log"));
+new MutationObserver(keepBottom).observe($("#chat-log"), { childList: true });
+$("#chat-log").addEventListener("load", keepBottom, true);
 $("#new-messages").addEventListener("click", () => { stuckToBottom = true; toBottom(); });
 
 function appendToLog(m) {

@@ -36,6 +36,8 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case idleChatsAreRemindedThenClosedOnce
     case anAttachmentBelongsToItsConversation
     case desksBelongToLiveNodes
+    case readsAreKeptPerReaderAndNeverGoBack
+    case handlingTimesAndServingAgentsFeedTheEstimate
 
     var testDescription: String { rawValue }
 
@@ -308,6 +310,47 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(try await store.chatTools.attachmentMime(id: first, in: "conv-a") == "image/png")
             #expect(try await store.chatTools.attachmentMime(id: first, in: "conv-b") == nil)
             #expect(try await store.chatTools.attachment(id: "att-none") == nil)
+
+        case .readsAreKeptPerReaderAndNeverGoBack:
+            _ = try await Self.loadDemo(store, customers: 5)
+            for id in ["conv-r1", "conv-r2"] { _ = try await store.chat.create(Self.conversation(id), greeting: "你好") }
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            #expect(try await store.chat.readSeqs(readerId: "staff-agent1", conversationIds: ["conv-r1", "conv-r2"]).isEmpty)
+            try await store.chat.markRead(conversationId: "conv-r1", readerId: "staff-agent1", seq: 5, now: t0)
+            try await store.chat.markRead(conversationId: "conv-r1", readerId: "staff-agent1", seq: 3, now: t0)
+            try await store.chat.markRead(conversationId: "conv-r1", readerId: "staff-agent2", seq: 1, now: t0)
+            try await store.chat.markRead(conversationId: "conv-r2", readerId: "staff-agent1", seq: 2, now: t0)
+            try await store.chat.markRead(conversationId: "conv-r2", readerId: "staff-agent1", seq: 4, now: t0)
+            #expect(try await store.chat.readSeqs(readerId: "staff-agent1", conversationIds: ["conv-r1", "conv-r2"]) == ["conv-r1": 5, "conv-r2": 4])
+            #expect(try await store.chat.readSeqs(readerId: "staff-agent2", conversationIds: ["conv-r1", "conv-r2"]) == ["conv-r1": 1])
+            #expect(try await store.chat.readSeqs(readerId: "staff-agent1", conversationIds: []).isEmpty)
+
+        case .handlingTimesAndServingAgentsFeedTheEstimate:
+            _ = try await Self.loadDemo(store, customers: 20)
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            #expect(try await store.chat.averageHandlingSeconds(for: .mobile, since: t0) == nil)
+            for index in 0..<6 {
+                var c = Self.conversation("conv-h\(index)", customer: "cus-\(100_000 + index)")
+                c.state = .assigned
+                c.agentId = "staff-agent1"
+                c.assignedAt = t0.addingTimeInterval(Double(index))
+                _ = try await store.chat.create(c, greeting: "你好")
+                if index < 5 {
+                    _ = try await store.chat.transition(c.id, to: .resolved, now: t0.addingTimeInterval(Double(index) + 100 + Double(index) * 10))
+                }
+            }
+            // Five resolved in 100, 110, 120, 130 and 140 s; the one still open is not counted.
+            #expect(try await store.chat.averageHandlingSeconds(for: .mobile, since: t0) == 120)
+            #expect(try await store.chat.averageHandlingSeconds(for: .mobile, since: t0, minimumSample: 6) == nil)
+            #expect(try await store.chat.averageHandlingSeconds(for: .broadband, since: t0) == nil)
+            // agent1 serves mobile (and VIP), holding one chat for 60 s; the lead serves nothing until set to.
+            for agent in ["staff-agent1", "staff-lead", "staff-agent2"] {
+                _ = try await store.chat.setPresence(agentId: agent, status: .online, limit: 3, defaultLimit: 5, now: t0)
+            }
+            let serving = try await store.chat.servingAgents(for: .mobile, now: t0.addingTimeInterval(65))
+            #expect(serving == [ServingAgent(limit: 3, chatElapsedSeconds: [60])])
+            #expect(try await store.chat.servingAgents(for: .billing, now: t0).isEmpty)
+            #expect(try await store.chat.servingAgents(for: .broadband, now: t0).count == 1)
 
         case .desksBelongToLiveNodes:
             _ = try await Self.loadDemo(store, customers: 5)

@@ -114,7 +114,7 @@ def test_widget_reconnects_without_gap_or_duplicate(server, browser):
     customer.locator("input[type=file]").set_input_files(files=[{"name": "photo.png", "mimeType": "text/plain", "buffer": png}])
     expect(agent.locator(".chat-log img")).to_have_count(1)
     expect(customer.locator(".chat-log img")).to_have_count(1)
-    assert agent.evaluate("document.querySelector('.chat-log img').naturalWidth") == 1
+    agent.wait_for_function("document.querySelector('.chat-log img').naturalWidth === 1")
     # No gap and no repeat: the desk has every number; the customer all but the staff-only ones (the
     # bot's hand-over summary after "人工").
     numbers = "[...document.querySelectorAll('.chat-log .bubble[data-seq]%s')].map(e => Number(e.dataset.seq))"
