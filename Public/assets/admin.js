@@ -1,5 +1,5 @@
 import { api } from "./api.js";
-import { $, h, yuan, dataSize, dateTime, isoInstant, labels, showError } from "./dom.js";
+import { $, h, fill, yuan, dataSize, dateTime, isoInstant, labels, showError } from "./dom.js";
 import { staffSession } from "./staff-login.js";
 
 let permissions = [];
@@ -23,6 +23,36 @@ function show(name) {
 }
 
 const panel = (name) => $(`[data-panel="${name}"]`);
+
+// Staff by name and 工号, never by account id: loaded once for the audit log, transcripts and hits.
+let staffList = null;
+async function staffNames() {
+  if (!staffList) staffList = permissions.includes("staff.read") ? await api("GET", "/api/v1/admin/users").catch(() => []) : [];
+  return Object.fromEntries(staffList.map((u) => [u.id, `${u.displayName}（${u.agentNo}）`]));
+}
+
+function staffPicker(label, names) {
+  return h("select", { "aria-label": label }, h("option", { value: "" }, `全部${label}`),
+    Object.entries(names).map(([id, name]) => h("option", { value: id }, name)));
+}
+
+const targetNames = { customer: "客户档案", conversation: "会话记录", staff: "员工账号", ticket: "工单", package: "套餐", audit: "审计日志",
+  article: "知识库文章", bill: "账单", bot: "机器人", forbidden_word: "禁用词", number: "号码", outage: "区域故障", plan_quote: "套餐变更报价",
+  quick_reply: "快捷短语", training_phrase: "训练语料", value_added_service: "增值业务", webhook: "Webhook" };
+
+// Who did it, in words: a person by name, a customer or the system by their kind.
+function actorText(e, names) {
+  if (e.actorKind === "staff") return names[e.actorId] || "员工";
+  return { customer: "客户", visitor: "访客", system: "系统" }[e.actorKind] || e.actorKind;
+}
+
+// What it was done to: a person by name; other records by kind, the id kept for the tooltip only.
+function targetCell(e, names) {
+  const kind = targetNames[e.targetType] || e.targetType;
+  if (e.targetId === "*") return h("td", {}, `${kind}（查询）`);
+  if (e.targetType === "staff" && names[e.targetId]) return h("td", {}, `${kind} · ${names[e.targetId]}`);
+  return h("td", { title: e.targetId }, kind);
+}
 
 async function loadStaff() {
   const target = panel("staff");
@@ -197,18 +227,19 @@ async function loadAudit() {
     return;
   }
   const action = h("input", { placeholder: "操作，如 pii.unmask", maxlength: "64" });
-  const actor = h("input", { placeholder: "操作人 ID", maxlength: "64" });
+  const names = await staffNames();
+  const actor = staffPicker("操作人", names);
   const body = h("tbody");
   const error = h("div", { class: "error", role: "alert" });
   const load = async () => {
     showError(error, null);
     const params = new URLSearchParams({ limit: "200" });
     if (action.value.trim()) params.set("action", action.value.trim());
-    if (actor.value.trim()) params.set("actorId", actor.value.trim());
+    if (actor.value) params.set("actorId", actor.value);
     try {
       const entries = await api("GET", "/api/v1/audit?" + params);
       body.replaceChildren(...entries.map((e) => h("tr", {},
-        h("td", {}, dateTime(e.at)), h("td", {}, e.actorId), h("td", {}, e.action), h("td", {}, `${e.targetType}:${e.targetId}`),
+        h("td", {}, dateTime(e.at)), h("td", {}, actorText(e, names)), h("td", {}, e.action), targetCell(e, names),
         h("td", {}, e.reason || ""), h("td", {}, e.clientAddress || ""))));
     } catch (e) {
       showError(error, e);
@@ -228,7 +259,8 @@ async function loadTranscripts() {
   const target = panel("transcripts");
   const phone = h("input", { placeholder: "手机号", maxlength: "20", inputmode: "numeric" });
   const keyword = h("input", { placeholder: "关键词", maxlength: "100" });
-  const agent = h("input", { placeholder: "客服 ID，如 staff-agent1", maxlength: "64" });
+  const names = await staffNames();
+  const agent = staffPicker("客服", names);
   const since = h("input", { type: "date", "aria-label": "开始日期" });
   const until = h("input", { type: "date", "aria-label": "结束日期" });
   const list = h("ul", { class: "list" });
@@ -240,27 +272,27 @@ async function loadTranscripts() {
     const params = new URLSearchParams({ limit: "100" });
     if (phone.value.trim()) params.set("phone", phone.value.trim());
     if (keyword.value.trim()) params.set("q", keyword.value.trim());
-    if (agent.value.trim()) params.set("agentId", agent.value.trim());
+    if (agent.value) params.set("agentId", agent.value);
     if (since.value) params.set("since", isoInstant(new Date(since.value + "T00:00:00+08:00")));
     if (until.value) params.set("until", isoInstant(new Date(until.value + "T24:00:00+08:00")));
     try {
       const found = await api("GET", "/api/v1/transcripts?" + params);
-      list.replaceChildren(...(found.length ? found.map((c) => h("li", { onclick: () => open(c.id), tabindex: "0" },
+      list.replaceChildren(...(found.length ? found.map((c) => h("li", { onclick: () => open(c.id, c), tabindex: "0" },
         h("div", {}, `${dateTime(c.createdAt)} · ${c.visitorName} · ${labels.skill[c.skill] || c.skill}`),
-        h("div", { class: "hint" }, `${stateNames[c.state] || c.state} · ${c.lastSeq} 条消息${c.agentId ? " · " + c.agentId : ""}`)))
+        h("div", { class: "hint" }, `${stateNames[c.state] || c.state} · ${c.lastSeq} 条消息${c.agentId ? " · " + (names[c.agentId] || "客服") : ""}`)))
         : [h("li", { class: "hint" }, "没有符合条件的会话")]));
     } catch (e) {
       showError(error, e);
     }
   };
-  const open = async (id) => {
+  const open = async (id, c) => {
     try {
       const transcript = await api("GET", `/api/v1/transcripts/${encodeURIComponent(id)}`);
       detail.replaceChildren(h("div", { class: "card" },
-        h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `会话 ${id}`),
+        h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `会话记录 · ${c.visitorName} · ${dateTime(c.createdAt)}`),
           h("a", { href: `/api/v1/transcripts/${encodeURIComponent(id)}?format=text`, download: `${id}.txt` }, "导出文本")),
         h("table", {}, h("tbody", {}, transcript.messages.map((m) => h("tr", {},
-          h("td", { class: "num" }, "#" + m.seq), h("td", {}, dateTime(m.createdAt)), h("td", {}, senderNames[m.sender] || m.sender),
+          h("td", { class: "num" }, "#" + m.seq), h("td", {}, dateTime(m.createdAt)), h("td", {}, m.sender === "agent" && names[m.senderId] ? names[m.senderId] : senderNames[m.sender] || m.sender),
           h("td", {}, m.text, m.attachmentId ? h("a", { href: `/api/v1/attachments/${m.attachmentId}`, target: "_blank" }, " [附件]") : null)))))));
     } catch (e) {
       showError(error, e);
@@ -290,7 +322,8 @@ async function loadWords() {
       }
     });
     const hits = permissions.includes("audit.read") ? await api("GET", "/api/v1/forbidden-word-hits?limit=50") : [];
-    target.replaceChildren(
+    const names = await staffNames();
+    fill(target,
       h("div", { class: "card" }, h("h2", {}, "禁用词"),
         h("table", {}, h("thead", {}, h("tr", {}, ["禁用词", "建议说法", ""].map((t) => h("th", {}, t)))),
           h("tbody", {}, words.map((w) => h("tr", {}, h("td", {}, w.word), h("td", {}, w.suggestion),
@@ -298,7 +331,7 @@ async function loadWords() {
         manage ? [h("h3", {}, "添加禁用词"), form, error] : null),
       permissions.includes("audit.read") ? h("div", { class: "card" }, h("h2", {}, "最近拦截"),
         hits.length === 0 ? h("p", { class: "hint" }, "暂无拦截记录") :
-          h("table", {}, h("tbody", {}, hits.map((hit) => h("tr", {}, h("td", {}, dateTime(hit.at)), h("td", {}, hit.agentId), h("td", {}, hit.word), h("td", {}, hit.text)))))) : null);
+          h("table", {}, h("tbody", {}, hits.map((hit) => h("tr", {}, h("td", {}, dateTime(hit.at)), h("td", {}, names[hit.agentId] || "客服"), h("td", {}, hit.word), h("td", {}, hit.text)))))) : null);
   } catch (e) {
     target.replaceChildren(h("div", { class: "card error" }, e.message));
   }

@@ -67,9 +67,13 @@ $("#open-form").addEventListener("submit", async (event) => {
     $("#step-number").hidden = true;
     $("#step-details").hidden = true;
     $("#done").hidden = false;
+    // What a new subscriber needs: the number, the plan, that the agreement is signed and where to
+    // read it. The agreement's record id and its content digest stay with the records.
+    const plan = $("#package").selectedOptions[0]?.textContent || "";
     $("#done").replaceChildren(h("h2", {}, "开户成功"),
       h("p", {}, "您的新号码 ", h("strong", { class: "big" }, opened.number), " 已激活。"),
-      h("p", { class: "hint" }, `协议编号 ${opened.agreementId}，签署内容摘要（SHA-256）${opened.signedContentSHA256}`),
+      plan ? h("p", {}, `套餐：${plan}`) : "",
+      h("p", { class: "hint" }, `《入网服务协议》（${agreementVersion}）已签署并存档，如需副本可联系在线客服。`),
       h("a", { href: "/" }, "用新号码登录"));
   } catch (e) {
     showError(error, e);

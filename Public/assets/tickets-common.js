@@ -72,7 +72,7 @@ export function historyList(events, names = {}) {
     if (e.kind === "status") what = `${ticketLabels.status[e.fromValue] || e.fromValue} → ${ticketLabels.status[e.toValue] || e.toValue}`;
     if (e.kind === "transferred") what = `转派：${labels.skill[e.fromValue] || e.fromValue} → ${labels.skill[e.toValue] || e.toValue}`;
     if (e.kind === "priority") what = `优先级 ${e.fromValue?.toUpperCase()} → ${e.toValue?.toUpperCase()}`;
-    if (e.kind === "assigned") what = `分派给 ${names[e.toValue] || e.toValue}`;
+    if (e.kind === "assigned") what = names[e.toValue] ? `分派给 ${names[e.toValue]}` : "已分派专人处理";
     const who = e.actorKind === "customer" ? "客户" : e.actorKind === "system" ? "系统" : names[e.actorId] || "客服";
     return h("li", { class: e.isInternal ? "internal" : "" },
       h("div", { class: "hint" }, `${dateTime(e.at)} · ${who}`, e.isInternal ? h("span", { class: "badge" }, "内部") : null),

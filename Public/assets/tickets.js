@@ -90,6 +90,8 @@ async function open(id) {
   const target = $("#detail");
   try {
     const [detail, templates] = await Promise.all([api("GET", `/api/v1/tickets/${encodeURIComponent(id)}`), ticketTemplates()]);
+    // The customer as staff know them, by (masked) name and number, not by their record's id.
+    detail.customer = await api("GET", `/api/v1/customers/${encodeURIComponent(detail.ticket.customerId)}`).catch(() => null);
     const i = tickets.findIndex((t) => t.id === id);
     if (i >= 0) tickets[i] = detail.ticket; else tickets.push(detail.ticket);
     target.replaceChildren(...render(detail, templates.find((t) => t.type === detail.ticket.type)));
@@ -99,7 +101,7 @@ async function open(id) {
   }
 }
 
-function render({ ticket: t, events, outage }, template) {
+function render({ ticket: t, events, outage, customer }, template) {
   const known = [...template.requiredFields, ...template.optionalFields].filter((f) => t.fields[f.key]);
   const fieldsList = h("dl", { class: "kv" }, known.flatMap((f) => [h("dt", {}, f.label), h("dd", { class: "note" }, t.fields[f.key])]));
   const head = h("div", { class: "card" },
@@ -110,7 +112,8 @@ function render({ ticket: t, events, outage }, template) {
       h("dt", {}, "优先级依据"), h("dd", {}, t.priorityReason + (t.priorityOverridden ? "（人工调整）" : "")),
       h("dt", {}, "响应时限"), h("dd", {}, clockText(t.response)),
       h("dt", {}, "解决时限"), h("dd", {}, clockText(t.resolution)),
-      h("dt", {}, "客户"), h("dd", {}, h("a", { href: `/agent/?customer=${encodeURIComponent(t.customerId)}` }, t.customerId), ` · ${t.district}`),
+      h("dt", {}, "客户"), h("dd", {}, h("a", { href: `/agent/?customer=${encodeURIComponent(t.customerId)}` },
+        customer ? `${customer.name} · ${customer.phones[0] || customer.contactPhone}` : "查看客户"), ` · ${t.district}`),
       h("dt", {}, "业务"), h("dd", {}, ticketLabels.service[t.service] || t.service, t.serviceDown ? "（完全中断）" : ""),
       t.deviceId ? [h("dt", {}, "设备"), h("dd", {}, t.deviceId)] : null,
       t.escalated ? [h("dt", {}, "升级跟进"), h("dd", {}, "截至 " + dateTime(t.followUpDueAt))] : null,

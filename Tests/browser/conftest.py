@@ -145,15 +145,20 @@ def staff_token(server, username):
     return _tokens[username]
 
 
-def desk(browser, server, username):
-    """An agent's desk in its own desktop-sized context, logged in and open."""
-    from playwright.sync_api import expect
+def staff_page(browser, server, username, path):
+    """A staff page in its own desktop-sized context, on the session `staff_token` holds for the user:
+    logins are rate-limited per address, and the login form has tests of its own."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    context.add_cookies([{"name": "kefu_session", "value": staff_token(server, username), "url": server.url}])
     page = context.new_page()
-    page.goto(server.url + "/agent/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("kefu-demo-2026")
-    page.get_by_role("button", name="登录").click()
+    page.goto(server.url + path)
+    return context, page
+
+
+def desk(browser, server, username):
+    """An agent's desk, open."""
+    from playwright.sync_api import expect
+    context, page = staff_page(browser, server, username, "/agent/")
     expect(page.get_by_role("heading", name="我的会话")).to_be_visible()
     return context, page
 
@@ -166,3 +171,24 @@ def customer_chat(browser, server, phone, group):
     page.get_by_role("button", name="在线客服").click()
     page.get_by_role("button", name=group).click()
     return context, page
+
+
+# What no page may show its user: JavaScript's empty values, internal ids, keys and digests.
+LEAKS = [
+    (re.compile(r"\bnull\b|\bundefined\b|\bNaN\b|\[object Object\]"), "a JavaScript value"),
+    (re.compile(r"\b(staff|cus|tk|conv|vis|att|sess|aud|hit)-[0-9A-Za-z]"), "an internal id"),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "a UUID"),
+    (re.compile(r"\b[0-9a-f]{40,}\b", re.I), "a hash"),
+    (re.compile(r"\b(idNumber|contactPhone|customerId|agentId|assigneeId|packageCode|fields\.[a-zA-Z]+)\b"), "a field key"),
+]
+
+
+def leaks(page):
+    """What the page's visible text shows that it should not, with a little context."""
+    page.wait_for_load_state("networkidle")
+    text = page.evaluate("document.body.innerText")
+    found = []
+    for pattern, what in LEAKS:
+        for m in pattern.finditer(text):
+            found.append(f"{what}: …{text[max(0, m.start() - 30):m.end() + 30]}…".replace("\n", " "))
+    return found

@@ -1,7 +1,7 @@
 """Self-service as a new customer meets it: open a number online, log in with it, change plan, recharge."""
 from playwright.sync_api import expect
 
-from conftest import customer_login, phone_context, shot
+from conftest import customer_login, leaks, phone_context, shot
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")
@@ -48,6 +48,7 @@ def test_open_a_number_then_change_plan_and_recharge(server, browser):
     page.get_by_role("button", name="提交开户").click()
     expect(page.get_by_role("heading", name="开户成功")).to_be_visible()
     expect(page.get_by_role("status", name="开户成功").get_by_text(number)).to_be_visible()
+    assert not leaks(page), leaks(page)  # no record id, no digest: the number, the plan, the signed agreement
     shot(page, "open-number-done")
 
     # The new customer logs in with the new number and changes plan.

@@ -1,0 +1,59 @@
+"""Every page as each of its users sees it, read for what no user should meet: null, undefined, NaN,
+internal ids (staff-…, cus-…, tk-…, conv-…, UUIDs, SHA-256 keys) and raw field keys."""
+from playwright.sync_api import expect
+
+from conftest import api_call, customer_chat, leaks, staff_page, staff_token
+
+
+def test_no_page_shows_internals(server, browser):
+    problems = {}
+    lead = staff_token(server, "lead")
+    phone = api_call(server, "POST", "/api/v1/customers/cus-100011/unmask", lead, {"reason": "页面检查"})["contactPhone"]
+    # A ticket the customer and the ticket centre both show, worked by a named agent.
+    created = api_call(server, "POST", "/api/v1/tickets", staff_token(server, "agent1"), {
+        "type": "fault", "title": "家里宽带断网", "customerId": "cus-100011",
+        "fields": {"symptom": "光猫LOS灯红", "stepsTaken": "重启过光猫", "resolutionStatus": "未解决"}})
+    api_call(server, "POST", f"/api/v1/tickets/{created['ticket']['id']}/actions", lead, {"action": "assign", "assigneeId": "staff-agent1"})
+
+    # The customer: their own page with the chat open, and a ticket's detail.
+    context, customer = customer_chat(browser, server, phone, "手机业务")
+    problems["customer chat"] = leaks(customer)
+    customer.get_by_role("button", name="关闭").click()
+    customer.locator("#my-tickets summary").first.click()
+    expect(customer.locator("#my-tickets .history")).to_be_visible()
+    problems["customer ticket"] = leaks(customer)
+    customer.get_by_role("button", name="报障 / 投诉").click()
+    problems["customer home"] = leaks(customer)
+    context.close()
+
+    # Staff: the desk with a customer open, the ticket centre with a ticket open, every console tab.
+    for username in ["agent1", "lead", "admin", "qa"]:
+        context, page = staff_page(browser, server, username, "/agent/")
+        if username in ("agent1", "lead"):
+            expect(page.get_by_role("heading", name="我的会话")).to_be_visible()
+            page.get_by_placeholder("手机号 / 证件号 / 姓名").fill(phone)
+            page.get_by_role("button", name="查询").click()
+            page.locator("#results li[data-id]").first.click()
+            expect(page.locator("#customer h2").first).to_be_visible()
+            problems[f"{username} desk"] = leaks(page)
+        page.goto(server.url + "/tickets/")
+        first = page.locator("#tickets li[data-id]").first
+        if first.count():
+            first.click()
+            expect(page.locator("#detail .card").first).to_be_visible()
+        problems[f"{username} tickets"] = leaks(page)
+        page.goto(server.url + "/admin/")
+        for tab in page.locator("[role=tab]").all():
+            tab.click()
+            page.wait_for_timeout(150)
+            name = tab.inner_text()
+            if "transcripts" == tab.get_attribute("data-tab"):
+                page.get_by_role("button", name="查询").click()
+                item = page.locator("[data-panel=transcripts] li[tabindex]").first
+                if item.count():
+                    item.click()
+            problems[f"{username} admin {name}"] = leaks(page)
+        context.close()
+
+    found = {where: what for where, what in problems.items() if what}
+    assert not found, "\n".join(f"{where}: {what}" for where, what in found.items())
