@@ -101,8 +101,9 @@ function createForm() {
   const autoAssign = h("input", { type: "checkbox", id: "new-auto-assign", checked: true });
   const form = h("form", { class: "card stack" }, h("h2", {}, "新增员工"),
     h("div", { class: "grid" },
-      field("new-username", "用户名", { autocomplete: "off" }), field("new-name", "姓名"),
-      field("new-agent-no", "工号"), field("new-password", "初始密码（至少10位）", { type: "password", autocomplete: "new-password" }),
+      field("new-username", "用户名", { autocomplete: "off", "data-field": "username" }), field("new-name", "姓名", { "data-field": "displayName" }),
+      field("new-agent-no", "工号", { "data-field": "agentNo" }),
+      field("new-password", "初始密码（至少10位）", { type: "password", autocomplete: "new-password", "data-field": "password" }),
       h("div", {}, h("label", { for: "new-role" }, "角色"), role)),
     h("fieldset", { class: "choices" }, h("legend", {}, "技能组"), skills.map((s) =>
       h("label", {}, h("input", { type: "checkbox", value: s, name: "skill" }), labels.skill[s]))),
@@ -111,7 +112,7 @@ function createForm() {
   role.addEventListener("change", () => { autoAssign.checked = role.value === "agent"; });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    showError(error, null);
+    showError(error, null, form);
     try {
       await api("POST", "/api/v1/admin/users", {
         username: $("#new-username").value.trim(), displayName: $("#new-name").value.trim(),
@@ -120,7 +121,7 @@ function createForm() {
       });
       loadStaff();
     } catch (e) {
-      showError(error, e);
+      showError(error, e, form);
     }
   });
   return form;

@@ -171,18 +171,27 @@ function upsert(view) {
   chats.set(view.id, entry);
 }
 
-// The customer's messages since the agent took the chat: what the bot was told before is history.
-function sinceAssignment(entry, m) {
-  return m.sender === "customer" && m.visibility !== "staff"
-    && (!entry.view || !entry.view.assignedAt || new Date(m.createdAt) >= new Date(entry.view.assignedAt));
+// The customer's messages since the agent took the chat: what the bot was told before is history. The
+// chat was taken at the system's greeting (or transfer notice) in this agent's name; times in frames
+// are whole seconds, so the message numbers decide.
+function assignmentSeq(entry) {
+  const agentId = entry.view && entry.view.agent && entry.view.agent.id;
+  let seq = 0;
+  for (const m of entry.messages.values()) if (m.sender === "system" && m.senderId === agentId && m.seq > seq) seq = m.seq;
+  return seq;
+}
+
+function sinceAssignment(entry, m, from = assignmentSeq(entry)) {
+  return m.sender === "customer" && m.visibility !== "staff" && m.seq > from;
 }
 
 // Since when the customer has waited for an answer: their first message after the agent's last reply
 // (a note to colleagues is no answer), counting only what they wrote since the chat was assigned.
 function waitingSince(entry) {
   let since = null;
+  const from = assignmentSeq(entry);
   for (const m of [...entry.messages.values()].sort((a, b) => a.seq - b.seq)) {
-    if (sinceAssignment(entry, m)) since = since || new Date(m.createdAt);
+    if (sinceAssignment(entry, m, from)) since = since || new Date(m.createdAt);
     else if (m.sender === "agent" && m.visibility !== "staff") since = null;
   }
   return since;
@@ -190,7 +199,8 @@ function waitingSince(entry) {
 
 function unreadCount(entry) {
   let n = 0;
-  for (const m of entry.messages.values()) if (m.seq > entry.readSeq && sinceAssignment(entry, m)) n += 1;
+  const from = assignmentSeq(entry);
+  for (const m of entry.messages.values()) if (m.seq > entry.readSeq && sinceAssignment(entry, m, from)) n += 1;
   return n;
 }
 

@@ -1,10 +1,11 @@
 // The pages' only way to the server: JSON over fetch, with the session cookie.
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter) {
+  constructor(status, code, message, retryAfter, fields) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.fields = fields || [];
   }
 }
 
@@ -24,7 +25,7 @@ export async function api(method, path, body) {
   const data = text ? safeParse(text) : null;
   if (!response.ok) {
     const error = data && data.error ? data.error : { code: "http_" + response.status, message: "请求失败（" + response.status + "）" };
-    throw new ApiError(response.status, error.code, error.message, Number(response.headers.get("Retry-After")) || undefined);
+    throw new ApiError(response.status, error.code, error.message, Number(response.headers.get("Retry-After")) || undefined, error.fields);
   }
   return data;
 }

@@ -57,8 +57,24 @@ export function statusBadge(status) {
   return h("span", { class: "badge " + kind }, text);
 }
 
-export function showError(target, error) {
-  target.textContent = error ? error.message || String(error) : "";
+// An error in `target`; with a `form`, each field the server named gets its message beside it (inputs
+// say which request field they are with data-field), and `target` keeps only what belongs to no field.
+export function showError(target, error, form) {
+  if (form) {
+    for (const old of form.querySelectorAll(".field-error")) old.remove();
+    for (const marked of form.querySelectorAll("[aria-invalid]")) marked.removeAttribute("aria-invalid");
+  }
+  if (!error) { target.textContent = ""; return; }
+  const unplaced = [];
+  let placed = 0;
+  for (const problem of (form && error.fields) || []) {
+    const input = form.querySelector(`[data-field="${CSS.escape(problem.field)}"]`);
+    if (!input) { unplaced.push(problem.message); continue; }
+    input.setAttribute("aria-invalid", "true");
+    (input.closest("label") || input).insertAdjacentElement("afterend", h("div", { class: "field-error" }, problem.message));
+    placed += 1;
+  }
+  target.textContent = unplaced.length ? unplaced.join("；") : placed ? "请按提示修改标出的项目" : error.message || String(error);
 }
 
 /// An instant as the API reads it: ISO 8601 in UTC, whole seconds (the server's decoder takes no fractions).

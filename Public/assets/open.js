@@ -49,7 +49,7 @@ function base64(file) {
 $("#open-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const error = $("#open-error");
-  showError(error, null);
+  showError(error, null, $("#open-form"));
   if (!reservation) return showError(error, { message: "请先选择号码" });
   const file = $("#face").files[0];
   if (!file) return showError(error, { message: "请上传人脸照片" });
@@ -76,7 +76,7 @@ $("#open-form").addEventListener("submit", async (event) => {
       h("p", { class: "hint" }, `《入网服务协议》（${agreementVersion}）已签署并存档，如需副本可联系在线客服。`),
       h("a", { href: "/" }, "用新号码登录"));
   } catch (e) {
-    showError(error, e);
+    showError(error, e, $("#open-form"));
   } finally {
     button.disabled = false;
   }

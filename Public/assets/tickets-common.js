@@ -100,7 +100,7 @@ export async function ticketTemplates() {
 export async function ticketForm({ draft = {}, customerId, lines = [], staff = false, onCreated, onCancel }) {
   const all = await ticketTemplates();
   const type = h("select", { name: "type", "aria-label": "工单类型" }, all.map((t) => h("option", { value: t.type, selected: t.type === draft.type }, t.label)));
-  const title = h("input", { name: "title", maxlength: "200", value: draft.title || "", placeholder: "一句话说明问题" });
+  const title = h("input", { name: "title", "data-field": "title", maxlength: "200", value: draft.title || "", placeholder: "一句话说明问题" });
   const line = h("select", { name: "subscriptionId", "aria-label": "相关号码" },
     h("option", { value: "" }, "不指定号码"),
     lines.map((l) => h("option", { value: l.id, selected: l.id === draft.subscriptionId }, `${ticketLabels.service[l.kind] || l.kind} ${l.number}`)));
@@ -109,9 +109,11 @@ export async function ticketForm({ draft = {}, customerId, lines = [], staff = f
   const values = { ...(draft.fields || {}) };
   const renderFields = () => {
     const template = all.find((t) => t.type === type.value);
-    fields.replaceChildren(...[...template.requiredFields.map((f) => [f, true]), ...template.optionalFields.map((f) => [f, false])].map(([f, required]) => {
+    // A customer is asked only what a customer can say; staff-only fields are for the agent.
+    const asked = (f) => staff || !f.staffOnly;
+    fields.replaceChildren(...[...template.requiredFields.filter(asked).map((f) => [f, true]), ...template.optionalFields.filter(asked).map((f) => [f, false])].map(([f, required]) => {
       const long = ["symptom", "details", "reason", "stepsTaken"].includes(f.key);
-      const input = h(long ? "textarea" : "input", { name: f.key, id: "tf-" + f.key, maxlength: "2000", rows: long ? "3" : null, required });
+      const input = h(long ? "textarea" : "input", { name: f.key, id: "tf-" + f.key, "data-field": "fields." + f.key, maxlength: "2000", rows: long ? "3" : null, required });
       input.value = values[f.key] || "";
       input.addEventListener("input", () => { values[f.key] = input.value; });
       return h("div", {}, h("label", { for: "tf-" + f.key }, f.label, required ? " *" : "（选填）"), input);
@@ -150,7 +152,7 @@ export async function ticketForm({ draft = {}, customerId, lines = [], staff = f
     for (const key of ["conversationId", "intent", "summary"]) if (draft[key]) body[key] = draft[key];
     if (draft.keywords?.length) body.keywords = draft.keywords;
     if (staff && override.value) { body.priorityOverride = override.value; body.overrideReason = reason.value.trim(); }
-    const missing = template.requiredFields.filter((f) => !body.fields[f.key]).map((f) => f.label);
+    const missing = template.requiredFields.filter((f) => (staff || !f.staffOnly) && !body.fields[f.key]).map((f) => f.label);
     if (!body.title) return showError(error, { message: "请填写标题" });
     if (missing.length) return showError(error, { message: "请填写：" + missing.join("、") });
     const button = form.querySelector("button[type=submit]");
@@ -158,7 +160,7 @@ export async function ticketForm({ draft = {}, customerId, lines = [], staff = f
     try {
       onCreated(await api("POST", "/api/v1/tickets", body));
     } catch (e) {
-      showError(error, e);
+      showError(error, e, form);
     } finally {
       button.disabled = false;
     }

@@ -98,8 +98,10 @@ import Testing
             let body = #"{"name":"","idNumber":"110105194912310021","contactPhone":"12345","city":"杭州","district":"西湖区","address":"某地","vipLevel":9}"#
             let result = try await client.json(.post, "/api/v1/customers", token: agent, body: body)
             #expect(result.status == .unprocessableContent)
-            let message = ((result.json as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? ""
-            for field in ["name", "idNumber", "contactPhone", "vipLevel"] { #expect(message.contains(field), "\(field)") }
+            // Every problem at once, each named by its field for the form and said in Chinese without the key.
+            let error = try #require(result.error)
+            #expect(error.fieldNames == ["name", "idNumber", "contactPhone", "vipLevel"])
+            #expect(error.message == "请填写姓名（1–50字）；身份证号码校验位错误；请填写11位手机号码；VIP 等级为 0–3")
             #expect(try await Store(database: database).customers.search(query: "12345", limit: 5, after: nil).isEmpty)
         }
     }

@@ -109,8 +109,16 @@ struct SessionToken: Decodable, Sendable {
 /// `{"error": {"code", "message"}}`, as every refusal is answered.
 struct APIErrorBody: Decodable, Sendable {
     struct Detail: Decodable, Sendable, Equatable {
+        struct FieldProblem: Decodable, Sendable, Equatable {
+            let field: String
+            let message: String
+        }
         let code: String
         let message: String
+        var fields: [FieldProblem]?
+
+        /// The fields a validation failure names.
+        var fieldNames: [String] { (fields ?? []).map(\.field) }
     }
     let error: Detail
 }

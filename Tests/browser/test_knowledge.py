@@ -3,8 +3,7 @@ spot, and an article edited."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import api_call, shot, staff_token
-from test_tickets import staff_page
+from conftest import api_call, shot, staff_page, staff_token
 
 
 def classify(server, text):
@@ -14,7 +13,7 @@ def classify(server, text):
 @pytest.fixture(scope="module")
 def admin(server, browser):
     """One admin login for the module: logins are rate-limited per user."""
-    context, page = staff_page(browser, server, "/admin/", "admin")
+    context, page = staff_page(browser, server, "admin", "/admin/")
     yield page
     context.close()
 
@@ -30,7 +29,7 @@ def test_admin_teaches_the_bot_and_edits_an_article(server, admin):
         expect(admin.get_by_placeholder("客户会怎么说")).to_have_value("")
     # An empty phrase is refused with a reason.
     admin.get_by_role("button", name="添加").click()
-    expect(admin.locator("[data-panel=training] .error")).to_contain_text("text")
+    expect(admin.locator("[data-panel=training] .error")).to_contain_text("语料为 1–200 字")
     assert classify(server, "凤凰豆") != "points_rewards"
     admin.get_by_role("button", name="重新训练").click()
     expect(admin.get_by_text("已重新训练")).to_be_visible()

@@ -81,7 +81,9 @@ def test_admin_console_lists_staff_packages_and_audit(server, page):
     form.get_by_label("工号").fill("K3008")
     form.get_by_label("初始密码（至少10位）").fill("short")
     form.get_by_role("button", name="创建账号").click()
-    expect(form.get_by_role("alert")).to_contain_text("password")
+    # Said beside the password, in Chinese.
+    expect(form.locator(".field-error")).to_have_text("密码为 10–72 个字节（至少10位）")
+    expect(form.get_by_label("初始密码（至少10位）")).to_have_attribute("aria-invalid", "true")
     form.get_by_label("初始密码（至少10位）").fill("a-long-password")
     page.get_by_role("button", name="创建账号").click()
     expect(page.get_by_role("cell", name="agent8")).to_be_visible()

@@ -35,11 +35,11 @@ public struct StaffUser: Codable, Hashable, Sendable {
     public static func usernameProblem(_ username: String) -> String? {
         let ok = (3...32).contains(username.count)
             && username.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "." || $0 == "-") }
-        return ok ? nil : "username: 3–32 letters, digits, '_', '.' or '-'"
+        return ok ? nil : "username: 用户名为 3–32 位字母、数字、_、. 或 -"
     }
 
     public static func passwordProblem(_ password: String) -> String? {
-        (10...72).contains(password.utf8.count) ? nil : "password: 10 to 72 bytes"
+        (10...72).contains(password.utf8.count) ? nil : "password: 密码为 10–72 个字节（至少10位）"
     }
 }
 

@@ -81,15 +81,15 @@ public struct NewCustomer: Codable, Hashable, Sendable {
     /// Every problem with the fields, named, so one answer tells the caller all of them.
     public func problems() -> [String] {
         var problems: [String] = []
-        if !Validation.isCleanText(name, max: 50) { problems.append("name: 1–50 characters") }
+        if !Validation.isCleanText(name, max: 50) { problems.append("name: 请填写姓名（1–50字）") }
         if case .failure(let problem) = ResidentID.parse(idNumber) { problems.append("idNumber: \(problem.message)") }
-        if !Validation.isMobileNumber(contactPhone) { problems.append("contactPhone: 11-digit mobile number") }
-        if !Validation.isCleanText(city, max: 20) { problems.append("city: 1–20 characters") }
-        if !Validation.isCleanText(district, max: 20) { problems.append("district: 1–20 characters") }
-        if !Validation.isCleanText(address, max: 200) { problems.append("address: 1–200 characters") }
-        if let vip = vipLevel, !(0...3).contains(vip) { problems.append("vipLevel: 0 to 3") }
+        if !Validation.isMobileNumber(contactPhone) { problems.append("contactPhone: 请填写11位手机号码") }
+        if !Validation.isCleanText(city, max: 20) { problems.append("city: 请填写城市（1–20字）") }
+        if !Validation.isCleanText(district, max: 20) { problems.append("district: 请填写区县（1–20字）") }
+        if !Validation.isCleanText(address, max: 200) { problems.append("address: 请填写详细地址（1–200字）") }
+        if let vip = vipLevel, !(0...3).contains(vip) { problems.append("vipLevel: VIP 等级为 0–3") }
         if let tags, tags.count > 20 || tags.contains(where: { !Validation.isCleanText($0, max: 20) }) {
-            problems.append("tags: at most 20 tags of 1–20 characters")
+            problems.append("tags: 最多 20 个标签，每个 1–20 字")
         }
         return problems
     }

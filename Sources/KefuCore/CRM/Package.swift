@@ -61,23 +61,23 @@ public struct ServicePackage: Codable, Hashable, Sendable {
         var problems: [String] = []
         let codeOK = !code.isEmpty && code.count <= 32
             && code.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
-        if !codeOK { problems.append("code: 1–32 letters, digits, '_' or '-'") }
-        if !Validation.isCleanText(name, max: 60) { problems.append("name: 1–60 characters") }
-        if !(0...Self.maxMonthlyFeeFen).contains(monthlyFeeFen) { problems.append("monthlyFeeFen: 0 to 10000000") }
+        if !codeOK { problems.append("code: 套餐编码为 1–32 位字母、数字、_ 或 -") }
+        if !Validation.isCleanText(name, max: 60) { problems.append("name: 套餐名称为 1–60 字") }
+        if !(0...Self.maxMonthlyFeeFen).contains(monthlyFeeFen) { problems.append("monthlyFeeFen: 月费为 0–100000 元") }
         for (field, value) in [("dataMB", dataMB), ("voiceMinutes", voiceMinutes), ("smsCount", smsCount)]
         where !(0...10_000_000).contains(value) {
-            problems.append("\(field): 0 to 10000000")
+            problems.append("\(field): 取值为 0–10000000")
         }
-        if !(0...100_000).contains(bandwidthMbps) { problems.append("bandwidthMbps: 0 to 100000") }
-        if !(1...10).contains(maxLines) { problems.append("maxLines: 1 to 10") }
+        if !(0...100_000).contains(bandwidthMbps) { problems.append("bandwidthMbps: 带宽为 0–100000 Mbps") }
+        if !(1...10).contains(maxLines) { problems.append("maxLines: 可含号码数为 1–10") }
         for (field, value) in [
             ("dataOverageFenPerGB", dataOverageFenPerGB), ("voiceOverageFenPerMinute", voiceOverageFenPerMinute),
             ("smsOverageFen", smsOverageFen),
         ] where !(0...100_000).contains(value) {
-            problems.append("\(field): 0 to 100000")
+            problems.append("\(field): 资费为 0–1000 元")
         }
         if benefits.count > 20 || benefits.contains(where: { !Validation.isCleanText($0, max: 60) }) {
-            problems.append("benefits: at most 20 of 1–60 characters")
+            problems.append("benefits: 权益最多 20 项，每项 1–60 字")
         }
         return problems
     }

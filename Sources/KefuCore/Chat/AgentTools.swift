@@ -18,8 +18,8 @@ public struct QuickReply: Codable, Hashable, Sendable {
         var problems: [String] = []
         let codeOK = shortcode.hasPrefix("/") && (2...20).contains(shortcode.count)
             && shortcode.dropFirst().unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
-        if !codeOK { problems.append("shortcode: '/' and 1–19 letters, digits or '_'") }
-        if !Validation.isCleanText(text, max: 1000) { problems.append("text: 1–1000 characters") }
+        if !codeOK { problems.append("shortcode: 快捷码以 / 开头，后接 1–19 位字母、数字或 _") }
+        if !Validation.isCleanText(text, max: 1000) { problems.append("text: 内容为 1–1000 字") }
         return problems
     }
 

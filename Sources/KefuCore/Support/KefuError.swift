@@ -26,19 +26,49 @@ public struct KefuError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// Seconds the client should wait before trying again (rate limits).
     public var retryAfter: Int?
+    /// For a refused form, what is wrong with which field, so a page can say it beside the field.
+    public var fields: [FieldProblem]
 
-    public init(_ kind: Kind, _ code: String, _ message: String, retryAfter: Int? = nil) {
+    /// One field's problem: `field` as the request names it (`idNumber`, `fields.symptom`).
+    public struct FieldProblem: Sendable, Equatable, Codable {
+        public var field: String
+        public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public init(_ kind: Kind, _ code: String, _ message: String, retryAfter: Int? = nil, fields: [FieldProblem] = []) {
         self.kind = kind
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
+        self.fields = fields
     }
 
     public var description: String { "\(code): \(message)" }
 
     public static func invalid(_ message: String) -> KefuError { .init(.invalid, "invalid_request", message) }
+    /// Problems written `field: message` (or with a full-width colon) become field problems; the message
+    /// reads as the page would say it, without the field keys.
     public static func unprocessable(_ problems: [String]) -> KefuError {
-        .init(.unprocessable, "validation_failed", problems.joined(separator: "; "))
+        var fields: [FieldProblem] = []
+        var said: [String] = []
+        for problem in problems {
+            if let colon = problem.firstIndex(where: { $0 == ":" || $0 == "：" }),
+                case let key = problem[..<colon], !key.isEmpty,
+                key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") })
+            {
+                let message = String(problem[problem.index(after: colon)...]).trimmingWhitespace()
+                fields.append(FieldProblem(field: String(key), message: message))
+                said.append(message)
+            } else {
+                said.append(problem)
+            }
+        }
+        return .init(.unprocessable, "validation_failed", said.joined(separator: "；"), fields: fields)
     }
     public static let unauthorized = KefuError(.unauthorized, "unauthorized", "请先登录")
     public static let forbidden = KefuError(.forbidden, "forbidden", "没有权限执行此操作")

@@ -20,7 +20,7 @@ public enum TicketType: String, Codable, Sendable, CaseIterable {
     public var requiredFields: [TicketField] {
         switch self {
         case .fault:
-            [.init("symptom", "故障现象"), .init("stepsTaken", "已做排查"), .init("resolutionStatus", "处理状态")]
+            [.init("symptom", "故障现象"), .init("stepsTaken", "已做排查"), .init("resolutionStatus", "处理状态", staffOnly: true)]
         case .complaint:
             [.init("subject", "投诉事由"), .init("details", "详细经过"), .init("expectedOutcome", "客户诉求")]
         case .billingDispute:
@@ -38,6 +38,15 @@ public enum TicketType: String, Codable, Sendable, CaseIterable {
         case .billingDispute: []
         case .businessRequest: [.init("preferredTime", "期望办理时间"), .init("callbackNumber", "回电号码")]
         }
+    }
+
+    /// The fields a customer's ticket leaves to staff, filled with `TicketField.customerDefault`.
+    public func withStaffFieldsForCustomer(_ fields: [String: String]) -> [String: String] {
+        var filled = fields
+        for field in requiredFields where field.staffOnly && (filled[field.key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            filled[field.key] = TicketField.customerDefault
+        }
+        return filled
     }
 
     /// What each problem is, named by field, so a form can point at it; empty when the fields are fine.
@@ -68,11 +77,17 @@ public enum TicketType: String, Codable, Sendable, CaseIterable {
 public struct TicketField: Codable, Hashable, Sendable {
     public var key: String
     public var label: String
+    /// Filled by staff, never asked of a customer (a customer's ticket starts with the field's `customerDefault`).
+    public var staffOnly: Bool
 
-    public init(_ key: String, _ label: String) {
+    public init(_ key: String, _ label: String, staffOnly: Bool = false) {
         self.key = key
         self.label = label
+        self.staffOnly = staffOnly
     }
+
+    /// What a staff-only required field says on a ticket a customer opened.
+    public static let customerDefault = "客户自助提交，待受理"
 }
 
 extension TicketType {

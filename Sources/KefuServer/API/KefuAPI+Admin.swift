@@ -37,9 +37,9 @@ extension KefuAPI {
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let username = body.username.lowercased()
         var problems = [StaffUser.usernameProblem(username), StaffUser.passwordProblem(body.password)].compactMap { $0 }
-        if !Validation.isCleanText(body.displayName, max: 40) { problems.append("displayName: 1–40 characters") }
+        if !Validation.isCleanText(body.displayName, max: 40) { problems.append("displayName: 姓名为 1–40 字") }
         if !Validation.isCleanText(body.agentNo, max: 16) || !body.agentNo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            problems.append("agentNo: 1–16 letters or digits")
+            problems.append("agentNo: 工号为 1–16 位字母或数字")
         }
         guard problems.isEmpty, let role = Role(rawValue: body.role.rawValue) else { throw KefuError.unprocessable(problems) }
         let user = StaffUser(

@@ -73,8 +73,8 @@ extension KefuAPI {
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
         let word = body.word.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [String] = []
-        if !Validation.isCleanText(word, max: 20) { problems.append("word: 1–20 characters") }
-        if !Validation.isCleanText(body.suggestion, max: 100) { problems.append("suggestion: 1–100 characters") }
+        if !Validation.isCleanText(word, max: 20) { problems.append("word: 禁用词为 1–20 字") }
+        if !Validation.isCleanText(body.suggestion, max: 100) { problems.append("suggestion: 建议说法为 1–100 字") }
         guard problems.isEmpty else { throw KefuError.unprocessable(problems) }
         let entryWord = ForbiddenWord(id: Store.newID("fw"), word: word, suggestion: body.suggestion)
         try await store.chatTools.addForbiddenWord(

@@ -79,10 +79,12 @@ struct ErrorMiddleware: RouterMiddleware {
             struct Inner: Encodable {
                 let code: String
                 let message: String
+                let fields: [KefuError.FieldProblem]?
             }
             let error: Inner
         }
-        let data = (try? JSONEncoder().encode(Body(error: .init(code: error.code, message: error.message)))) ?? Data()
+        let inner = Body.Inner(code: error.code, message: error.message, fields: error.fields.isEmpty ? nil : error.fields)
+        let data = (try? JSONEncoder().encode(Body(error: inner))) ?? Data()
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -18,8 +18,10 @@ struct TicketDesk: Sendable {
     }
 
     func open(_ draft: TicketRepository.Draft, by opener: Opener) async throws -> TicketRepository.Created {
+        var draft = draft
         if case .person(let acting) = opener {
             try TicketPolicy.create(acting.principal, for: draft.customerId, overridingPriority: draft.priorityOverride != nil).require("客户")
+            if case .customer = acting.principal { draft.fields = draft.type.withStaffFieldsForCustomer(draft.fields) }
         }
         guard !draft.customerId.isEmpty else { throw KefuError.unprocessable(["customerId：请指定客户"]) }
         var problems = draft.type.problems(in: draft.fields)
