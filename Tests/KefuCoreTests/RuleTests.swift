@@ -125,6 +125,19 @@ import Testing
         #expect(first.bills == second.bills)
     }
 
+    @Test(arguments: [1, 2, 10, 28])
+    func nothingIsDatedInTheFuture(dayOfMonth: Int) throws {
+        let today = try #require(CalendarDate(year: 2026, month: 12, day: dayOfMonth))
+        var generator = DemoGenerator(customerCount: 200, asOf: today)
+        let data = generator.generate()
+        #expect(data.payments.allSatisfy { $0.paidAt < today.date }, "a payment after \(today)")
+        // Last month's bill, issued on the 1st, is still open on the 1st and partly paid later on.
+        let lastMonth = data.bills.filter { $0.month == "2026-11" }
+        #expect(!lastMonth.isEmpty)
+        if dayOfMonth <= 1 { #expect(lastMonth.allSatisfy { $0.status != .paid }) }
+        if dayOfMonth >= 10 { #expect(lastMonth.contains { $0.status == .paid }) }
+    }
+
     @Test func fullDatasetHasTheShapeTheIssueAsksFor() {
         var generator = DemoGenerator(asOf: day)
         let data = generator.generate()

@@ -159,6 +159,12 @@ import Testing
             #expect(own.status == .ok)
             let view = try own.decoded(Customer360.self)
             #expect(view.customer.contactPhone == "13800138000" && !view.customer.masked)
+            // Their own ID number too is shown masked: nothing they do needs it in full.
+            let stored = try #require(try await Store(database: database).customers.find(id: "cus-100000"))
+            #expect(view.customer.idNumber == Masking.idNumber(stored.idNumber) && view.customer.idNumber != stored.idNumber)
+            #expect(view.customer.name == stored.name)
+            let plain = try await client.json(.get, "/api/v1/customers/cus-100000", token: token).decoded(Customer.self)
+            #expect(plain.idNumber == view.customer.idNumber)
             let ownBill = try #require(view.bills.first?.id)
             #expect(try await client.json(.get, "/api/v1/bills/\(ownBill)", token: token).status == .ok)
             // A bill's id says nothing of whose line or which month it is: it cannot be derived.

@@ -2,6 +2,12 @@
 /// kind is (name, ID number, phone, address), free text through `Masking.text`.
 public protocol MaskedForStaff {
     func maskedForStaff() -> Self
+    /// The form the owner gets: in full but for what a page never needs to show even them (the ID number).
+    func maskedForOwner() -> Self
+}
+
+extension MaskedForStaff {
+    public func maskedForOwner() -> Self { self }
 }
 
 /// The one place that decides whether personal data leaves the server in full: only to the customers
@@ -9,11 +15,13 @@ public protocol MaskedForStaff {
 /// audited unmask, with a reason.
 public enum PersonalData {
     public static func shown<T: MaskedForStaff>(_ value: T, to principal: Principal) -> T {
-        CustomerRecordPolicy.seesUnmasked(principal) ? value : value.maskedForStaff()
+        guard CustomerRecordPolicy.seesUnmasked(principal) else { return value.maskedForStaff() }
+        if case .customer = principal { return value.maskedForOwner() }
+        return value
     }
 
     public static func shown<T: MaskedForStaff>(_ values: [T], to principal: Principal) -> [T] {
-        CustomerRecordPolicy.seesUnmasked(principal) ? values : values.map { $0.maskedForStaff() }
+        values.map { shown($0, to: principal) }
     }
 
     public static func shown<T: MaskedForStaff>(_ value: T?, to principal: Principal) -> T? {
@@ -28,9 +36,23 @@ public enum PersonalData {
 
 extension Customer: MaskedForStaff {
     public func maskedForStaff() -> Customer { masking() }
+
+    /// A customer's own page shows their ID number as everywhere else: a stolen session or a shoulder
+    /// behind them does not read it, and nothing they do needs it in full.
+    public func maskedForOwner() -> Customer {
+        var copy = self
+        copy.idNumber = Masking.idNumber(idNumber)
+        return copy
+    }
 }
 
 extension Customer360: MaskedForStaff {
+    public func maskedForOwner() -> Customer360 {
+        var copy = self
+        copy.customer = customer.maskedForOwner()
+        return copy
+    }
+
     public func maskedForStaff() -> Customer360 {
         var copy = masking()
         copy.orders = orders.map { $0.maskedForStaff() }

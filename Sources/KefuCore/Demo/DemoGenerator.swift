@@ -196,7 +196,11 @@ public struct DemoGenerator {
                 let items = BillCalculator.items(package: plan, usage: usage, valueAdded: vas, contract: line.contract, monthStart: month)
                 let total = BillCalculator.total(items)
                 let isLast = offset == months.count - 1
-                let status: Bill.Status = inArrears && isLast ? .overdue : .paid
+                // A bill is paid on one of the days it has been out, never after today: last month's,
+                // issued on the 1st, is still open early in the month.
+                let issued = month.addingMonths(1)
+                let daysOut = min(18, asOf.daysSinceEpoch - issued.daysSinceEpoch - 1)
+                let status: Bill.Status = inArrears && isLast ? .overdue : daysOut < 0 ? .unpaid : .paid
                 let billID = "bill-" + String(idRng.next(), radix: 16) + String(idRng.next(), radix: 16)
                 data.bills.append(
                     Bill(
@@ -208,7 +212,7 @@ public struct DemoGenerator {
                     data.payments.append(
                         Payment(
                             id: "pay-\(billID)", customerId: id, amountFen: total, channel: pick(Payment.Channel.allCases),
-                            paidAt: month.addingMonths(1).addingDays(int(0...18)).date.addingTimeInterval(Double(int(28_800...79_200))),
+                            paidAt: issued.addingDays(int(0...daysOut)).date.addingTimeInterval(Double(int(28_800...79_200))),
                             reference: "demo-\(billID)"
                         )
                     )
