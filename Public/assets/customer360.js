@@ -30,11 +30,11 @@ export function render360(view, { staff = false } = {}) {
   const lines = h("section", { class: "card", "aria-label": "号码与套餐" },
     h("h2", {}, "号码与套餐"),
     h("div", { class: "scroll" }, h("table", { class: "cards-on-phone" },
-      h("thead", {}, h("tr", {}, h("th", {}, "号码"), h("th", {}, "类型"), h("th", {}, "套餐"), h("th", {}, "状态"), h("th", {}, "上月用量"), h("th", {}, "合约"))),
+      h("thead", {}, h("tr", {}, h("th", {}, "号码"), h("th", {}, "类型"), h("th", {}, "套餐"), h("th", {}, "状态"), h("th", {}, "用量"), h("th", {}, "合约"))),
       h("tbody", {}, subscriptions.map((s) => {
         const plan = planOf.get(s.packageCode);
         const u = usageByLine.get(s.id);
-        const used = u && plan ? usageText(u, plan, s.kind) : "—";
+        const used = u && plan ? `${monthLabel(u.month)} ${usageText(u, plan, s.kind)}` : "—";
         return h("tr", {},
           h("td", { "data-label": "号码" }, s.number),
           h("td", { "data-label": "类型" }, labels.subscriptionKind[s.kind] || s.kind),
@@ -42,7 +42,7 @@ export function render360(view, { staff = false } = {}) {
             s.pendingPackageCode ? h("div", { class: "hint" }, `${s.pendingEffectiveOn} 起变更为 ${s.pendingPackageCode}`) : null,
             s.carryOverMB ? h("div", { class: "hint" }, `${s.carryOverMonth} 结转流量 ${dataSize(s.carryOverMB)}`) : null),
           h("td", { "data-label": "状态" }, statusBadge(s.status)),
-          h("td", { "data-label": "上月用量" }, used),
+          h("td", { "data-label": "用量" }, used),
           h("td", { "data-label": "合约" }, s.contract ? `至 ${s.contract.endsOn}，月优惠 ${yuan(s.contract.monthlyDiscountFen)}` : "无"));
       })))));
 
@@ -69,6 +69,12 @@ export function render360(view, { staff = false } = {}) {
 function lineNumber(subscriptions, id) {
   const line = subscriptions.find((s) => s.id === id);
   return line ? line.number : id;
+}
+
+// "本月" for the month under way (China time), else the month's number.
+function monthLabel(month) {
+  const now = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7);
+  return month === now ? "本月" : `${Number(month.slice(5, 7))}月`;
 }
 
 function usageText(u, plan, kind) {

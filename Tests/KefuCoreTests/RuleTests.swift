@@ -152,7 +152,9 @@ import Testing
         #expect(data.customers.contains { $0.balanceFen < 0 })
         #expect(data.customers.contains { $0.vipLevel > 0 })
         #expect(data.subscriptions.contains { $0.contract != nil })
-        #expect(Set(data.usage.map(\.month)) == ["2026-08", "2026-09", "2026-10"])
+        // Three billed months and the one under way.
+        #expect(Set(data.usage.map(\.month)) == ["2026-08", "2026-09", "2026-10", "2026-11"])
+        #expect(Set(data.bills.map(\.month)) == ["2026-08", "2026-09", "2026-10"])
         let broadband = data.subscriptions.filter { $0.kind == .broadband }
         #expect(!broadband.isEmpty && broadband.allSatisfy { line in data.devices.contains { $0.subscriptionId == line.id && $0.kind == .opticalModem } })
         // Every bill is what the calculator makes of its plan and usage.
@@ -160,5 +162,49 @@ import Testing
             #expect(bill.totalFen == BillCalculator.total(bill.items))
         }
         #expect(Set(data.subscriptions.map(\.packageCode)).isSubset(of: Set(data.packages.map(\.code))))
+    }
+}
+
+/// What is left this month, for a line or a family's shared pool, and what going over costs.
+@Suite struct AllowanceTests {
+    @Test func aFamilySharesOnePoolAndASingleLineHasItsOwn() throws {
+        let today = try #require(CalendarDate(year: 2026, month: 12, day: 10))
+        var generator = DemoGenerator(customerCount: 300, asOf: today)
+        let data = generator.generate()
+        func view(_ customerId: String) -> Customer360 {
+            Customer360(
+                customer: data.customers.first { $0.id == customerId }!, subscriptions: data.subscriptions.filter { $0.customerId == customerId },
+                packages: data.packages, bills: [], usage: data.usage, payments: [], orders: [], devices: []
+            )
+        }
+        let family = try #require(Dictionary(grouping: data.subscriptions.filter { $0.kind == .mobile && $0.bundleId != nil }, by: \.bundleId!)
+            .values.first { $0.count >= 2 })
+        let allowances = Allowance.of(view(family[0].customerId), month: "2026-12")
+        let pool = try #require(allowances.first { $0.shared })
+        #expect(Set(pool.numbers) == Set(family.map(\.number)))
+        let plan = try #require(data.packages.first { $0.code == family[0].packageCode })
+        let used = data.usage.filter { u in u.month == "2026-12" && family.contains { $0.id == u.subscriptionId } }
+        #expect(pool.dataUsedMB == used.map(\.dataMB).reduce(0, +) && pool.dataUsedMB > 0)
+        #expect(pool.dataQuotaMB >= plan.dataMB && pool.voiceQuota == plan.voiceMinutes)
+
+        let single = try #require(data.subscriptions.first { $0.kind == .mobile && $0.bundleId == nil })
+        let own = try #require(Allowance.of(view(single.customerId), month: "2026-12").first { $0.numbers == [single.number] })
+        #expect(!own.shared && own.dataUsedMB == data.usage.first { $0.subscriptionId == single.id && $0.month == "2026-12" }?.dataMB)
+        // A month nobody used yet leaves everything.
+        let none = try #require(Allowance.of(view(single.customerId), month: "2027-01").first { $0.numbers == [single.number] })
+        #expect(none.dataUsedMB == 0 && none.dataLeftMB == none.dataQuotaMB)
+    }
+
+    @Test func overageIsPricedAsTheBillPricesIt() {
+        var a = Allowance(
+            month: "2026-12", numbers: ["13800138000"], shared: false, dataQuotaMB: 5 * 1024, dataUsedMB: 6 * 1024 + 100,
+            voiceQuota: 100, voiceUsed: 130, dataOverageFenPerGB: 300, voiceOverageFenPerMinute: 15
+        )
+        // 1 GB 100 MB over is two started GB; 30 minutes over.
+        #expect(a.dataLeftMB == 0 && a.dataOverMB == 1124 && a.overageFen == 2 * 300 + 30 * 15)
+        a.dataUsedMB = 1000
+        a.voiceUsed = 20
+        #expect(a.dataLeftMB == 4120 && a.voiceLeft == 80 && a.overageFen == 0)
+        #expect(DataSize.text(mb: 800) == "800MB" && DataSize.text(mb: 81920) == "80GB" && DataSize.text(mb: 5701) == "5.6GB")
     }
 }

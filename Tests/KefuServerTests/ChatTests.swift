@@ -387,7 +387,9 @@ import Testing
             #expect((answer.message?["text"] as? String)?.contains("账单合计") == true)
             customer.send(["type": "send", "conversationId": id, "clientId": "q2", "text": "我的流量还剩多少"])
             let usage = try await customer.next("message") { $0.message?["sender"] as? String == "bot" }
-            #expect((usage.message?["text"] as? String)?.contains("流量已用") == true)
+            // What is left this month, of the family's shared pool, and what going over costs.
+            let said = usage.message?["text"] as? String ?? ""
+            #expect(said.contains("共享套餐") && said.contains("本月流量剩余") && said.contains("/GB"), "\(said)")
             await customer.close()
         }
     }

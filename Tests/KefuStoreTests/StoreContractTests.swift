@@ -77,7 +77,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(view.subscriptions.contains { $0.kind == .broadband })
             #expect(view.devices.contains { $0.kind == .opticalModem })
             #expect(view.devices.contains { $0.kind == .setTopBox })
-            #expect(Set(view.usage.map(\.month)).count == 3)
+            #expect(Set(view.usage.map(\.month)).count == 4, "three billed months and the one under way")
             #expect(!view.bills.isEmpty && view.bills.allSatisfy { !$0.items.isEmpty && $0.totalFen == BillCalculator.total($0.items) })
             #expect(view.packages.map(\.code) == ["FAM-229"])
             #expect(!view.payments.isEmpty)

@@ -36,11 +36,13 @@ public enum PlanRecommender {
     ) -> Recommendation? {
         let mobile: Set<ServicePackage.Category> = [.mobile4G, .mobile5G, .unlimited]
         guard mobile.contains(current.category), subscription.bundleId == nil else { return nil }
-        let months = usage.filter { $0.subscriptionId == subscription.id }
+        let lineBills = bills.filter { $0.subscriptionId == subscription.id }
+        // Whole months only: the month under way (not yet billed) would make the usual need look small.
+        let billed = Set(lineBills.map(\.month))
+        let months = usage.filter { $0.subscriptionId == subscription.id && (billed.isEmpty || billed.contains($0.month)) }
         guard !months.isEmpty else { return nil }
         let data = usual(months.map(\.dataMB))
         let voice = usual(months.map(\.voiceMinutes))
-        let lineBills = bills.filter { $0.subscriptionId == subscription.id }
         // What the line really costs a month: the bills' average (overage included), else the plan's fee.
         let spend = lineBills.isEmpty ? current.monthlyFeeFen : lineBills.map(\.totalFen).reduce(0, +) / Int64(lineBills.count)
         let fits = catalog.filter {

@@ -92,7 +92,7 @@ public enum BillCalculator {
             let extraMB = usage.dataMB - package.dataMB
             let startedGB = Int64((extraMB + 1023) / 1024)
             items.append(
-                BillItem(kind: .dataOverage, description: "套餐外流量 \(extraMB)MB", amountFen: startedGB * package.dataOverageFenPerGB)
+                BillItem(kind: .dataOverage, description: "套餐外流量 \(DataSize.text(mb: extraMB))", amountFen: startedGB * package.dataOverageFenPerGB)
             )
         }
         if usage.voiceMinutes > package.voiceMinutes {

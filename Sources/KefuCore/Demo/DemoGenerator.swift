@@ -181,6 +181,18 @@ public struct DemoGenerator {
             let plan = package(line.packageCode)
             let scale = usageScale[line.id] ?? Double(int(20...140)) / 100
             usageScale[line.id] = scale
+            // This month so far, in proportion to the days gone: what "还剩多少" is answered from. It is
+            // not billed until the month ends.
+            let gone = Double(asOf.day) / Double(CalendarDate.daysIn(year: asOf.year, month: asOf.month))
+            let quota = plan.dataMB > 0 ? plan.dataMB : 200 * 1024
+            data.usage.append(
+                UsageRecord(
+                    subscriptionId: line.id, month: asOf.monthKey,
+                    dataMB: line.kind == .iptv ? 0 : Int(Double(quota) * scale * gone),
+                    voiceMinutes: line.kind == .mobile ? Int(Double(max(plan.voiceMinutes, 100)) * scale * gone) : 0,
+                    smsCount: line.kind == .mobile || line.kind == .iot ? Int(Double(max(10, plan.smsCount)) * scale * gone / 2) : 0
+                )
+            )
             for (offset, month) in months.enumerated() {
                 let jitter = Double(int(85...115)) / 100
                 let dataQuota = plan.dataMB > 0 ? plan.dataMB : 200 * 1024

@@ -82,6 +82,21 @@ struct ChatBot: Sendable {
         )
     }
 
+    /// This month's allowance as the customer asked for it: what is left, and what the overage costs.
+    static func allowanceText(_ a: Allowance) -> String {
+        let who = a.shared ? "共享套餐（\(a.numbers.map(Masking.phone).joined(separator: "、"))）" : "号码 \(Masking.phone(a.numbers[0]))"
+        var text = "\(who)本月流量剩余 \(DataSize.text(mb: a.dataLeftMB))（共 \(DataSize.text(mb: a.dataQuotaMB))，已用 \(DataSize.text(mb: a.dataUsedMB))）"
+        if a.voiceQuota > 0 { text += "，通话剩余 \(a.voiceLeft) 分钟（共 \(a.voiceQuota) 分钟）" }
+        text += "。"
+        if a.dataOverMB > 0 || a.voiceOver > 0 {
+            text += "已超出套餐，按套餐规则本月目前产生超出费用 \(Money.format(fen: a.overageFen))"
+            text += "（流量 \(Money.format(fen: a.dataOverageFenPerGB))/GB，通话 \(Money.format(fen: a.voiceOverageFenPerMinute))/分钟），可考虑加装流量包。"
+        } else {
+            text += "超出后流量按 \(Money.format(fen: a.dataOverageFenPerGB))/GB 计费。"
+        }
+        return text
+    }
+
     static let loginFirst = "查询账单、用量，充值、变更套餐和报修需要先用手机号登录（点击页面上的“登录”）；也可以输入“人工”由客服为您服务。"
 
     /// A visitor has no account: the library answers, and what needs an account asks them to log in.
@@ -118,14 +133,10 @@ struct ChatBot: Sendable {
             return lines.joined(separator: "\n")
         case .dataUsage:
             guard let view = try await store.customers.view360(id: customer.id) else { return "暂时没有查到您的用量。" }
-            let packages = Dictionary(view.packages.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-            var lines: [String] = []
-            for line in view.subscriptions where line.kind == .mobile {
-                guard let plan = packages[line.packageCode], let used = view.usage.first(where: { $0.subscriptionId == line.id }) else { continue }
-                let quota = plan.dataMB + (line.carryOverMonth == used.month ? line.carryOverMB ?? 0 : 0)
-                lines.append("号码 \(line.number)（\(used.month)）：流量已用 \(used.dataMB / 1024)GB/共 \(quota / 1024)GB，通话 \(used.voiceMinutes)/\(plan.voiceMinutes) 分钟。")
-            }
-            return lines.isEmpty ? "您名下没有移动号码的用量记录。" : lines.joined(separator: "\n")
+            let month = CalendarDate(chinaTime: service.now()).monthKey
+            let allowances = Allowance.of(view, month: month)
+            guard !allowances.isEmpty else { return "您名下没有移动号码。" }
+            return allowances.map(Self.allowanceText).joined(separator: "\n")
         case .broadbandFault:
             return try await faultCheck(customer: customer)
         case .recharge:
