@@ -27,6 +27,14 @@ export function render360(view, { staff = false } = {}) {
 
   const usageByLine = new Map();
   for (const u of usage) if (!usageByLine.has(u.subscriptionId)) usageByLine.set(u.subscriptionId, u);
+  // A family bundle's lines draw on one pool: the family's use that month, for each of its lines.
+  const pooled = (line, plan, month) => {
+    if (!line.bundleId || !plan.sharedData) return null;
+    const members = new Set(subscriptions.filter((o) => o.bundleId === line.bundleId && o.kind === "mobile").map((o) => o.id));
+    if (members.size < 2) return null;
+    const sum = usage.filter((x) => members.has(x.subscriptionId) && x.month === month);
+    return { dataMB: sum.reduce((n, x) => n + x.dataMB, 0), voiceMinutes: sum.reduce((n, x) => n + x.voiceMinutes, 0) };
+  };
   const lines = h("section", { class: "card", "aria-label": "号码与套餐" },
     h("h2", {}, "号码与套餐"),
     h("div", { class: "scroll" }, h("table", { class: "cards-on-phone" },
@@ -34,7 +42,7 @@ export function render360(view, { staff = false } = {}) {
       h("tbody", {}, subscriptions.map((s) => {
         const plan = planOf.get(s.packageCode);
         const u = usageByLine.get(s.id);
-        const used = u && plan ? `${monthLabel(u.month)} ${usageText(u, plan, s.kind)}` : "—";
+        const used = u && plan ? `${monthLabel(u.month)} ${usageText(u, plan, s.kind, pooled(s, plan, u.month))}` : "—";
         return h("tr", {},
           h("td", { "data-label": "号码" }, s.number),
           h("td", { "data-label": "类型" }, labels.subscriptionKind[s.kind] || s.kind),
@@ -77,8 +85,13 @@ function monthLabel(month) {
   return month === now ? "本月" : `${Number(month.slice(5, 7))}月`;
 }
 
-function usageText(u, plan, kind) {
+function usageText(u, plan, kind, pool) {
   if (kind === "broadband" || kind === "iptv" || kind === "dedicated_line") return plan.bandwidthMbps ? `${plan.bandwidthMbps}M 不限量` : "—";
+  if (pool) {
+    const parts = [`本号 ${dataSize(u.dataMB)}，全家共享 ${dataSize(pool.dataMB)}/${dataSize(plan.dataMB)}`];
+    if (plan.voiceMinutes) parts.push(`通话 本号 ${u.voiceMinutes}，全家 ${pool.voiceMinutes}/${plan.voiceMinutes}分钟`);
+    return parts.join("；");
+  }
   const parts = [`流量 ${dataSize(u.dataMB)}/${dataSize(plan.dataMB)}`];
   if (plan.voiceMinutes) parts.push(`通话 ${u.voiceMinutes}/${plan.voiceMinutes}分钟`);
   return parts.join("，");

@@ -195,6 +195,30 @@ import Testing
         #expect(none.dataUsedMB == 0 && none.dataLeftMB == none.dataQuotaMB)
     }
 
+    @Test func aFamilyBillMetersTheWholePool() throws {
+        let today = try #require(CalendarDate(year: 2026, month: 12, day: 10))
+        var generator = DemoGenerator(customerCount: 300, asOf: today)
+        let data = generator.generate()
+        let families = Dictionary(grouping: data.subscriptions.filter { $0.bundleId != nil }, by: \.bundleId!)
+        var checked = 0
+        for (bundle, lines) in families {
+            let mobile = lines.filter { $0.kind == .mobile }
+            guard mobile.count >= 2, let bill = data.bills.first(where: { $0.subscriptionId == bundle && $0.month == "2026-11" }) else { continue }
+            let plan = try #require(data.packages.first { $0.code == lines.first { $0.id == bundle }?.packageCode })
+            let used = data.usage.filter { u in u.month == "2026-11" && mobile.contains { $0.id == u.subscriptionId } }
+            let pooled = UsageRecord(
+                subscriptionId: bundle, month: "2026-11", dataMB: used.map(\.dataMB).reduce(0, +),
+                voiceMinutes: used.map(\.voiceMinutes).reduce(0, +), smsCount: used.map(\.smsCount).reduce(0, +)
+            )
+            // One bill for the family, its overage (if any) from all its lines together.
+            #expect(data.bills.filter { b in b.month == "2026-11" && lines.contains { $0.id == b.subscriptionId } }.count == 1)
+            #expect(bill.items.contains { $0.kind == .dataOverage } == (pooled.dataMB > plan.dataMB))
+            #expect(bill.items.contains { $0.kind == .voiceOverage } == (pooled.voiceMinutes > plan.voiceMinutes))
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+
     @Test func overageIsPricedAsTheBillPricesIt() {
         var a = Allowance(
             month: "2026-12", numbers: ["13800138000"], shared: false, dataQuotaMB: 5 * 1024, dataUsedMB: 6 * 1024 + 100,

@@ -177,14 +177,18 @@ public struct DemoGenerator {
         var unpaid: Int64 = 0
         let months = (1...3).map { asOf.firstOfMonth.addingMonths(-$0) }.reversed()
         var usageScale: [String: Double] = [:]
+        var toBill: [(line: Subscription, vas: [ValueAddedCharge], plan: ServicePackage, month: CalendarDate, isLast: Bool)] = []
         for (line, vas) in lines {
             let plan = package(line.packageCode)
             let scale = usageScale[line.id] ?? Double(int(20...140)) / 100
             usageScale[line.id] = scale
+            // A family's mobile lines share the plan's pool, each using a share of it.
+            let sharers = plan.sharedData && line.bundleId != nil
+                ? max(1, lines.filter { $0.0.bundleId == line.bundleId && $0.0.kind == .mobile }.count) : 1
             // This month so far, in proportion to the days gone: what "还剩多少" is answered from. It is
             // not billed until the month ends.
             let gone = Double(asOf.day) / Double(CalendarDate.daysIn(year: asOf.year, month: asOf.month))
-            let quota = plan.dataMB > 0 ? plan.dataMB : 200 * 1024
+            let quota = (plan.dataMB > 0 ? plan.dataMB : 200 * 1024) / sharers
             data.usage.append(
                 UsageRecord(
                     subscriptionId: line.id, month: asOf.monthKey,
@@ -195,42 +199,51 @@ public struct DemoGenerator {
             )
             for (offset, month) in months.enumerated() {
                 let jitter = Double(int(85...115)) / 100
-                let dataQuota = plan.dataMB > 0 ? plan.dataMB : 200 * 1024
                 let usage = UsageRecord(
                     subscriptionId: line.id, month: month.monthKey,
-                    dataMB: line.kind == .iptv ? 0 : Int(Double(dataQuota) * scale * jitter),
-                    voiceMinutes: line.kind == .mobile ? Int(Double(max(plan.voiceMinutes, 100)) * scale * jitter) : 0,
-                    smsCount: line.kind == .mobile || line.kind == .iot ? int(0...max(10, plan.smsCount)) : 0
+                    dataMB: line.kind == .iptv ? 0 : Int(Double(quota) * scale * jitter),
+                    voiceMinutes: line.kind == .mobile ? Int(Double(max(plan.voiceMinutes, 100) / sharers) * scale * jitter) : 0,
+                    smsCount: line.kind == .mobile || line.kind == .iot ? int(0...max(10, plan.smsCount / sharers)) : 0
                 )
                 data.usage.append(usage)
-                // A family bundle is billed once, on its primary line.
+                // A family bundle is billed once, on its primary line, once every line's usage is known.
                 if let bundle = line.bundleId, bundle != line.id { continue }
-                let items = BillCalculator.items(package: plan, usage: usage, valueAdded: vas, contract: line.contract, monthStart: month)
-                let total = BillCalculator.total(items)
-                let isLast = offset == months.count - 1
-                // A bill is paid on one of the days it has been out, never after today: last month's,
-                // issued on the 1st, is still open early in the month.
-                let issued = month.addingMonths(1)
-                let daysOut = min(18, asOf.daysSinceEpoch - issued.daysSinceEpoch - 1)
-                let status: Bill.Status = inArrears && isLast ? .overdue : daysOut < 0 ? .unpaid : .paid
-                let billID = "bill-" + String(idRng.next(), radix: 16) + String(idRng.next(), radix: 16)
-                data.bills.append(
-                    Bill(
-                        id: billID, customerId: id, subscriptionId: line.id, month: month.monthKey, totalFen: total,
-                        status: status, dueOn: month.addingMonths(1).addingDays(19).description, items: items
+                toBill.append((line, vas, plan, month, offset == months.count - 1))
+            }
+        }
+        for (line, vas, plan, month, isLast) in toBill {
+            // The bill meters what the plan meters: a family's pool is its mobile lines together.
+            let pool = Set(lines.filter { $0.0.bundleId != nil && $0.0.bundleId == line.bundleId && $0.0.kind == .mobile }.map(\.0.id))
+            let members = pool.isEmpty ? [line.id] : pool
+            let records = data.usage.filter { $0.month == month.monthKey && members.contains($0.subscriptionId) }
+            let usage = UsageRecord(
+                subscriptionId: line.id, month: month.monthKey, dataMB: records.reduce(0) { $0 + $1.dataMB },
+                voiceMinutes: records.reduce(0) { $0 + $1.voiceMinutes }, smsCount: records.reduce(0) { $0 + $1.smsCount }
+            )
+            let items = BillCalculator.items(package: plan, usage: usage, valueAdded: vas, contract: line.contract, monthStart: month)
+            let total = BillCalculator.total(items)
+            // A bill is paid on one of the days it has been out, never after today: last month's,
+            // issued on the 1st, is still open early in the month.
+            let issued = month.addingMonths(1)
+            let daysOut = min(18, asOf.daysSinceEpoch - issued.daysSinceEpoch - 1)
+            let status: Bill.Status = inArrears && isLast ? .overdue : daysOut < 0 ? .unpaid : .paid
+            let billID = "bill-" + String(idRng.next(), radix: 16) + String(idRng.next(), radix: 16)
+            data.bills.append(
+                Bill(
+                    id: billID, customerId: id, subscriptionId: line.id, month: month.monthKey, totalFen: total,
+                    status: status, dueOn: month.addingMonths(1).addingDays(19).description, items: items
+                )
+            )
+            if status == .paid {
+                data.payments.append(
+                    Payment(
+                        id: "pay-\(billID)", customerId: id, amountFen: total, channel: pick(Payment.Channel.allCases),
+                        paidAt: issued.addingDays(int(0...daysOut)).date.addingTimeInterval(Double(int(28_800...79_200))),
+                        reference: "demo-\(billID)"
                     )
                 )
-                if status == .paid {
-                    data.payments.append(
-                        Payment(
-                            id: "pay-\(billID)", customerId: id, amountFen: total, channel: pick(Payment.Channel.allCases),
-                            paidAt: issued.addingDays(int(0...daysOut)).date.addingTimeInterval(Double(int(28_800...79_200))),
-                            reference: "demo-\(billID)"
-                        )
-                    )
-                } else {
-                    unpaid += total
-                }
+            } else {
+                unpaid += total
             }
         }
 
