@@ -100,15 +100,16 @@ struct ChatDesk: Sendable {
         case noAgents = "no_agents"
     }
 
-    func unserved(_ c: Conversation) async throws -> Unserved? {
+    /// The one rule for both the notice and every queue frame: hours first, then whether anyone serves.
+    func unserved(_ c: Conversation, servedBy agents: [ServingAgent]) -> Unserved? {
         if !settings.serviceHours.isOpen(c.skill, at: now()) { return .closed }
-        return try await store.chat.servingAgents(for: c.skill, vip: c.vip, now: now()).isEmpty ? .noAgents : nil
+        return agents.isEmpty ? .noAgents : nil
     }
 
     /// A chat left in the queue with nobody to serve it: the customer hears why and what they can do.
     private func tellIfNobodyServes(_ c: Conversation) async throws {
         guard let current = try await store.chat.conversation(id: c.id), current.state == .queued,
-            let reason = try await unserved(current)
+            let reason = unserved(current, servedBy: try await store.chat.servingAgents(for: current.skill, vip: current.vip, now: now()))
         else { return }
         let group = current.skill.displayName
         let offer = "您可以点击“留言”留下问题和回电号码，我们会尽快致电您；也可以继续等待。"
@@ -154,9 +155,9 @@ struct ChatDesk: Sendable {
             frame.estimatedWaitSeconds = ChatQueue.estimatedWait(
                 position: position, agents: agents, averageHandlingSeconds: handling[c.skill] ?? settings.averageHandlingSeconds
             )
-            let open = settings.serviceHours.isOpen(c.skill, at: now())
-            frame.available = open && !agents.isEmpty
-            if !open { frame.code = Unserved.closed.rawValue } else if agents.isEmpty { frame.code = Unserved.noAgents.rawValue }
+            let reason = unserved(c, servedBy: agents)
+            frame.available = reason == nil
+            frame.code = reason?.rawValue
             publish(frame, for: c)
         }
     }
