@@ -1,7 +1,7 @@
 // Self-service and agent actions on one customer: recharge, plan change with its quote,
 // value-added services and recommendations. The same card serves the customer and the agent sidebar.
 import { api } from "./api.js";
-import { h, yuan, labels, showError } from "./dom.js";
+import { h, yuan, dataSize, labels, showError } from "./dom.js";
 
 export function servicesCard(customerId, view) {
   const body = h("div");
@@ -54,7 +54,9 @@ export function servicesCard(customerId, view) {
     const lines = view.subscriptions.filter((s) => s.status !== "closed" && !s.bundleId && ["mobile", "broadband"].includes(s.kind));
     if (!lines.length) { body.replaceChildren(h("p", { class: "hint" }, "没有可变更套餐的号码（融合套餐请到营业厅整体办理）。")); return; }
     const catalog = await api("GET", "/api/v1/packages");
-    const line = h("select", { id: "plan-line" }, lines.map((s) => h("option", { value: s.id }, `${s.number}（${s.packageCode}）`)));
+    const named = new Map(catalog.map((p) => [p.code, p.name]));
+    const nameOf = (code) => named.get(code) || "其他套餐";
+    const line = h("select", { id: "plan-line" }, lines.map((s) => h("option", { value: s.id }, `${s.number}（${nameOf(s.packageCode)}）`)));
     const target = h("select", { id: "plan-target" });
     const timing = h("select", { id: "plan-timing" }, h("option", { value: "next_month" }, "次月1日生效"), h("option", { value: "immediately" }, "立即生效（仅升档）"));
     const error = h("div", { class: "error", role: "alert" });
@@ -80,19 +82,19 @@ export function servicesCard(customerId, view) {
         const quote = await api("POST", `/api/v1/customers/${encodeURIComponent(customerId)}/plan-quotes`,
           { subscriptionId: line.value, packageCode: target.value, timing: timing.value });
         quoteBox.replaceChildren(h("div", { class: "card", style: "background: #f8fafc" },
-          h("h3", {}, `报价：${quote.fromPackage} → ${quote.toPackage}（${quote.upgrade ? "升档" : "降档"}）`),
+          h("h3", {}, `报价：${nameOf(quote.fromPackage)} → ${nameOf(quote.toPackage)}（${quote.upgrade ? "升档" : "降档"}）`),
           h("dl", { class: "kv" },
             h("dt", {}, "生效日期"), h("dd", {}, quote.effectiveOn),
             h("dt", {}, "新月费"), h("dd", { class: "money" }, yuan(quote.newMonthlyFeeFen)),
             h("dt", {}, "本月补差价"), h("dd", { class: "money" }, yuan(quote.proratedChargeFen)),
             h("dt", {}, "违约金"), h("dd", { class: "money" }, yuan(quote.penaltyFen)),
-            h("dt", {}, "结转流量"), h("dd", {}, `${quote.carryOverMB}MB`)),
+            h("dt", {}, "结转流量"), h("dd", {}, quote.carryOverMB ? dataSize(quote.carryOverMB) : "无")),
           h("ul", {}, quote.notes.map((n) => h("li", {}, n))),
           h("button", { class: "primary", type: "button", onclick: async (e) => {
             e.currentTarget.disabled = true;
             try {
               const done = await api("POST", `/api/v1/customers/${encodeURIComponent(customerId)}/plan-quotes/${quote.id}/confirm`);
-              quoteBox.replaceChildren(h("p", { role: "status" }, `办理成功：${done.toPackage} 将于 ${done.effectiveOn} 生效。`));
+              quoteBox.replaceChildren(h("p", { role: "status" }, `办理成功：${nameOf(done.toPackage)} 将于 ${done.effectiveOn} 生效。`));
             } catch (err) {
               showError(error, err);
             }

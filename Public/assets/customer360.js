@@ -47,7 +47,7 @@ export function render360(view, { staff = false } = {}) {
           h("td", { "data-label": "号码" }, s.number),
           h("td", { "data-label": "类型" }, labels.subscriptionKind[s.kind] || s.kind),
           h("td", { "data-label": "套餐" }, plan ? `${plan.name}（${yuan(plan.monthlyFeeFen)}/月）` : s.packageCode,
-            s.pendingPackageCode ? h("div", { class: "hint" }, `${s.pendingEffectiveOn} 起变更为 ${s.pendingPackageCode}`) : null,
+            s.pendingPackageCode ? h("div", { class: "hint" }, `${s.pendingEffectiveOn} 起变更为 ${planOf.get(s.pendingPackageCode)?.name || "新套餐"}`) : null,
             s.carryOverMB ? h("div", { class: "hint" }, `${s.carryOverMonth} 结转流量 ${dataSize(s.carryOverMB)}`) : null),
           h("td", { "data-label": "状态" }, statusBadge(s.status)),
           h("td", { "data-label": "用量" }, used),

@@ -27,19 +27,24 @@ staffSession(async (who) => {
 });
 
 for (const id of ["f-status", "f-priority", "f-group", "f-type", "f-mine", "f-breached"]) $("#" + id).addEventListener("change", loadList);
+$("#f-search").addEventListener("submit", (e) => { e.preventDefault(); loadList(); });
+$("#f-q").addEventListener("search", loadList);
 
 async function loadList() {
   const params = new URLSearchParams();
   const pick = (id, key) => { if ($("#" + id).value) params.set(key, $("#" + id).value); };
-  pick("f-status", "status"); pick("f-priority", "priority"); pick("f-group", "group"); pick("f-type", "type");
+  // A number asked for is found whatever its state: the search ignores the status filter.
+  const q = $("#f-q").value.trim();
+  if (q) params.set("q", q); else pick("f-status", "status"); pick("f-priority", "priority"); pick("f-group", "group"); pick("f-type", "type");
   if ($("#f-mine").checked) params.set("assignee", "me");
   if ($("#f-breached").checked) params.set("breached", "true");
   if (outageFilter) params.set("outageId", outageFilter);
   showError($("#list-error"), null);
   try {
     tickets = await api("GET", "/api/v1/tickets?" + params);
-    $("#count").textContent = `共 ${tickets.length} 张`;
-    $("#tickets").replaceChildren(...(tickets.length ? tickets.map(item) : [h("li", { class: "hint" }, "没有符合条件的工单")]));
+    $("#count").textContent = q ? `“${q}” 共 ${tickets.length} 张` : `共 ${tickets.length} 张`;
+    $("#tickets").replaceChildren(...(tickets.length ? tickets.map(item)
+      : [h("li", { class: "hint" }, q ? "没有找到该工单号或手机号的工单" : "没有符合条件的工单")]));
   } catch (e) {
     showError($("#list-error"), e);
   }

@@ -47,6 +47,7 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
     case waitingForTheCustomerHoldsTheResolutionTimers
     case refusedTransitionsChangeNothing
     case webhookOutboxClaimsOnceAndRetries
+    case foundByNumberOrByTheCustomersPhone
 
     var testDescription: String { rawValue }
 
@@ -104,6 +105,24 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
             _ = try await store.tickets.updateOutage(id: "out-1", eta: nil, resolve: true, now: t0.addingTimeInterval(7200), audit: StoreContract.entry())
             #expect(try await store.tickets.activeOutage(district: view.customer.district, service: .broadband) == nil)
             _ = data
+
+        case .foundByNumberOrByTheCustomersPhone:
+            _ = try await StoreContract.loadDemo(store)
+            let mine = try await store.tickets.create(Self.fault("cus-100000"), now: t0, audit: StoreContract.entry()).ticket
+            let theirs = try await store.tickets.create(Self.fault("cus-100001"), now: t0, audit: StoreContract.entry()).ticket
+            let view = try #require(try await store.customers.view360(id: "cus-100000"))
+            let line = try #require(view.subscriptions.first { $0.kind == .mobile })
+            func found(_ q: String) async throws -> [String] {
+                var filter = TicketRepository.Filter()
+                filter.search = q
+                return try await store.tickets.list(filter).map(\.id)
+            }
+            #expect(try await found(mine.number) == [mine.id])
+            #expect(try await found(" " + theirs.number.lowercased()) == [theirs.id])
+            #expect(try await found(view.customer.contactPhone) == [mine.id])
+            #expect(try await found(line.number) == [mine.id])
+            #expect(try await found("13900000000' OR 1=1 --").isEmpty)
+            #expect(try await found("GD").isEmpty)
 
         case .refusesAnotherCustomersLineAndStoresNothing:
             _ = try await StoreContract.loadDemo(store)

@@ -1,4 +1,6 @@
 """Self-service as a new customer meets it: open a number online, log in with it, change plan, recharge."""
+import re
+
 from playwright.sync_api import expect
 
 from conftest import customer_login, leaks, phone_context, shot
@@ -63,10 +65,11 @@ def test_open_a_number_then_change_plan_and_recharge(server, browser):
     page.get_by_label("新套餐").select_option("M5G-129")
     page.get_by_label("生效时间").select_option("immediately")
     page.get_by_role("button", name="获取报价").click()
-    expect(page.get_by_text("报价：M5G-79 → M5G-129（升档）")).to_be_visible()
+    expect(page.get_by_text("报价：5G畅享 79元 → 5G畅享 129元（升档）")).to_be_visible()
     shot(page, "plan-quote")
     page.get_by_role("button", name="确认办理").click()
-    expect(page.get_by_text("办理成功：M5G-129")).to_be_visible()
+    expect(page.get_by_text("办理成功：5G畅享 129元")).to_be_visible()
+    assert not page.get_by_text(re.compile(r"M5G-|M4G-")).count(), "package codes on the customer page"
 
     # And recharges; a bad amount is explained first.
     page.get_by_role("tab", name="充值缴费").click()

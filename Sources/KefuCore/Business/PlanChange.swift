@@ -99,7 +99,7 @@ public enum PlanChange {
         }
 
         let unused = current.category.metersData ? max(0, current.dataMB - usedDataMB) : 0
-        if unused > 0 { notes.append("本月剩余通用流量 \(unused)MB 可结转至下月使用一次") }
+        if unused > 0 { notes.append("本月剩余通用流量 \(DataSize.text(mb: unused)) 可结转至下月使用一次") }
         return .success(
             Quote(
                 fromPackage: current.code, toPackage: target.code, upgrade: upgrade, effectiveOn: effective.description,

@@ -35,6 +35,7 @@ extension KefuAPI {
         filter.customerId = q.customerId
         filter.outageId = q.outageId
         filter.breachedOnly = q.breached ?? false
+        filter.search = q.q
         filter.limit = q.limit ?? 200
         if let own = try TicketPolicy.listScope(principal) { filter.customerId = own }
         return .ok(.init(body: .json(PersonalData.shown(try await store.tickets.list(filter), to: principal))))

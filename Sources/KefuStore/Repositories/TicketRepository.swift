@@ -66,6 +66,8 @@ public struct TicketRepository: Sendable {
         public var customerId: String?
         public var outageId: String?
         public var breachedOnly = false
+        /// A ticket number (any case), or a phone: the customer's contact number or one of their lines.
+        public var search: String?
         public var limit = 200
 
         public init() {}
@@ -141,6 +143,17 @@ public struct TicketRepository: Sendable {
             if let customer = filter.customerId { select.where("customer_id", .equal, customer) }
             if let outage = filter.outageId { select.where("outage_id", .equal, outage) }
             if filter.breachedOnly { select.where("breached", .equal, true) }
+            if let search = filter.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+                select.where { group in
+                    group.where("number", .equal, search.uppercased())
+                        .orWhere(SQLIdentifier("customer_id"), .in, SQLGroupExpression(
+                            db.select().column("id").from("customers").where("contact_phone", .equal, search).select
+                        ))
+                        .orWhere(SQLIdentifier("customer_id"), .in, SQLGroupExpression(
+                            db.select().column("customer_id").from("subscriptions").where("number", .equal, search).select
+                        ))
+                }
+            }
             return try await select.orderBy("priority").orderBy("created_at", .descending).limit(filter.limit).all().map(Self.ticket)
         }
     }
