@@ -132,7 +132,7 @@ function startChat() {
     entry.waitingSince = waitingSince(entry);
     if (active === m.conversationId) {
       appendToLog(m);
-      if (m.sender === "customer" && m.text) suggest(recentWords(entry));
+      if (m.sender === "customer" && m.text && entry.view.id === active) suggest(entry.view.id);
       markRead(entry, m.seq);
     }
     renderList();
@@ -261,26 +261,23 @@ function select(id) {
   $("#chat-actions").hidden = false;
   $("#chat-input").focus();
   if (entry.view.customerId) openCustomer(entry.view.customerId);
-  const words = recentWords(entry);
-  if (words) suggest(words); else $("#suggestions").hidden = true;
+  $("#suggestions").hidden = true;
+  suggest(entry.view.id);
 }
 
-// The customer's last three messages: "人工" alone says nothing, the problem was said just before.
-function recentWords(entry) {
-  return [...entry.messages.values()].filter((m) => m.sender === "customer" && m.text).sort((a, b) => a.seq - b.seq)
-    .slice(-3).map((m) => m.text).join("\n");
-}
-
-// The library's three best answers to what the customer just said; a click puts one in the reply box.
+// The library's best answers to what the customer needs now, as the server reads the chat; a click
+// puts one in the reply box.
 let suggesting = 0;
-async function suggest(text) {
+async function suggest(conversationId) {
   const ticket = ++suggesting;
   try {
-    const result = await api("POST", "/api/v1/bot/suggestions", { text: text.slice(0, 2000) });
-    if (ticket !== suggesting) return;
+    const result = await api("GET", `/api/v1/conversations/${encodeURIComponent(conversationId)}/suggestions`);
+    if (ticket !== suggesting || conversationId !== active) return;
     const box = $("#suggestions");
     box.hidden = result.articles.length === 0;
-    box.replaceChildren(h("span", { class: "hint" }, "推荐答案："), ...result.articles.map((a) => h("button", {
+    const about = result.basedOn && result.basedOn.length > 16 ? result.basedOn.slice(0, 16) + "…" : result.basedOn;
+    box.replaceChildren(h("span", { class: "hint", title: result.basedOn || "" }, about ? `推荐答案（针对“${about}”）：` : "推荐答案："),
+      ...result.articles.map((a) => h("button", {
       type: "button", title: a.answer,
       onclick: () => {
         const input = $("#chat-input");

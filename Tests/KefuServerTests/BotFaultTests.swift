@@ -25,19 +25,51 @@ import Testing
         try await TestApp.run(mode: .live) { client, sms, database in
             let store = Store(database: database)
             let (customer, id) = try await ChatTests.botChat(client, sms: sms)
-            let steps = try await Self.botSays(customer, id, "f1", "家里宽带断网了，上不了网")
-            #expect(steps.contains("光猫") && steps.contains("还是不行"))
+            // One instruction and one way to answer per message, never two ways at once.
+            let first = try await Self.botSays(customer, id, "f1", "家里宽带断网了，上不了网")
+            #expect(first == SelfCheck.prompt(.losLight), "\(first)")
+            let second = try await Self.botSays(customer, id, "f2", "不是，灯是绿的")
+            #expect(second == SelfCheck.prompt(.restartModem), "\(second)")
+            let third = try await Self.botSays(customer, id, "f3", "还是不行")
+            #expect(third == SelfCheck.prompt(.restartRouter), "\(third)")
+            for said in [first, second, third] { #expect(!said.contains("人工")) }
             #expect(try await Self.faultTickets(store, "cus-100000").isEmpty)
-            let opened = try await Self.botSays(customer, id, "f2", "还是不行，LOS灯一直红")
+            let opened = try await Self.botSays(customer, id, "f4", "重启了也没用")
             #expect(opened.contains("已为您创建报修工单"), "\(opened)")
             let tickets = try await Self.faultTickets(store, "cus-100000")
             let ticket = try #require(tickets.first)
             #expect(tickets.count == 1 && ticket.type == .fault && ticket.conversationId == id && ticket.createdBy == "bot")
             #expect(ticket.service == .broadband && ticket.priority == .p1 && opened.contains(ticket.number))
             #expect(ticket.fields["symptom"]?.contains("断网") == true)
-            let again = try await Self.botSays(customer, id, "f3", "宽带还是断网")
+            #expect(ticket.fields["stepsTaken"]?.contains("已重启光猫和路由器") == true)
+            let again = try await Self.botSays(customer, id, "f5", "宽带还是断网")
             #expect(again.contains("已有一张宽带报修工单") && again.contains(ticket.number), "\(again)")
             #expect(try await Self.faultTickets(store, "cus-100000").count == 1)
+            await customer.close()
+        }
+    }
+
+    @Test func aRedLosLightGoesStraightToATicketAndAFixedLineEndsTheCheck() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let store = Store(database: database)
+            let (customer, id) = try await ChatTests.botChat(client, sms: sms, phone: "13800138000")
+            _ = try await Self.botSays(customer, id, "r1", "网断了")
+            let opened = try await Self.botSays(customer, id, "r2", "是的，一直红灯")
+            #expect(opened.contains("已为您创建报修工单"), "\(opened)")
+            let owner = try #require(try await store.customers.find(phone: "13800138000"))
+            let ticket = try #require(try await Self.faultTickets(store, owner.id).first)
+            #expect(ticket.fields["stepsTaken"]?.contains("LOS") == true)
+            await customer.close()
+        }
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let (customer, id) = try await ChatTests.botChat(client, sms: sms, phone: "13800138000")
+            _ = try await Self.botSays(customer, id, "g1", "宽带上不了网")
+            #expect(try await Self.botSays(customer, id, "g2", "没有红灯") == SelfCheck.prompt(.restartModem))
+            #expect(try await Self.botSays(customer, id, "g3", "好了，可以上网了") == SelfCheck.fixedReply)
+            // Out of the check, a question is answered as any other.
+            #expect(try await Self.botSays(customer, id, "g4", "帮我查一下话费账单").contains("账单合计"))
+            let owner = try #require(try await Store(database: database).customers.find(phone: "13800138000"))
+            #expect(try await Self.faultTickets(Store(database: database), owner.id).isEmpty)
             await customer.close()
         }
     }

@@ -38,6 +38,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case desksBelongToLiveNodes
     case readsAreKeptPerReaderAndNeverGoBack
     case handlingTimesAndServingAgentsFeedTheEstimate
+    case shippedArticlesTakeNewWordingOnceAndSpareEdits
 
     var testDescription: String { rawValue }
 
@@ -62,6 +63,31 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     func run(_ db: Database) async throws {
         let store = Store(database: db)
         switch self {
+        case .shippedArticlesTakeNewWordingOnceAndSpareEdits:
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            func article(_ id: String, _ intent: Intent, _ answer: String, _ steps: [String]) -> SolutionArticle {
+                SolutionArticle(id: id, intent: intent, title: id, answer: answer, steps: steps, keywords: [], updatedAt: t0)
+            }
+            // As an earlier release seeded them: one untouched, one edited by an admin, one deleted.
+            let old = [article("art-a", .iptv, "旧", ["请输入人工"]), article("art-b", .roaming, "旧", ["请输入人工"]), article("art-c", .invoice, "旧", ["x"])]
+            #expect(try await store.knowledge.seedIfNeeded(phrases: [("你好", .greeting)], articles: old, now: t0))
+            try await store.knowledge.save(article("art-b", .roaming, "管理员改过", ["自己的话"]), by: "admin", audit: Self.entry())
+            _ = try await store.knowledge.deleteArticle(id: "art-c", audit: Self.entry())
+            let version = try await store.knowledge.version()
+            let shipped = [article("art-a", .iptv, "新", ["新步骤"]), article("art-b", .roaming, "新", ["新步骤"]),
+                           article("art-c", .invoice, "新", ["新步骤"]), article("art-d", .complaint, "新", ["新步骤"])]
+            let retired = ["art-a": [(answer: "旧", steps: ["请输入人工"])], "art-b": [(answer: "旧", steps: ["请输入人工"])], "art-c": [(answer: "旧", steps: ["x"])]]
+            // The deleted art-c stays deleted; art-d is new with this wording.
+            #expect(try await store.knowledge.upgradeShippedArticles(shipped, retired: retired, added: ["art-d"], wording: 2, now: t0) == 2)
+            let now = Dictionary(uniqueKeysWithValues: try await store.knowledge.articles().map { ($0.id, $0) })
+            #expect(now["art-a"]?.answer == "新" && now["art-a"]?.steps == ["新步骤"] && now["art-a"]?.title == "art-a")
+            #expect(now["art-b"]?.answer == "管理员改过" && now["art-c"] == nil && now["art-d"]?.answer == "新")
+            #expect(try await store.knowledge.version() > version)
+            // Once per wording: deleting the new article again keeps it deleted.
+            _ = try await store.knowledge.deleteArticle(id: "art-d", audit: Self.entry())
+            #expect(try await store.knowledge.upgradeShippedArticles(shipped, retired: retired, added: ["art-d"], wording: 2, now: t0) == 0)
+            #expect(try await store.knowledge.article(id: "art-d") == nil)
+
         case .migrationsAreIdempotent:
             #expect(try await db.migrate() == [])
             #expect(try await store.staff.count() == 0)

@@ -170,3 +170,14 @@ extension KefuAPI {
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+extension KefuAPI {
+    func suggestChatAnswers(_ input: Operations.SuggestChatAnswers.Input) async throws -> Operations.SuggestChatAnswers.Output {
+        let principal = try requirePrincipal()
+        guard let conversation = try await store.chat.conversation(id: input.path.conversationId) else { throw KefuError.notFound("会话") }
+        try ConversationPolicy.access(principal, .suggestAnswers, conversation).require("会话")
+        let offer = try await DeskSuggestions(store: store, brain: brain).offer(for: conversation)
+        let basedOn = offer.basedOn.map { PersonalData.shown(text: $0, to: principal) }
+        return .ok(.init(body: .json(.init(basedOn: basedOn, intent: offer.intent?.rawValue, articles: offer.articles))))
+    }
+}

@@ -20,14 +20,26 @@ struct ChatBot: Sendable {
         let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
         let lastBot = recent.last { $0.sender == .bot }
         let failures = lastBot?.text == Self.notUnderstood ? 1 : 0
-        // The second half of the fault self-check: the customer tried the steps and it still does not work.
-        let earlier = recent.filter { $0.sender == .customer }.dropLast()
-        if let previous = earlier.last, let lastBot, lastBot.seq > previous.seq,
-            nlu.understand(previous.text).intent == .broadbandFault,
-            understanding.intent == .broadbandFault || FaultCheck.stillBroken(text)
+        // Inside the self-check, a reply answers the step the bot asked; anything else leaves it.
+        if let lastBot, let step = SelfCheck.step(askedIn: lastBot.text) {
+            let said: String?
+            switch SelfCheck.next(after: step, reply: text, aboutTheFault: understanding.intent == .broadbandFault) {
+            case .ask(let next): said = SelfCheck.prompt(next)
+            case .fixed: said = SelfCheck.fixedReply
+            case .openTicket(let found):
+                said = try await customer.asyncMap { try await faultTicket(c, customer: $0, found: found) } ?? Self.loginToReport
+            case .leave: said = nil
+            }
+            if let said {
+                _ = try await service.post(c, sender: .bot, senderId: nil, text: said)
+                return
+            }
+        }
+        // "还是不行" after the bot answered a fault (an outage, an open ticket): the fault again, not a new topic.
+        if let customer, SelfCheck.saysStillBroken(text), understanding.intent != .broadbandFault,
+            let previous = recent.filter({ $0.sender == .customer }).dropLast().last, nlu.understand(previous.text).intent == .broadbandFault
         {
-            let answer = try await customer.asyncMap { try await faultTicket(c, customer: $0) } ?? Self.loginFirst
-            _ = try await service.post(c, sender: .bot, senderId: nil, text: answer)
+            _ = try await service.post(c, sender: .bot, senderId: nil, text: try await faultCheck(customer: customer))
             return
         }
         let decision = BotPolicy.decide(
@@ -46,7 +58,9 @@ struct ChatBot: Sendable {
         case .notUnderstood:
             try await service.post(c, sender: .bot, senderId: nil, text: Self.notUnderstood)
         case .answer(let intent):
-            try await service.post(c, sender: .bot, senderId: nil, text: try await customer.asyncMap { try await reply(intent, customer: $0) } ?? visitorReply(intent))
+            try await service.post(
+                c, sender: .bot, senderId: nil, text: try await customer.asyncMap { try await reply(intent, customer: $0, text: text) } ?? visitorReply(intent)
+            )
         }
     }
 
@@ -82,20 +96,16 @@ struct ChatBot: Sendable {
         )
     }
 
-    /// This month's allowance as the customer asked for it: what is left, and what the overage costs.
-    static func allowanceText(_ a: Allowance) -> String {
-        let who = a.shared ? "共享套餐（\(a.numbers.map(Masking.phone).joined(separator: "、"))）" : "号码 \(Masking.phone(a.numbers[0]))"
-        var text = "\(who)本月流量剩余 \(DataSize.text(mb: a.dataLeftMB))（共 \(DataSize.text(mb: a.dataQuotaMB))，已用 \(DataSize.text(mb: a.dataUsedMB))）"
-        if a.voiceQuota > 0 { text += "，通话剩余 \(a.voiceLeft) 分钟（共 \(a.voiceQuota) 分钟）" }
-        text += "。"
-        if a.dataOverMB > 0 || a.voiceOver > 0 {
-            text += "已超出套餐，按套餐规则本月目前产生超出费用 \(Money.format(fen: a.overageFen))"
-            text += "（流量 \(Money.format(fen: a.dataOverageFenPerGB))/GB，通话 \(Money.format(fen: a.voiceOverageFenPerMinute))/分钟），可考虑加装流量包。"
-        } else {
-            text += "超出后流量按 \(Money.format(fen: a.dataOverageFenPerGB))/GB 计费。"
-        }
-        return text
+    /// The library's article as the bot says it: the article is written for anyone to send, so the bot
+    /// adds its one way further, to a person.
+    func articleAnswer(_ intent: Intent) -> String {
+        guard let article = brain.article(for: intent) else { return Self.notUnderstood }
+        return intent == .outOfScope ? article.chatText : article.chatText + "\n" + Self.furtherHelp
     }
+
+    static let furtherHelp = "需要客服为您办理，请输入“人工”。"
+
+    static let loginToReport = "报修需要先用手机号登录：请点击页面上的“登录”，登录后告诉我“宽带报修”，我马上为您创建报修工单。"
 
     static let loginFirst = "查询账单、用量，充值、变更套餐和报修需要先用手机号登录（点击页面上的“登录”）；也可以输入“人工”由客服为您服务。"
 
@@ -107,15 +117,14 @@ struct ChatBot: Sendable {
         case .billQuery, .billingDispute, .dataUsage, .recharge, .packageChange, .valueAddedCancel:
             return Self.loginFirst
         case .broadbandFault:
-            let steps = brain.article(for: .broadbandFault)?.chatText ?? "请先重启光猫和路由器再试。"
-            return steps + "\n" + "如需报修，请先登录，我会为您查询所在区域的故障并创建报修工单；也可以输入“人工”。"
+            return SelfCheck.prompt(.losLight)
         default:
-            return brain.article(for: intent)?.chatText ?? Self.notUnderstood
+            return articleAnswer(intent)
         }
     }
 
     /// Self-service answers with the customer's real data; the library for the rest.
-    func reply(_ intent: Intent, customer: Customer) async throws -> String {
+    func reply(_ intent: Intent, customer: Customer, text: String) async throws -> String {
         let store = service.store
         switch intent {
         case .greeting:
@@ -136,32 +145,70 @@ struct ChatBot: Sendable {
             let month = CalendarDate(chinaTime: service.now()).monthKey
             let allowances = Allowance.of(view, month: month)
             guard !allowances.isEmpty else { return "您名下没有移动号码。" }
-            return allowances.map(Self.allowanceText).joined(separator: "\n")
+            let say = SelfServiceAnswers.asksAboutPrice(text) ? SelfServiceAnswers.overage : SelfServiceAnswers.allowance
+            return allowances.map(say).joined(separator: "\n")
         case .broadbandFault:
             return try await faultCheck(customer: customer)
         case .recharge:
+            if let view = try await store.customers.view360(id: customer.id), let stopped = SelfServiceAnswers.arrears(view) { return stopped }
             return "您当前余额 \(Money.format(fen: customer.balanceFen))。可在“办理业务 → 充值缴费”中充值（1–5000元，支持微信、支付宝、银行卡），欠费停机的号码缴清后自动复机。"
+        case .suspendResume, .mobileSignal:
+            // A line stopped for arrears is the likeliest answer to "why can't I call": said with the amount.
+            if let view = try await store.customers.view360(id: customer.id), let stopped = SelfServiceAnswers.arrears(view) { return stopped }
+            return articleAnswer(intent)
         case .packageInquiry, .packageChange:
+            if let quoted = try await planChangeAnswer(customer: customer, text: text) { return quoted }
             let recommendations = try await PlanAdvisor(store: store, now: service.now).recommendations(for: customer.id)
             guard let best = recommendations.first else {
                 return "根据您近3个月的用量，目前的套餐已经比较合适。如需变更，可在“办理业务 → 套餐变更”先获取报价再确认。"
             }
             return "为您推荐：\(best.reason)\n可在“办理业务 → 套餐变更”获取报价后确认办理。"
         default:
-            return brain.article(for: intent)?.chatText ?? Self.notUnderstood
+            return articleAnswer(intent)
         }
     }
 
-    /// First round of the self-check: a known outage in the district answers everything; an open fault
-    /// ticket is reported rather than duplicated; otherwise the modem-light steps.
-    func faultCheck(customer: Customer) async throws -> String {
-        if let known = try await knownFault(customer) { return known }
-        let steps = brain.article(for: .broadbandFault)?.chatText ?? "请先重启光猫和路由器再试。"
-        return steps + "\n" + FaultCheck.askAgain
+    /// A question naming the plan to move to ("5G升级到199合约期内可以吗") answered with the quote; nil
+    /// when no plan is named, and the bot recommends instead. The line is the one whose number is in the
+    /// question, else the first the named plan fits.
+    private func planChangeAnswer(customer: Customer, text: String) async throws -> String? {
+        let store = service.store
+        guard let view = try await store.customers.view360(id: customer.id) else { return nil }
+        let catalog = try await store.catalog.list()
+        let packages = Dictionary((catalog + view.packages).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        let movable = view.subscriptions.filter { $0.status != .closed && ($0.kind == .mobile || $0.kind == .broadband) }
+        let named = movable.filter { text.contains($0.number) }
+        for line in named.isEmpty ? movable : named {
+            guard let current = packages[line.packageCode] else { continue }
+            switch PackageMention.find(in: text, among: catalog, movingFrom: current) {
+            case .none:
+                continue
+            case .several(let options):
+                return "请问您想换成哪一个套餐：" + options.map { "「\($0.name)」（\(Money.format(fen: $0.monthlyFeeFen))/月）" }.joined(separator: "、") + "？"
+            case .one(let target):
+                if line.bundleId != nil {
+                    return "号码 \(Masking.phone(line.number)) 属于融合套餐，需要整体变更，不能单独改这个号码的套餐。需要办理请输入“人工”。"
+                }
+                let advisor = PlanAdvisor(store: store, now: service.now)
+                let next = try await advisor.quote(line, of: view, to: target, timing: .nextMonth)
+                let now = next.upgrade ? try await advisor.quote(line, of: view, to: target, timing: .immediately) : nil
+                return SelfServiceAnswers.planChange(
+                    number: line.number, from: current, to: target, nextMonth: next, immediately: now, contract: line.contract,
+                    minimum: line.contract.flatMap { packages[$0.minimumPackageCode] }
+                )
+            }
+        }
+        return nil
     }
 
-    /// Second round: the steps did not help, so the bot opens the fault ticket itself.
-    func faultTicket(_ c: Conversation, customer: Customer) async throws -> String {
+    /// First round of the self-check: a known outage in the district answers everything; an open fault
+    /// ticket is reported rather than duplicated; otherwise the first step.
+    func faultCheck(customer: Customer) async throws -> String {
+        try await knownFault(customer) ?? SelfCheck.prompt(.losLight)
+    }
+
+    /// The checks are exhausted (or point at the line), so the bot opens the fault ticket itself.
+    func faultTicket(_ c: Conversation, customer: Customer, found: String) async throws -> String {
         if let known = try await knownFault(customer) { return known }
         let store = service.store
         let messages = try await store.chat.messages(conversationId: c.id, after: 0)
@@ -171,7 +218,7 @@ struct ChatBot: Sendable {
             draft.type = .fault
             draft.fields = ["symptom": draft.summary, "stepsTaken": "", "resolutionStatus": ""]
         }
-        draft.fields["stepsTaken"] = "客户已按机器人引导检查光猫指示灯并重启设备，仍无法上网"
+        draft.fields["stepsTaken"] = "机器人自检：\(found)"
         draft.fields["resolutionStatus"] = "未解决，需后台排查或上门"
         let line = view?.subscriptions.first { $0.kind == .broadband }
         let created = try await TicketDesk(store: store, now: service.now).open(
@@ -207,17 +254,8 @@ struct ChatBot: Sendable {
     }
 }
 
-/// Words of the self-check dialogue.
+/// How the bot words the times of a fault: the response target and an outage's expected end.
 enum FaultCheck {
-    static let askAgain = "如果按以上步骤仍无法上网，请回复“还是不行”，我马上为您创建报修工单。"
-
-    static let stillBrokenWords = ["还是不行", "不行", "没用", "没有用", "还是", "依然", "仍然", "红灯", "闪", "LOS", "不亮", "没恢复", "没好", "一样"]
-
-    static func stillBroken(_ text: String) -> Bool {
-        let upper = text.uppercased()
-        return stillBrokenWords.contains { upper.contains($0) }
-    }
-
     static func hours(_ seconds: TimeInterval) -> String {
         seconds < 3600 ? "\(Int(seconds / 60)) 分钟" : "\(Int(seconds / 3600)) 小时"
     }

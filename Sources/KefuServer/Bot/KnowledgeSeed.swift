@@ -4,7 +4,8 @@ import KefuNLU
 public import KefuStore
 
 extension KnowledgeRepository {
-    /// The project's training phrases and articles, stored once: by `kefu migrate` or the first start.
+    /// The project's training phrases and articles, stored once: by `kefu migrate` or the first start;
+    /// an installation seeded by an earlier release gets the articles' new wording where nobody edited them.
     public func seedProjectKnowledge(now: Date) async throws {
         let phrases = try NLU.bundledTraining().enumerated().map { line, sample in
             guard let intent = Intent(rawValue: sample.intent) else {
@@ -12,6 +13,8 @@ extension KnowledgeRepository {
             }
             return (text: sample.text, intent: intent)
         }
-        try await seedIfNeeded(phrases: phrases, articles: SolutionLibrary.seeds(at: now), now: now)
+        let articles = SolutionLibrary.seeds(at: now)
+        try await seedIfNeeded(phrases: phrases, articles: articles, now: now)
+        try await upgradeShippedArticles(articles, retired: SolutionLibrary.retiredWordings, added: SolutionLibrary.addedArticles, wording: SolutionLibrary.wording, now: now)
     }
 }

@@ -25,18 +25,9 @@ struct BusinessDesk: Sendable {
         guard let view = try await store.customers.view360(id: customer.id),
             let line = view.subscriptions.first(where: { $0.id == subscriptionId && $0.status != .closed })
         else { throw KefuError.notFound("号码") }
-        guard let current = try await store.catalog.find(code: line.packageCode),
-            let target = try await store.catalog.find(code: packageCode), target.active
-        else { throw KefuError.notFound("套餐") }
+        guard let target = try await store.catalog.find(code: packageCode), target.active else { throw KefuError.notFound("套餐") }
         if line.bundleId != nil { throw KefuError.unprocessable(["subscriptionId: 融合套餐成员号码请办理整体变更"]) }
-        let minimumFee = try await line.contract.asyncMap { try await store.catalog.find(code: $0.minimumPackageCode)?.monthlyFeeFen } ?? nil
-        let today = CalendarDate(chinaTime: now())
-        let used = view.usage.first { $0.subscriptionId == line.id && $0.month == today.monthKey }?.dataMB ?? 0
-        let quote: PlanChange.Quote
-        switch PlanChange.quote(current: current, target: target, contract: line.contract, minimumFeeFen: minimumFee, usedDataMB: used, timing: timing, today: today) {
-        case .success(let made): quote = made
-        case .failure(let problem): throw KefuError.unprocessable([problem.message])
-        }
+        let quote = try await PlanAdvisor(store: store, now: now).quote(line, of: view, to: target, timing: timing)
         let stored = BusinessRepository.StoredQuote(
             id: Store.newID("quote"), customerId: customer.id, subscriptionId: line.id, timing: quote.upgrade ? timing : .nextMonth,
             quote: quote, expiresAt: now().addingTimeInterval(Self.quoteValidity)

@@ -2,8 +2,9 @@ import Foundation
 import KefuCore
 import KefuStore
 
-/// The one place plan recommendations are made, for the API (agent sidebar, self-service) and the bot:
-/// it gathers the customer's lines, usage, bills and the catalog, and asks `PlanRecommender`.
+/// The one place plan recommendations and quotes are made, for the API (agent sidebar, self-service)
+/// and the bot: it gathers the customer's lines, usage, bills and the catalog, and asks `PlanRecommender`
+/// or `PlanChange`.
 struct PlanAdvisor: Sendable {
     let store: Store
     let now: @Sendable () -> Date
@@ -23,5 +24,17 @@ struct PlanAdvisor: Sendable {
         }
         if let rec = PlanRecommender.familyBundle(subscriptions: view.subscriptions, packages: packages, catalog: catalog) { found.append(rec) }
         return found.sorted { $0.monthlySavingFen > $1.monthlySavingFen }
+    }
+
+    /// What moving `line` to `target` costs and when it takes effect, as of today (China time).
+    func quote(_ line: Subscription, of view: Customer360, to target: ServicePackage, timing: PlanChange.Timing) async throws -> PlanChange.Quote {
+        guard let current = try await store.catalog.find(code: line.packageCode) else { throw KefuError.notFound("套餐") }
+        let minimumFee = try await line.contract.asyncMap { try await store.catalog.find(code: $0.minimumPackageCode)?.monthlyFeeFen } ?? nil
+        let today = CalendarDate(chinaTime: now())
+        let used = view.usage.first { $0.subscriptionId == line.id && $0.month == today.monthKey }?.dataMB ?? 0
+        switch PlanChange.quote(current: current, target: target, contract: line.contract, minimumFeeFen: minimumFee, usedDataMB: used, timing: timing, today: today) {
+        case .success(let quote): return quote
+        case .failure(let problem): throw KefuError.unprocessable([problem.message])
+        }
     }
 }

@@ -14,6 +14,7 @@ public struct KnowledgeRepository: Sendable {
 
     static let versionKey = "knowledge.version"
     static let seededKey = "knowledge.seeded"
+    static let wordingKey = "knowledge.articles.wording"
 
     /// Stores the project's phrases and articles once, on the first start; later deletions stay deleted.
     @discardableResult
@@ -117,6 +118,47 @@ public struct KnowledgeRepository: Sendable {
             id: try row.text("id"), text: try row.text("text"), intent: try decodeEnum(Intent.self, try row.text("intent"), column: "intent"), source: try row.text("source"),
             createdAt: try row.date("created_at")
         )
+    }
+
+    /// Brings an installation's shipped articles to the wording `wording`, once: an article still worded
+    /// as an earlier release shipped it is replaced, an article `added` by this wording is stored unless
+    /// its intent has one already; an article an admin edited or deleted stays as it is. Returns how many
+    /// articles changed.
+    @discardableResult
+    public func upgradeShippedArticles(
+        _ shipped: [SolutionArticle], retired: [String: [(answer: String, steps: [String])]], added: Set<String>, wording: Int, now: Date
+    ) async throws -> Int {
+        try await database.transaction { db in
+            let done = try await db.select().column("value").from("settings").where("key", .equal, Self.wordingKey)
+                .lockingClause(SQLLockingClause.update).first()
+            if let done, Int(try done.text("value")) ?? 0 >= wording { return 0 }
+            let stored = try await db.select().columns("*").from("solution_articles").all().map(Self.article)
+            let byId = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let covered = Set(stored.map(\.intent))
+            var changed = 0
+            for article in shipped {
+                if let old = byId[article.id] {
+                    guard retired[article.id]?.contains(where: { $0.answer == old.answer && $0.steps == old.steps }) == true else { continue }
+                    try await db.update("solution_articles").set("answer", to: article.answer).set("steps", to: Rows.json(article.steps))
+                        .set("keywords", to: Rows.json(article.keywords)).set("updated_at", to: now).where("id", .equal, article.id).run()
+                } else if added.contains(article.id), !covered.contains(article.intent) {
+                    try await Rows.insert(
+                        db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
+                        rows: [[article.id, article.intent.rawValue, article.title, article.answer, Rows.json(article.steps), Rows.json(article.keywords), "system", now]]
+                    )
+                } else {
+                    continue
+                }
+                changed += 1
+            }
+            if done == nil {
+                try await db.insert(into: "settings").columns("key", "value").values(SQLBind(Self.wordingKey), SQLBind(String(wording))).run()
+            } else {
+                try await db.update("settings").set("value", to: String(wording)).where("key", .equal, Self.wordingKey).run()
+            }
+            if changed > 0 { try await Self.bump(db) }
+            return changed
+        }
     }
 
     // MARK: Articles

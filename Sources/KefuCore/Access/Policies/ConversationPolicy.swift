@@ -7,6 +7,8 @@ public enum ConversationPolicy {
         case readHistory
         /// Open a ticket prefilled from the chat.
         case draftTicket
+        /// Be offered answers to send: the agent who holds the chat.
+        case suggestAnswers
     }
 
     public static func access(_ principal: Principal, _ action: Action, _ conversation: Conversation) -> Access {
@@ -19,6 +21,9 @@ public enum ConversationPolicy {
         case .draftTicket:
             guard principal.has(.ticketHandle) else { return .forbidden }
             return party || principal.has(.transcriptRead) ? .allowed : .hidden
+        case .suggestAnswers:
+            guard principal.has(.chatHandle) else { return .forbidden }
+            return party ? .allowed : .hidden
         }
     }
 
