@@ -349,7 +349,11 @@ function fold(text) {
 }
 
 $("#chat-input").addEventListener("input", () => {
-  const text = $("#chat-input").value;
+  const input = $("#chat-input");
+  const text = input.value;
+  // A suggested answer has several lines: the box grows to show them (up to its max-height), then scrolls.
+  input.style.height = "auto";
+  input.style.height = `${input.scrollHeight + 2}px`;
   const hit = forbidden.find((w) => fold(text).includes(fold(w.word)));
   $("#forbidden-warning").textContent = hit ? `含禁用词“${hit.word}”，建议改为“${hit.suggestion}”` : "";
   const box = $("#replies");
@@ -391,6 +395,7 @@ $("#chat-form").addEventListener("submit", (event) => {
   lastSent = { clientId: chat.send(active, text, undefined, { note }), text, conversationId: active, note };
   $("#chat-note").checked = false;
   $("#chat-input").value = "";
+  $("#chat-input").style.height = "";
   $("#forbidden-warning").textContent = "";
   $("#replies").hidden = true;
 });

@@ -79,7 +79,8 @@ import Testing
             #expect(second.status == .conflict)
             #expect(try await Store(database: database).business.pendingChange(subscriptionId: line.id)?.0 == "M4G-19")
             let view = try #require(try await Store(database: database).customers.view360(id: "cus-100002"))
-            #expect(view.orders.contains { $0.kind == "change_plan" })
+            // The order names the plans as people know them, not by their codes.
+            #expect(view.orders.contains { $0.kind == "change_plan" && $0.summary.contains("5G畅享 129元 → 4G畅聊卡 19元") })
             #expect(view.subscriptions.first { $0.id == line.id }?.pendingPackageCode == "M4G-19")
         }
     }

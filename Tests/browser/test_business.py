@@ -69,7 +69,7 @@ def test_open_a_number_then_change_plan_and_recharge(server, browser):
     shot(page, "plan-quote")
     page.get_by_role("button", name="确认办理").click()
     expect(page.get_by_text("办理成功：5G畅享 129元")).to_be_visible()
-    assert not page.get_by_text(re.compile(r"M5G-|M4G-")).count(), "package codes on the customer page"
+    assert not page.get_by_text(re.compile(r"M5G-|M4G-")).count(), page.get_by_text(re.compile(r"M5G-|M4G-")).all_inner_texts()
 
     # And recharges; a bad amount is explained first.
     page.get_by_role("tab", name="充值缴费").click()

@@ -107,7 +107,7 @@ def test_widget_reconnects_without_gap_or_duplicate(server, browser):
     customer.get_by_label("消息").fill("我回来了")
     customer.get_by_role("button", name="发送", exact=True).click()
     expect(customer.get_by_text("断线期间的第3条")).to_be_visible()
-    expect(agent.get_by_text("我回来了")).to_be_visible()
+    expect(agent.locator("#chat-log").get_by_text("我回来了")).to_be_visible()
     # A picture goes through as an attachment and shows on both sides.
     png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                         "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")

@@ -4,6 +4,30 @@ from playwright.sync_api import expect
 from conftest import shot
 
 
+# Scrolls the page from top to bottom, and at each position asks what is drawn at the centre of every
+# visible control, cell and heading: the 在线客服 button must never be what is hit.
+COVERED_BY_LAUNCHER = """() => {
+  const launcher = document.querySelector('#open-chat');
+  const scroller = [document.querySelector('main'), document.scrollingElement].find((e) => e.scrollHeight > e.clientHeight + 1);
+  const covered = new Set();
+  // What a scrolling <main> clips is not shown, so not covered: only its visible part counts.
+  const view = scroller && scroller !== document.scrollingElement ? scroller.getBoundingClientRect() : { top: 0, bottom: innerHeight };
+  for (let y = 0; ; y += 120) {
+    if (scroller) scroller.scrollTo(0, y);
+    for (const el of document.querySelectorAll('main button, main a, main input, main select, main summary, main td, main h2')) {
+      const r = el.getBoundingClientRect();
+      const x = r.left + r.width / 2, cy = r.top + r.height / 2;
+      if (!r.width || !r.height || cy < view.top || cy >= view.bottom || x < 0 || x >= innerWidth) continue;
+      const hit = document.elementFromPoint(x, cy);
+      if (hit && launcher.contains(hit)) covered.add(el.textContent.trim().slice(0, 24));
+    }
+    if (!scroller || y >= scroller.scrollHeight) break;
+  }
+  if (scroller) scroller.scrollTo(0, 0);
+  return [...covered];
+}"""
+
+
 def staff_login(page, server, username, path="/agent/"):
     page.goto(server.url + path)
     page.get_by_label("用户名").fill(username)
@@ -31,6 +55,15 @@ def test_customer_logs_in_by_sms_and_sees_own_bill(server, phone_page):
     expect(page.get_by_text("13800138000").first).to_be_visible()
     expect(page.get_by_text("全家享 229元").first).to_be_visible()
     shot(page, "customer-account-phone")
+
+    # On a phone 在线客服 is a bar of its own: at no scroll position does it cover what the page shows.
+    page.wait_for_load_state("networkidle")
+    launcher = page.get_by_role("button", name="在线客服")
+    expect(launcher).to_be_visible()
+    covered = page.evaluate(COVERED_BY_LAUNCHER)
+    assert covered == [], covered
+    box = launcher.bounding_box()
+    assert box["width"] >= 389 and abs(box["y"] + box["height"] - 844) < 2, box
 
 
 def test_wrong_sms_code_is_explained(server, phone_page):

@@ -130,7 +130,7 @@ def test_outage_and_a_ticket_from_the_chat(server, browser):
     # The library's best answers to the customer's words are offered; one click fills the reply box.
     expect(agent.locator("#suggestions")).to_contain_text("宽带故障自检")
     agent.locator("#suggestions").get_by_role("button", name="宽带故障自检").click()
-    expect(agent.get_by_label("回复")).to_have_value(re.compile("光猫指示灯"))
+    expect(agent.get_by_label("回复")).to_have_value(re.compile("LOS 指示灯"))
     agent.get_by_label("回复").fill("")
     agent.get_by_role("button", name="建工单").click()
     dialog = agent.locator("#ticket-dialog")

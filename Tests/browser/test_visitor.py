@@ -28,7 +28,7 @@ def test_visitor_chats_with_bot_and_agent(server, browser):
     # The visitor chose the billing group, where agent3 works.
     agent_context, agent = desk(browser, server, "agent3")
     agent.locator("#chats li[data-id]", has_text="访客").first.click()
-    expect(agent.get_by_text("帮我查一下话费")).to_be_visible()
+    expect(agent.locator("#chat-log").get_by_text("帮我查一下话费")).to_be_visible()
     agent.get_by_label("回复").fill("您好，登录后我可以帮您核对账单。")
     agent.get_by_role("button", name="发送", exact=True).click()
     expect(visitor.get_by_text("您好，登录后我可以帮您核对账单。")).to_be_visible()
@@ -44,7 +44,7 @@ def test_visitor_chats_with_bot_and_agent(server, browser):
     agent.get_by_role("button", name="转接").click()
     expect(visitor.get_by_text("转接给客服 K3001")).to_be_visible()
     colleague.locator("#chats li[data-id]", has_text="访客").first.click()
-    expect(colleague.get_by_text("帮我查一下话费")).to_be_visible()
+    expect(colleague.locator("#chat-log").get_by_text("帮我查一下话费")).to_be_visible()
     context.close()
     agent_context.close()
     colleague_context.close()

@@ -64,7 +64,8 @@ public enum SelfServiceAnswers {
         if let now = immediately {
             lines.append("· 升档可立即生效，本月按剩余天数补差价 \(Money.format(fen: now.proratedChargeFen))；也可选 \(nextMonth.effectiveOn) 起生效，本月不补差价。")
         } else {
-            lines.append("· 降档于 \(nextMonth.effectiveOn) 起生效，本月仍按原套餐计费。")
+            let kind = target.monthlyFeeFen == current.monthlyFeeFen ? "同价变更" : "降档"
+            lines.append("· \(kind)于 \(nextMonth.effectiveOn) 起生效，本月仍按原套餐计费。")
         }
         if let contract {
             let floor = minimum.map { "最低套餐「\($0.name)」" } ?? "合约最低套餐"

@@ -233,7 +233,7 @@ struct ChatBot: Sendable {
         if let incident = created.incident {
             return "已为您创建报修工单 \(ticket.number)。系统发现\(incident.district)近期多位用户报修，已作为区域性故障（P0）紧急处理，恢复后会通知您。"
         }
-        return "已为您创建报修工单 \(ticket.number)，优先级 \(ticket.priority.label)，工程师将在 \(FaultCheck.hours(ticket.priority.responseTarget)) 内联系您。处理进度可在“我的工单”中查看。"
+        return "已为您创建报修工单 \(ticket.number)，优先级 \(ticket.priority.label)，工程师将在 \(FaultCheck.hours(ticket.priority.responseTarget))内联系您。处理进度可在“我的工单”中查看。"
     }
 
     /// A district outage, or the customer's own open fault ticket: said instead of opening another.

@@ -71,9 +71,10 @@ extension BusinessRepository {
                 )
             }
             try await db.update("plan_quotes").set("confirmed_at", to: now).where("id", .equal, id).run()
+            let named = try await Self.packageNames([quote.fromPackage, quote.toPackage], db)
             try await Self.order(
                 db, customerId: customerId, subscriptionId: subscriptionId, kind: "change_plan",
-                summary: "套餐变更 \(quote.fromPackage) → \(quote.toPackage)，\(quote.effectiveOn) 生效", channel: "online", now: now
+                summary: "套餐变更 \(named(quote.fromPackage)) → \(named(quote.toPackage))，\(quote.effectiveOn) 生效", channel: "online", now: now
             )
             try await AuditRepository.append(audit, in: db)
             return StoredQuote(
@@ -208,9 +209,10 @@ extension BusinessRepository {
                 columns: ["id", "customer_id", "subscription_id", "version", "text", "signed_content_sha256", "consented_at"],
                 rows: [[agreementId, customer.id, line.id, opening.agreementVersion, opening.agreementText, opening.signedContentSHA256, now]]
             )
+            let named = try await Self.packageNames([opening.packageCode], db)
             try await Self.order(
                 db, customerId: customer.id, subscriptionId: line.id, kind: "open_account",
-                summary: "开户 \(opening.number)（\(opening.packageCode)）", channel: "online", now: now
+                summary: "开户 \(opening.number)（\(named(opening.packageCode))）", channel: "online", now: now
             )
             try await AuditRepository.append(audit, in: db)
             customer.phones = [customer.contactPhone, opening.number]
@@ -238,5 +240,12 @@ extension BusinessRepository {
                 )
             }
         }
+    }
+
+    /// Orders are read by people: a plan by its name, as the catalog calls it when the order is made.
+    static func packageNames(_ codes: [String], _ db: any SQLDatabase) async throws -> @Sendable (String) -> String {
+        let rows = try await db.select().columns("code", "name").from("packages").where("code", .in, codes).all()
+        let names = Dictionary(try rows.map { (try $0.text("code"), try $0.text("name")) }, uniquingKeysWith: { first, _ in first })
+        return { names[$0] ?? $0 }
     }
 }
