@@ -35,7 +35,9 @@ async function loadList() {
   const pick = (id, key) => { if ($("#" + id).value) params.set(key, $("#" + id).value); };
   // A number asked for is found whatever its state: the search ignores the status filter.
   const q = $("#f-q").value.trim();
-  if (q) params.set("q", q); else pick("f-status", "status"); pick("f-priority", "priority"); pick("f-group", "group"); pick("f-type", "type");
+  if (q) params.set("q", q); else pick("f-status", "status");
+  $("#f-status").disabled = Boolean(q);
+  $("#f-status").title = q ? "按工单号或手机号搜索时包含所有状态" : ""; pick("f-priority", "priority"); pick("f-group", "group"); pick("f-type", "type");
   if ($("#f-mine").checked) params.set("assignee", "me");
   if ($("#f-breached").checked) params.set("breached", "true");
   if (outageFilter) params.set("outageId", outageFilter);

@@ -144,3 +144,27 @@ def test_outage_and_a_ticket_from_the_chat(server, browser):
     context.close()
     agent_context.close()
     admin_context.close()
+
+
+def test_a_ticket_is_found_by_its_number_or_the_customers_phone(server, browser):
+    lead = staff_token(server, "lead")
+    phone = api_call(server, "POST", "/api/v1/customers/cus-100070/unmask", lead, {"reason": "测试搜索"})["contactPhone"]
+    ticket = api_call(server, "POST", "/api/v1/tickets", lead, {
+        "type": "complaint", "title": "营业厅服务态度差", "customerId": "cus-100070",
+        "fields": {"subject": "服务态度", "details": "营业员不耐烦", "expectedOutcome": "道歉"}})["ticket"]
+    context, page = staff_page(browser, server, "lead", "/tickets/")
+    search = page.get_by_label("搜索工单")
+    for query in (phone, ticket["number"].lower()):
+        search.fill(query)
+        search.press("Enter")
+        expect(page.locator("#tickets li[data-id]")).to_have_count(1)
+        expect(page.locator("#tickets li[data-id]").first).to_contain_text(ticket["number"])
+        expect(page.locator("#f-status")).to_be_disabled()
+    search.fill("GD000000-000000")
+    search.press("Enter")
+    expect(page.locator("#tickets")).to_contain_text("没有找到该工单号或手机号的工单")
+    search.fill("")
+    search.press("Enter")
+    expect(page.locator("#f-status")).to_be_enabled()
+    shot(page, "12-ticket-search")
+    context.close()
