@@ -48,6 +48,8 @@ def test_answers_from_the_customers_records(server, browser):
     # A family: its lines share one pool, and what going over costs is said.
     family, phone = demo_customer(server, lambda v: any(s.get("bundleId") for s in v["subscriptions"]), "测试答复")
     context, page = customer_chat(browser, server, phone, "手机业务")
+    said = ask(page, "流量还剩多少")
+    assert "本月流量剩余" in said and "共享套餐" in said, said  # this month's pool, not last month's use
     said = ask(page, "副卡流量超了扣多少钱")
     assert "共享池" in said and "/GB" in said and "/分钟" in said, said
     shot(page, "12-answer-overage")
