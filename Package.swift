@@ -122,7 +122,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "KefuBench",
-            dependencies: ["KefuNLU", "KefuCore", "KefuStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "KefuNLU", "KefuCore", "KefuStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // What the test suites share: the throwaway PostgreSQL database, quiet loggers.

@@ -151,9 +151,12 @@ function startChat() {
     startChat.typingTimer = setTimeout(() => { $("#chat-typing").textContent = ""; }, 3000);
   });
   chat.addEventListener("error", (e) => {
-    showError($("#chat-error"), { message: e.detail.text });
+    const retrying = e.detail.retrying ? `，${e.detail.retryAfter || 1} 秒后自动重发` : "";
+    showError($("#chat-error"), { message: (e.detail.retrying ? "发送过于频繁" : e.detail.text) + retrying });
     if (e.detail.code === "forbidden_word" && lastSent && e.detail.clientId === lastSent.clientId) restoreRefused(e.detail);
   });
+  // The message sent again after the wait is stored: the notice has done its work.
+  chat.addEventListener("ack", () => { if ($("#chat-error").textContent.includes("自动重发")) showError($("#chat-error"), null); });
   chat.addEventListener("offline", () => showError($("#chat-error"), { message: "连接中断，正在重连…" }));
   chat.addEventListener("online", () => showError($("#chat-error"), null));
   chat.addEventListener("ended", () => {

@@ -76,8 +76,16 @@ export class ChatConnection extends EventTarget {
         this.save();
         break;
       case "error":
-        // A refused message will not be stored: stop resending it.
-        if (frame.clientId) { this.pending.delete(frame.clientId); this.save(); }
+        if (frame.clientId && frame.code === "rate_limited" && this.pending.has(frame.clientId)) {
+          // Too fast: the same message goes again, by itself, once the wait is over.
+          const again = this.pending.get(frame.clientId);
+          frame.retrying = true;
+          setTimeout(() => { if (this.pending.has(again.clientId)) this.raw(again); }, Math.max(1, frame.retryAfter || 1) * 1000);
+        } else if (frame.clientId) {
+          // A refused message will not be stored: stop resending it.
+          this.pending.delete(frame.clientId);
+          this.save();
+        }
         break;
       case "conversation":
         this.known.add(frame.conversation.id);

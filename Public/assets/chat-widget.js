@@ -134,10 +134,11 @@ export function mountWidget(root, who) {
     typing.timer = setTimeout(() => { typing.textContent = ""; }, 3000);
   });
   chat.addEventListener("survey", () => showSurvey());
+  chat.addEventListener("ack", () => { if (error.textContent.includes("自动重发")) error.textContent = ""; });
   chat.addEventListener("error", (e) => {
-    error.textContent = e.detail.text || "";
+    error.textContent = e.detail.retrying ? `发送过于频繁，${e.detail.retryAfter || 1} 秒后自动重发` : e.detail.text || "";
     if (e.detail.ref === "leave") chips.querySelectorAll("button").forEach((b) => { b.disabled = false; });
-    if (e.detail.clientId && pendingBubbles.has(e.detail.clientId)) pendingBubbles.get(e.detail.clientId).classList.add("failed");
+    if (e.detail.clientId && pendingBubbles.has(e.detail.clientId) && !e.detail.retrying) pendingBubbles.get(e.detail.clientId).classList.add("failed");
   });
 
   function showSurvey() {

@@ -1,5 +1,6 @@
 import Foundation
 import KefuNLU
+import Logging
 
 /// Load generators and timings that print their figures. Run with `swift run -c release KefuBench nlu`.
 /// Figures are medians and percentiles over many runs: the machines are noisy.
@@ -40,7 +41,16 @@ case "nlu", nil:
     try benchNLU()
 case "tickets":
     try await benchTickets(databaseURL: arguments.dropFirst().first)
+case "chat":
+    do {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        try await ChatBench(options: try .parse(Array(arguments.dropFirst())), logger: logger).run()
+    } catch let error as ChatBench.BenchError {
+        print("KefuBench chat: \(error)")
+        exit(2)
+    }
 default:
-    print("usage: KefuBench nlu | tickets [database-url]")
+    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--rate R] [--seconds S] [--binary path] [--database url]")
     exit(2)
 }

@@ -7,13 +7,6 @@ struct ChatIdentity: Sendable, Hashable {
     var agentId: String?
     var principalId: String
     var sessionTokenHash: String?
-
-    func ends(with ending: SessionEnding) -> Bool {
-        switch ending {
-        case .session(let hash): sessionTokenHash == hash
-        case .principal(let id): principalId == id
-        }
-    }
 }
 
 /// Sessions that stopped being valid: a logout ends one, disabling an account ends all of its.
@@ -60,23 +53,58 @@ protocol ChatHub: Sendable {
 }
 
 /// The in-process hub. Publishing only yields to each connection's stream: no socket is written
-/// under the lock, and a slow client never holds up the others.
+/// under the lock, and a slow client never holds up the others. Connections are indexed by customer,
+/// agent, principal and session, so an event costs its recipients, not the number of open sockets.
 final class LocalChatHub: ChatHub {
     private struct Entry {
         var identity: ChatIdentity
         var outbound: AsyncStream<ChatOutbound>.Continuation
     }
 
-    private let entries = Mutex<[UUID: Entry]>([:])
+    private struct Connections {
+        var entries: [UUID: Entry] = [:]
+        var byCustomer: [String: Set<UUID>] = [:]
+        var byAgent: [String: Set<UUID>] = [:]
+        var byPrincipal: [String: Set<UUID>] = [:]
+        var bySession: [String: Set<UUID>] = [:]
+
+        mutating func add(_ id: UUID, _ entry: Entry) {
+            entries[id] = entry
+            let who = entry.identity
+            if let customer = who.customerId { byCustomer[customer, default: []].insert(id) }
+            if let agent = who.agentId { byAgent[agent, default: []].insert(id) }
+            byPrincipal[who.principalId, default: []].insert(id)
+            if let session = who.sessionTokenHash { bySession[session, default: []].insert(id) }
+        }
+
+        mutating func remove(_ id: UUID) {
+            guard let who = entries.removeValue(forKey: id)?.identity else { return }
+            func drop(_ key: String?, from index: inout [String: Set<UUID>]) {
+                guard let key else { return }
+                index[key]?.remove(id)
+                if index[key]?.isEmpty == true { index.removeValue(forKey: key) }
+            }
+            drop(who.customerId, from: &byCustomer)
+            drop(who.agentId, from: &byAgent)
+            drop(who.principalId, from: &byPrincipal)
+            drop(who.sessionTokenHash, from: &bySession)
+        }
+
+        func outbound(_ ids: some Sequence<UUID>) -> [AsyncStream<ChatOutbound>.Continuation] {
+            ids.compactMap { entries[$0]?.outbound }
+        }
+    }
+
+    private let connections = Mutex(Connections())
 
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID {
         let id = UUID()
-        entries.withLock { $0[id] = Entry(identity: identity, outbound: outbound) }
+        connections.withLock { $0.add(id, Entry(identity: identity, outbound: outbound)) }
         return id
     }
 
     func disconnect(_ id: UUID) {
-        _ = entries.withLock { $0.removeValue(forKey: id) }
+        connections.withLock { $0.remove(id) }
     }
 
     func publish(_ event: ChatEvent) {
@@ -85,11 +113,10 @@ final class LocalChatHub: ChatHub {
 
     /// Hands `item` to the connections of the customer and of the agents.
     func deliver(_ item: ChatOutbound, customerId: String?, agentIds: [String]) {
-        let targets = entries.withLock { entries in
-            entries.values.filter { entry in
-                (customerId != nil && entry.identity.customerId == customerId)
-                    || (entry.identity.agentId.map(agentIds.contains) ?? false)
-            }.map(\.outbound)
+        let targets = connections.withLock { c in
+            var ids = customerId.flatMap { c.byCustomer[$0] } ?? []
+            for agent in agentIds { ids.formUnion(c.byAgent[agent] ?? []) }
+            return c.outbound(ids)
         }
         for target in targets {
             // A client too slow to take 4,096 frames is cut off; it reconnects and resumes from its last seq.
@@ -100,18 +127,24 @@ final class LocalChatHub: ChatHub {
     }
 
     func connections(agentId: String) -> Int {
-        entries.withLock { $0.values.filter { $0.identity.agentId == agentId }.count }
+        connections.withLock { $0.byAgent[agentId]?.count ?? 0 }
     }
 
     func end(_ ending: SessionEnding) {
-        close(entries.withLock { $0.values.filter { $0.identity.ends(with: ending) }.map(\.outbound) }, .sessionEnded)
+        let targets = connections.withLock { c in
+            switch ending {
+            case .session(let hash): c.outbound(c.bySession[hash] ?? [])
+            case .principal(let id): c.outbound(c.byPrincipal[id] ?? [])
+            }
+        }
+        close(targets, .sessionEnded)
     }
 
     func closeAll(_ reason: ClosingReason) {
-        close(entries.withLock { $0.values.map(\.outbound) }, reason)
+        close(connections.withLock { $0.entries.values.map(\.outbound) }, reason)
     }
 
-    var connectionCount: Int { entries.withLock { $0.count } }
+    var connectionCount: Int { connections.withLock { $0.entries.count } }
 
     private func close(_ targets: [AsyncStream<ChatOutbound>.Continuation], _ reason: ClosingReason) {
         for target in targets {

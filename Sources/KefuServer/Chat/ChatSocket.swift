@@ -242,7 +242,7 @@ final class Session: Sendable {
             }
             return reply(.error("invalid_frame", "帧格式不正确"))
         }
-        if frame.type == .send, let wait = service.flood.message(by: principal, now: service.now()) {
+        if frame.type == .send, let wait = service.flood.message(by: principal, to: frame.conversationId, now: service.now()) {
             // Names the message, so the page can mark it and send it again after the wait.
             var refusal = ServerFrame.error("rate_limited", "发送过于频繁，请 \(wait) 秒后再试", ref: frame.ref)
             refusal.retryAfter = wait

@@ -15,7 +15,7 @@ public final class Database: Sendable {
     public enum Dialect: String, Sendable { case sqlite, postgres }
 
     enum Backend: Sendable {
-        case sqlite(SQLiteConnection, AsyncLock, FileLock?)
+        case sqlite(SQLiteStore)
         case postgres(PostgresClient)
     }
 
@@ -42,18 +42,9 @@ public final class Database: Sendable {
     public static func open(_ url: DatabaseURL, logger: Logger) async throws -> Database {
         switch url {
         case .sqliteMemory:
-            let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-            return try await prepareSQLite(connection, fileLock: nil, logger: logger)
+            return Database(backend: .sqlite(try await SQLiteStore.open(path: nil, logger: logger)), logger: logger)
         case .sqliteFile(let path):
-            // Taken before the file is opened, migrated or written: a second server refuses at once.
-            let fileLock = try FileLock(database: path)
-            do {
-                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                return try await prepareSQLite(connection, fileLock: fileLock, logger: logger)
-            } catch {
-                fileLock.release()
-                throw error
-            }
+            return Database(backend: .sqlite(try await SQLiteStore.open(path: path, logger: logger)), logger: logger)
         case .postgres(let url):
             let sqlConfiguration = try SQLPostgresConfiguration(url: url)
             var configuration = try PostgresClient.Configuration(sqlConfiguration.coreConfiguration)
@@ -63,42 +54,22 @@ public final class Database: Sendable {
         }
     }
 
-    private static func prepareSQLite(_ connection: SQLiteConnection, fileLock: FileLock?, logger: Logger) async throws -> Database {
-        let db = connection.sql()
-        // WAL lets readers proceed during a write; busy_timeout rides out a checkpoint.
-        try await db.raw("PRAGMA journal_mode=WAL").run()
-        try await db.raw("PRAGMA synchronous=NORMAL").run()
-        try await db.raw("PRAGMA foreign_keys=ON").run()
-        try await db.raw("PRAGMA busy_timeout=5000").run()
-        return Database(backend: .sqlite(connection, AsyncLock(), fileLock), logger: logger)
-    }
-
-    /// Runs statements outside an explicit transaction.
+    /// Runs statements that only read; on SQLite beside the writer, seeing one committed state.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock, _):
-            return try await lock.withLock { try await body(connection.sql()) }
+        case .sqlite(let store):
+            return try await store.read(body)
         case .postgres(let client):
             return try await client.withConnection { try await body($0.sql()) }
         }
     }
 
-    /// Runs `body` in one transaction: all of it is stored, or none.
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: all of it is stored, or none, and it returns once it is durable.
+    /// On SQLite, transactions that arrive together are committed as one group (`SQLiteStore`).
+    public func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock, _):
-            return try await lock.withLock {
-                let db = connection.sql()
-                try await db.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(db)
-                    try await db.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await db.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
+        case .sqlite(let store):
+            return try await store.transaction(body)
         case .postgres(let client):
             do {
                 return try await client.withTransaction(logger: logger) { connection in
@@ -119,38 +90,20 @@ public final class Database: Sendable {
         try await read { db in _ = try await db.raw("SELECT 1 AS one").all() }
     }
 
-    /// Closes the SQLite connection. PostgreSQL closes when its service stops.
+    /// Closes the SQLite connections. PostgreSQL closes when its service stops.
     public func close() async {
-        if case .sqlite(let connection, _, let fileLock) = backend {
-            try? await connection.close()
-            fileLock?.release()
-        }
+        if case .sqlite(let store) = backend { await store.close() }
     }
 
-    /// For a database the server opened itself: a service that, at graceful shutdown and once the services
-    /// added after it have stopped, folds the write-ahead log back into the database file and closes the
-    /// connection (SQLite), or runs the connection pool (PostgreSQL).
+    /// For a database the server opened itself: a service that checkpoints the write-ahead log every
+    /// second beside the writer and, at graceful shutdown and once the services added after it have
+    /// stopped, folds all of it back into the database file and closes (SQLite); or runs the connection
+    /// pool (PostgreSQL).
     public var ownedService: any Service {
         switch backend {
-        case .sqlite: SQLiteShutdown(database: self)
+        case .sqlite(let store): SQLiteUpkeep(store: store, logger: logger)
         case .postgres(let client): client
         }
-    }
-
-    /// Waits for any transaction in flight, checkpoints the WAL and closes, so a stopped server leaves one
-    /// complete database file behind.
-    func checkpointAndClose() async {
-        guard case .sqlite(let connection, let lock, let fileLock) = backend else { return }
-        await lock.withLock {
-            do {
-                try await connection.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
-            } catch {
-                logger.warning("WAL checkpoint at shutdown failed", metadata: ["error": "\(error)"])
-            }
-            try? await connection.close()
-        }
-        fileLock?.release()
-        logger.info("closed the database")
     }
 
     /// Opens, runs the client where needed, calls `body`, and closes: for commands and tests.
@@ -176,14 +129,23 @@ public final class Database: Sendable {
     }
 }
 
-/// Closes the SQLite database at graceful shutdown (see `Database.ownedService`).
-struct SQLiteShutdown: Service {
-    let database: Database
+/// Keeps the SQLite write-ahead log short while the server runs, and closes the database at graceful
+/// shutdown (see `Database.ownedService`), so a stopped server leaves one complete database file behind.
+struct SQLiteUpkeep: Service {
+    let store: SQLiteStore
+    let logger: Logger
+    static let checkpointInterval: Duration = .seconds(1)
 
     func run() async throws {
-        // Returns at graceful shutdown, or throws when cancelled: either way the connection is closed.
-        try? await gracefulShutdown()
-        await database.checkpointAndClose()
+        // Ends at graceful shutdown, or when cancelled: either way the connections are closed.
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: Self.checkpointInterval)
+                await store.checkpoint()
+            }
+        }
+        await store.checkpointAndClose()
+        logger.info("closed the database")
     }
 }
 

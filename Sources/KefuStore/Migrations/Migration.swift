@@ -48,7 +48,7 @@ extension Database {
     /// Applies migrations up to `last` only: tests use it to load data in an older schema and then upgrade it.
     @discardableResult
     func migrate(through last: Int) async throws -> [Int] {
-        try await read { db in
+        try await transaction { db in
             try await db.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             ).run()

@@ -170,7 +170,7 @@ public struct TicketRepository: Sendable {
     /// Applies `action` to the locked row after `check` approves the ticket as it is now (who may act on it).
     public func apply(
         _ action: TicketAction, ticketId: String, actor: TicketAction.Actor, now: Date, audit: AuditEntry,
-        check: @Sendable (Ticket) throws -> Void = { _ in }
+        check: @escaping @Sendable (Ticket) throws -> Void = { _ in }
     ) async throws -> Ticket {
         try await database.transaction { db in
             guard var ticket = try await Self.ticket(ticketId, db, forUpdate: true) else { throw Failure.notFound }

@@ -1,0 +1,370 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPTypes
+import HummingbirdWSClient
+import KefuCore
+import KefuStore
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// `KefuBench chat`: a real `kefu serve` (its own process, so its CPU and memory are its own), N customers
+/// each in a chat held by one of M agents, all over real WebSockets on 127.0.0.1, and an open loop of
+/// customer messages at a set total rate. Prints acked/s, ack and end-to-end (the customer's send until
+/// the holding agent's socket has it) p50/p99/p999, lost and duplicated, and the server's RSS and CPU.
+struct ChatBench {
+    struct Options {
+        var customers = 200
+        var agents = 40
+        var rate = 160.0
+        var seconds = 20.0
+        var binary = ".build/release/kefu"
+        /// Default: a fresh SQLite file in a temporary directory.
+        var database: String?
+
+        static func parse(_ arguments: [String]) throws -> Options {
+            var options = Options()
+            var rest = arguments[...]
+            while let flag = rest.popFirst() {
+                guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+                switch flag {
+                case "--customers": options.customers = try int(value, flag, 1...20_000)
+                case "--agents": options.agents = try int(value, flag, 1...2_000)
+                case "--rate": options.rate = Double(try int(value, flag, 1...50_000))
+                case "--seconds": options.seconds = Double(try int(value, flag, 1...3_600))
+                case "--binary": options.binary = value
+                case "--database": options.database = value
+                default: throw BenchError("unknown option \(flag)")
+                }
+            }
+            guard (options.customers + options.agents - 1) / options.agents <= 10 else {
+                throw BenchError("an agent holds at most 10 chats: use at least \((options.customers + 9) / 10) agents")
+            }
+            return options
+        }
+
+        private static func int(_ text: String, _ flag: String, _ range: ClosedRange<Int>) throws -> Int {
+            guard let value = Int(text), range.contains(value) else { throw BenchError("\(flag) must be \(range.lowerBound)–\(range.upperBound)") }
+            return value
+        }
+    }
+
+    struct BenchError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    let options: Options
+    let logger: Logger
+
+    func run() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = options.database ?? "sqlite://\(dir.path)/kefu.sqlite"
+        let perAgent = (options.customers + options.agents - 1) / options.agents
+        let server = try ServerProcess.start(
+            binary: options.binary, database: database, demoCustomers: max(options.customers, 60), agentChatLimit: perAgent, log: dir.appendingPathComponent("server.log")
+        )
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+
+        let (agentTokens, customerTokens) = try await Self.sessions(database: database, agents: options.agents, customers: options.customers, logger: logger)
+        let record = Record()
+        let agents = agentTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .agent) }
+        for agent in agents { try await agent.waitFor { $0["type"] as? String == "welcome" } }
+        let customers = customerTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .customer) }
+        // Each customer: a chat, handed to a person, held by one of the agents.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for customer in customers {
+                group.addTask {
+                    try await customer.waitFor { $0["type"] as? String == "welcome" }
+                    customer.send(["type": "start", "skill": "mobile"])
+                    let greeting = try await customer.waitFor { $0["type"] as? String == "message" }
+                    let id = greeting["conversationId"] as? String ?? ""
+                    customer.conversationId = id
+                    customer.send(["type": "human", "conversationId": id])
+                    _ = try await customer.waitFor(seconds: 30) {
+                        ($0["conversation"] as? [String: Any])?["state"] as? String == "assigned"
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        print("chat bench: \(options.customers) customers in chats held by \(options.agents) agents, \(Int(options.rate)) msgs/s offered for \(Int(options.seconds)) s")
+
+        let cpuBefore = server.cpuSeconds()
+        let count = Int(options.rate * options.seconds)
+        let started = ContinuousClock.now
+        for n in 0..<count {
+            let due = started + .nanoseconds(Int64(Double(n) / options.rate * 1e9))
+            if due > .now { try await Task.sleep(until: due) }
+            let customer = customers[n % customers.count]
+            record.sent(n)
+            customer.send(["type": "send", "conversationId": customer.conversationId, "clientId": "b\(n)", "text": "压测消息 \(n)"])
+        }
+        let offeredFor = ContinuousClock.now - started
+        // What is still in flight gets five seconds to arrive.
+        let drainUntil = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < drainUntil, !record.complete(count) { try await Task.sleep(for: .milliseconds(50)) }
+        let cpu = server.cpuSeconds() - cpuBefore
+        let rss = server.rssMB()
+        for socket in agents + customers { socket.close() }
+
+        let result = record.summary(count: count)
+        let seconds = Double(offeredFor.components.seconds) + Double(offeredFor.components.attoseconds) / 1e18
+        print(String(format: "offered %.0f msgs/s: acked %d of %d (%.0f/s), lost %d, duplicated at the agent %d, refused %d",
+                     Double(count) / seconds, result.acked, count, Double(result.acked) / seconds, result.lost, result.duplicates, result.refused))
+        print(String(format: "ack  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.ack.p50, result.ack.p99, result.ack.p999))
+        print(String(format: "e2e  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.e2e.p50, result.e2e.p99, result.e2e.p999))
+        print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu / seconds, rss))
+    }
+
+    /// Bench agents (skill mobile, taking chats) and a session for each agent and customer, written
+    /// straight to the server's database: logins are rate-limited, and what is measured is the chat.
+    static func sessions(database: String, agents: Int, customers: Int, logger: Logger) async throws -> ([String], [String]) {
+        try await Database.withDatabase(try DatabaseURL(parsing: database), logger: logger) { db in
+            let store = Store(database: db)
+            let now = Date()
+            func session(kind: String, id: String) async throws -> String {
+                let token = UUID().uuidString + UUID().uuidString
+                let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+                try await store.sessions.create(StoredSession(tokenHash: hash, principalKind: kind, principalID: id, createdAt: now, expiresAt: now.addingTimeInterval(86_400)))
+                return token
+            }
+            var agentTokens: [String] = []
+            for n in 0..<agents {
+                let id = "staff-bench\(n)"
+                let user = StaffUser(
+                    id: id, username: "bench\(n)", displayName: "压测坐席\(n)", role: .agent, agentNo: String(format: "B%04d", n), skills: ["mobile"],
+                    disabled: false, autoAssign: true, createdAt: now
+                )
+                let audit = AuditEntry(id: "aud-bench-staff-\(n)", at: now, actorKind: "system", actorId: "bench", action: "staff.create", targetType: "staff", targetId: id)
+                // Not a bcrypt hash: a bench agent cannot log in with a password, only with the session made here.
+                try await store.staff.create(user, passwordHash: "-", audit: audit)
+                agentTokens.append(try await session(kind: "staff", id: id))
+            }
+            var customerTokens: [String] = []
+            for n in 0..<customers { customerTokens.append(try await session(kind: "customer", id: "cus-\(100_000 + n)")) }
+            return (agentTokens, customerTokens)
+        }
+    }
+}
+
+/// Send times, acks and arrivals at the agents, by message number.
+final class Record: Sendable {
+    private struct State {
+        var sentAt: [Int: ContinuousClock.Instant] = [:]
+        var ackMs: [Int: Double] = [:]
+        var e2eMs: [Int: Double] = [:]
+        var duplicates = 0
+        var refused = 0
+    }
+    private let state = Mutex(State())
+
+    func sent(_ n: Int) { state.withLock { $0.sentAt[n] = .now } }
+
+    func acked(_ n: Int) {
+        let now = ContinuousClock.now
+        state.withLock { s in
+            guard let sent = s.sentAt[n], s.ackMs[n] == nil else { return }
+            s.ackMs[n] = Self.ms(now - sent)
+        }
+    }
+
+    func arrived(_ n: Int) {
+        let now = ContinuousClock.now
+        state.withLock { s in
+            guard let sent = s.sentAt[n] else { return }
+            if s.e2eMs[n] != nil { s.duplicates += 1 } else { s.e2eMs[n] = Self.ms(now - sent) }
+        }
+    }
+
+    func refused() { state.withLock { $0.refused += 1 } }
+
+    func complete(_ count: Int) -> Bool { state.withLock { $0.ackMs.count + $0.refused >= count && $0.e2eMs.count + $0.refused >= count } }
+
+    struct Percentiles { var p50 = 0.0, p99 = 0.0, p999 = 0.0 }
+    struct Summary { var acked: Int, lost: Int, duplicates: Int, refused: Int, ack: Percentiles, e2e: Percentiles }
+
+    func summary(count: Int) -> Summary {
+        state.withLock { s in
+            func percentiles(_ values: Dictionary<Int, Double>.Values) -> Percentiles {
+                let sorted = values.sorted()
+                guard !sorted.isEmpty else { return Percentiles() }
+                return Percentiles(p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), p999: percentile(sorted, 0.999))
+            }
+            let arrivedAtAgent = Set(s.e2eMs.keys)
+            let lost = (0..<count).filter { s.ackMs[$0] != nil && !arrivedAtAgent.contains($0) }.count + (count - s.ackMs.count - s.refused)
+            return Summary(
+                acked: s.ackMs.count, lost: lost, duplicates: s.duplicates, refused: s.refused,
+                ack: percentiles(s.ackMs.values), e2e: percentiles(s.e2eMs.values)
+            )
+        }
+    }
+
+    private static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}
+
+/// One chat connection of the bench: frames out through a stream, frames in read by one task.
+final class BenchSocket: Sendable {
+    enum Role: Sendable { case customer, agent }
+
+    private let outgoing: AsyncStream<String>.Continuation
+    private let task: Task<Void, any Error>
+    /// Frames other than bench messages, kept for `waitFor`.
+    private final class Setup: Sendable { let frames = Mutex<[String]>([]) }
+    private let setup = Setup()
+    private let conversation = Mutex("")
+
+    var conversationId: String {
+        get { conversation.withLock { $0 } }
+        set { conversation.withLock { $0 = newValue } }
+    }
+
+    init(port: Int, token: String, record: Record, role: Role) {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        outgoing = continuation
+        var configuration = WebSocketClientConfiguration()
+        configuration.additionalHeaders[.authorization] = "Bearer \(token)"
+        let config = configuration
+        let setup = self.setup
+        task = Task {
+            var logger = Logger(label: "bench-socket")
+            logger.logLevel = .error
+            _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/chat", configuration: config, logger: logger) { inbound, outbound, _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await text in stream { try await outbound.write(.text(text)) }
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .text(let text) = message else { continue }
+                        Self.handle(text, role: role, record: record, setup: setup)
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    /// Message frames are told apart by a quick look at their start; only setup frames are parsed whole.
+    private static func handle(_ text: String, role: Role, record: Record, setup: Setup) {
+        if let n = benchNumber(in: text) {
+            switch role {
+            case .customer where text.hasPrefix(#"{"type":"ack""#) || text.contains(#""type":"ack""#): record.acked(n)
+            case .agent where text.contains(#""type":"message""#): record.arrived(n)
+            default: break
+            }
+            if text.contains(#""type":"error""#) { record.refused() }
+            return
+        }
+        setup.frames.withLock { $0.append(text) }
+    }
+
+    /// The bench's message number in a frame carrying `"clientId":"b<n>"`.
+    private static func benchNumber(in text: String) -> Int? {
+        guard let range = text.range(of: #""clientId":"b"#) else { return nil }
+        let digits = text[range.upperBound...].prefix { $0.isNumber }
+        return Int(digits)
+    }
+
+    func send(_ frame: [String: Any]) {
+        let data = try! JSONSerialization.data(withJSONObject: frame)
+        outgoing.yield(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Waits for a setup frame (not a bench message) matching `match`.
+    @discardableResult
+    func waitFor(seconds: Double = 15, _ match: @Sendable ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            let texts = setup.frames.withLock { frames in
+                defer { frames.removeAll() }
+                return frames
+            }
+            let parsed = texts.map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            if let index = parsed.firstIndex(where: { $0.map(match) ?? false }), let found = parsed[index] {
+                // What came after the match is kept for the next wait.
+                let later = texts.count > index + 1 ? Array(texts[(index + 1)...]) : []
+                setup.frames.withLock { $0.insert(contentsOf: later, at: 0) }
+                return found
+            }
+            setup.frames.withLock { $0.insert(contentsOf: texts, at: 0) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw ChatBench.BenchError("no expected frame within \(seconds) s")
+    }
+
+    func close() { outgoing.finish() }
+}
+
+/// `kefu serve` as a child process on a free loopback port.
+final class ServerProcess: Sendable {
+    let port: Int
+    private let process: Process
+
+    private init(port: Int, process: Process) {
+        self.port = port
+        self.process = process
+    }
+
+    static func start(binary: String, database: String, demoCustomers: Int, agentChatLimit: Int, log: URL) throws -> ServerProcess {
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "serve", "--port", String(port), "--database", database, "--demo-customers", String(demoCustomers),
+            "--agent-chat-limit", String(agentChatLimit),
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(["KEFU_LOG_LEVEL": "warning"]) { _, new in new }
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return ServerProcess(port: port, process: process)
+    }
+
+    func waitUntilHealthy() async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if let url = URL(string: "http://127.0.0.1:\(port)/health"), let (_, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            { return }
+            guard process.isRunning else { throw ChatBench.BenchError("kefu serve exited with \(process.terminationStatus)") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ChatBench.BenchError("kefu serve did not become healthy")
+    }
+
+    /// User plus system CPU seconds so far, from /proc.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, utime 14 and stime 15 (1-based in proc(5)).
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    func rssMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

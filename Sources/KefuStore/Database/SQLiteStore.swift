@@ -1,0 +1,295 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import Synchronization
+
+/// SQLite as the server uses it: one writer connection and, for a database file, a few reader
+/// connections beside it (WAL lets them read while the writer writes, so a read never waits behind a
+/// write). Transactions that arrive while the writer is busy are committed together: one `BEGIN`, each
+/// body in its own savepoint (all of it stored, or none), one `COMMIT` and so one fsync, and each
+/// caller answered only once the group is durable (`synchronous=FULL`). A transaction that arrives
+/// alone commits at once, as before.
+final class SQLiteStore: Sendable {
+    let writer: SQLiteConnection
+    /// Whoever uses the writer outside a group (reads of an in-memory database, the shutdown checkpoint).
+    let writerLock = AsyncLock()
+    let readers: ConnectionPool?
+    let fileLock: FileLock?
+    let logger: Logger
+    private let queue = Mutex(Queue())
+
+    /// Most transactions one group commits; the rest wait for the next.
+    static let maxGroup = 256
+    /// Reader connections of a database file.
+    static let readerCount = 3
+
+    private struct Queue: ~Copyable {
+        var jobs: [Job] = []
+        var draining = false
+    }
+
+    /// A caller's transaction: its body, and where its outcome goes once the group is committed.
+    private struct Job: Sendable {
+        let body: @Sendable (any SQLDatabase) async throws -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private init(writer: SQLiteConnection, readers: ConnectionPool?, fileLock: FileLock?, logger: Logger) {
+        self.writer = writer
+        self.readers = readers
+        self.fileLock = fileLock
+        self.logger = logger
+    }
+
+    static func open(path: String?, logger: Logger) async throws -> SQLiteStore {
+        guard let path else {
+            let writer = try await SQLiteConnection.open(storage: .memory, logger: logger)
+            try await prepare(writer.sql())
+            return SQLiteStore(writer: writer, readers: nil, fileLock: nil, logger: logger)
+        }
+        // Taken before the file is opened, migrated or written: a second server refuses at once.
+        let fileLock = try FileLock(database: path)
+        var opened: [SQLiteConnection] = []
+        do {
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            opened.append(writer)
+            try await prepare(writer.sql())
+            // Checkpoints run beside the writer (`checkpoint()`), never inside a commit that callers wait for.
+            try await writer.sql().raw("PRAGMA wal_autocheckpoint=0").run()
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                opened.append(reader)
+                try await reader.sql().raw("PRAGMA busy_timeout=5000").run()
+                try await reader.sql().raw("PRAGMA query_only=ON").run()
+                readers.append(reader)
+            }
+            return SQLiteStore(writer: writer, readers: ConnectionPool(readers), fileLock: fileLock, logger: logger)
+        } catch {
+            for connection in opened { try? await connection.close() }
+            fileLock.release()
+            throw error
+        }
+    }
+
+    private static func prepare(_ db: any SQLDatabase) async throws {
+        // WAL lets readers proceed during a write; FULL syncs the log at every commit, so an acknowledged
+        // write survives a power loss, not only a crash; busy_timeout rides out a checkpoint.
+        try await db.raw("PRAGMA journal_mode=WAL").run()
+        try await db.raw("PRAGMA synchronous=FULL").run()
+        try await db.raw("PRAGMA foreign_keys=ON").run()
+        try await db.raw("PRAGMA busy_timeout=5000").run()
+    }
+
+    // MARK: Reading
+
+    /// A read on a reader connection, in one read transaction so that all its statements see the same
+    /// committed state; an in-memory database has only the writer, taken in turn.
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let readers else { return try await writerLock.withLock { try await body(writer.sql()) } }
+        return try await readers.with { connection in
+            let db = connection.sql()
+            try await db.raw("BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        let outcome = Outcome<T>()
+        let job = Job(body: { db in outcome.value(try await body(db)) }, finish: { outcome.finish($0) })
+        let startDraining = queue.withLock { queue -> Bool in
+            queue.jobs.append(job)
+            if queue.draining { return false }
+            queue.draining = true
+            return true
+        }
+        if startDraining {
+            Task { await self.drain() }
+        }
+        return try await outcome.wait()
+    }
+
+    /// Commits group after group until nobody waits.
+    private func drain() async {
+        while true {
+            let group = queue.withLock { queue -> [Job] in
+                let taken = Array(queue.jobs.prefix(Self.maxGroup))
+                queue.jobs.removeFirst(taken.count)
+                if taken.isEmpty { queue.draining = false }
+                return taken
+            }
+            guard !group.isEmpty else { return }
+            await writerLock.withLock { await commit(group) }
+        }
+    }
+
+    private func commit(_ group: [Job]) async {
+        let db = writer.sql()
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for job in group { job.finish(error) }
+            return
+        }
+        var failures: [(any Error)?] = []
+        if group.count == 1 {
+            // Alone, the transaction is the group: no savepoint needed.
+            do {
+                try await group[0].body(db)
+                failures.append(nil)
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                group[0].finish(error)
+                return
+            }
+        } else {
+            for job in group {
+                do {
+                    try await db.raw("SAVEPOINT kefu_group").run()
+                    try await job.body(db)
+                    try await db.raw("RELEASE kefu_group").run()
+                    failures.append(nil)
+                } catch {
+                    try? await db.raw("ROLLBACK TO kefu_group").run()
+                    try? await db.raw("RELEASE kefu_group").run()
+                    failures.append(error)
+                }
+            }
+        }
+        do {
+            try await db.raw("COMMIT").run()
+            for (job, failure) in zip(group, failures) { job.finish(failure) }
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            logger.error("group commit failed", metadata: ["transactions": "\(group.count)", "error": "\(String(reflecting: error))"])
+            for (job, failure) in zip(group, failures) { job.finish(failure ?? error) }
+        }
+    }
+
+    // MARK: Upkeep
+
+    /// Folds the write-ahead log back into the database file without blocking the writer or the readers
+    /// (a passive checkpoint, on a reader connection): what the writer's own automatic checkpoint did
+    /// inside a commit, holding up everyone waiting for it.
+    func checkpoint() async {
+        guard let readers else { return }
+        do {
+            try await readers.with { try await $0.sql().raw("PRAGMA wal_checkpoint(PASSIVE)").run() }
+        } catch {
+            logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Waits for any transaction in flight, checkpoints the whole WAL and closes every connection.
+    func checkpointAndClose() async {
+        await readers?.closeAll()
+        await writerLock.withLock {
+            do {
+                try await writer.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            } catch {
+                logger.warning("WAL checkpoint at shutdown failed", metadata: ["error": "\(error)"])
+            }
+            try? await writer.close()
+        }
+        fileLock?.release()
+    }
+
+    func close() async {
+        await readers?.closeAll()
+        try? await writer.close()
+        fileLock?.release()
+    }
+}
+
+/// Where a transaction's result waits for its group's commit.
+private final class Outcome<T: Sendable>: Sendable {
+    private struct State {
+        var value: T?
+        var result: Result<T, any Error>?
+        var waiter: CheckedContinuation<T, any Error>?
+    }
+    private let state = Mutex(State())
+
+    func value(_ value: T) { state.withLock { $0.value = value } }
+
+    /// The group committed (`nil`) or this transaction failed.
+    func finish(_ failure: (any Error)?) {
+        let (waiter, result) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Result<T, any Error>) in
+            let result: Result<T, any Error> = if let failure { .failure(failure) } else { .success(state.value!) }
+            state.result = result
+            defer { state.waiter = nil }
+            return (state.waiter, result)
+        }
+        waiter?.resume(with: result)
+    }
+
+    func wait() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<T, any Error>? in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
+
+/// A fixed set of connections, each used by one caller at a time; callers wait in turn when all are busy.
+final class ConnectionPool: Sendable {
+    private struct State {
+        var free: [SQLiteConnection]
+        var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+        let all: [SQLiteConnection]
+    }
+    private let state: Mutex<State>
+
+    init(_ connections: [SQLiteConnection]) {
+        state = Mutex(State(free: connections, all: connections))
+    }
+
+    func with<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        let connection = await take()
+        defer { give(connection) }
+        return try await body(connection)
+    }
+
+    private func take() async -> SQLiteConnection {
+        await withCheckedContinuation { continuation in
+            let free = state.withLock { state -> SQLiteConnection? in
+                if let connection = state.free.popLast() { return connection }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let free { continuation.resume(returning: free) }
+        }
+    }
+
+    private func give(_ connection: SQLiteConnection) {
+        let waiter = state.withLock { state -> CheckedContinuation<SQLiteConnection, Never>? in
+            if state.waiters.isEmpty {
+                state.free.append(connection)
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        waiter?.resume(returning: connection)
+    }
+
+    /// Closes every connection once its caller is done with it.
+    func closeAll() async {
+        let count = state.withLock { $0.all.count }
+        for _ in 0..<count { try? await take().close().get() }
+    }
+}
