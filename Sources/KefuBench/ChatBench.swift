@@ -67,13 +67,15 @@ struct ChatBench {
         defer { try? FileManager.default.removeItem(at: dir) }
         let database = options.database ?? "sqlite://\(dir.path)/kefu.sqlite"
         let perAgent = (options.customers + options.agents - 1) / options.agents
+        // The database is made ready before the server holds it: schema, demo customers, bench agents, sessions.
+        try ServerProcess.command(options.binary, ["migrate", "--database", database])
+        try ServerProcess.command(options.binary, ["demo", "load", "--database", database, "--customers", String(max(options.customers, 60))])
+        let (agentTokens, customerTokens) = try await Self.sessions(database: database, agents: options.agents, customers: options.customers, logger: logger)
         let server = try ServerProcess.start(
-            binary: options.binary, database: database, demoCustomers: max(options.customers, 60), agentChatLimit: perAgent, log: dir.appendingPathComponent("server.log")
+            binary: options.binary, database: database, agentChatLimit: perAgent, log: dir.appendingPathComponent("server.log")
         )
         defer { server.stop() }
         try await server.waitUntilHealthy()
-
-        let (agentTokens, customerTokens) = try await Self.sessions(database: database, agents: options.agents, customers: options.customers, logger: logger)
         let record = Record()
         let agents = agentTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .agent) }
         for agent in agents { try await agent.waitFor { $0["type"] as? String == "welcome" } }
@@ -315,13 +317,24 @@ final class ServerProcess: Sendable {
         self.process = process
     }
 
-    static func start(binary: String, database: String, demoCustomers: Int, agentChatLimit: Int, log: URL) throws -> ServerProcess {
+    /// Runs one `kefu` command to its end.
+    static func command(_ binary: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["KEFU_LOG_LEVEL": "warning"]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ChatBench.BenchError("kefu \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)") }
+    }
+
+    static func start(binary: String, database: String, agentChatLimit: Int, log: URL) throws -> ServerProcess {
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
-            "serve", "--port", String(port), "--database", database, "--demo-customers", String(demoCustomers),
-            "--agent-chat-limit", String(agentChatLimit),
+            "serve", "--port", String(port), "--database", database, "--agent-chat-limit", String(agentChatLimit),
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(["KEFU_LOG_LEVEL": "warning"]) { _, new in new }
         FileManager.default.createFile(atPath: log.path, contents: nil)

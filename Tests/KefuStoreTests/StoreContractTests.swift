@@ -11,6 +11,11 @@ import Testing
         try await TestDatabases.with(.sqlite) { try await contract.run($0) }
     }
 
+    @Test(arguments: StoreContract.allCases)
+    func sqliteFile(_ contract: StoreContract) async throws {
+        try await TestDatabases.with(.sqliteFile) { try await contract.run($0) }
+    }
+
     @Test(.enabled(if: TestDatabases.postgresURL != nil, "set KEFU_TEST_POSTGRES_URL to run on PostgreSQL"), arguments: StoreContract.allCases)
     func postgres(_ contract: StoreContract) async throws {
         try await TestDatabases.with(.postgres) { try await contract.run($0) }

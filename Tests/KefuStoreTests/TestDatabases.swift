@@ -11,7 +11,8 @@ enum TestDatabases {
     static let logger = TestLogger.quiet
 
     enum Kind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case sqlite, postgres
+        /// In memory: one connection. A file: the writer with its reader connections, as the server runs it.
+        case sqlite, sqliteFile, postgres
         var testDescription: String { rawValue }
     }
 
@@ -22,6 +23,15 @@ enum TestDatabases {
         switch kind {
         case .sqlite:
             return try await Database.withDatabase(.sqliteMemory, logger: logger) { db in
+                try await db.migrate(through: last)
+                return try await body(db)
+            }
+        case .sqliteFile:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-test-\(UUID().uuidString).sqlite").path
+            defer {
+                for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            return try await Database.withDatabase(.sqliteFile(path: path), logger: logger) { db in
                 try await db.migrate(through: last)
                 return try await body(db)
             }
