@@ -68,6 +68,10 @@ import Testing
             #expect(try await Self.botSays(customer, id, "g3", "好了，可以上网了") == SelfCheck.fixedReply)
             // Out of the check, a question is answered as any other.
             #expect(try await Self.botSays(customer, id, "g4", "帮我查一下话费账单").contains("账单合计"))
+            // Anger in the middle of a check is not an answer to its step: it goes to a person.
+            #expect(try await Self.botSays(customer, id, "g5", "宽带又断了") == SelfCheck.prompt(.losLight))
+            customer.send(["type": "send", "conversationId": id, "clientId": "g6", "text": "还是断网！！！你们什么破服务"])
+            try await customer.next("message") { ($0.message?["text"] as? String)?.contains("正在为您转接人工客服") == true }
             let owner = try #require(try await Store(database: database).customers.find(phone: "13800138000"))
             #expect(try await Self.faultTickets(Store(database: database), owner.id).isEmpty)
             await customer.close()

@@ -20,8 +20,10 @@ struct ChatBot: Sendable {
         let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
         let lastBot = recent.last { $0.sender == .bot }
         let failures = lastBot?.text == Self.notUnderstood ? 1 : 0
-        // Inside the self-check, a reply answers the step the bot asked; anything else leaves it.
-        if let lastBot, let step = SelfCheck.step(askedIn: lastBot.text) {
+        // Inside the self-check, a reply answers the step the bot asked; anything else leaves it, and anger or
+        // a request for a person always goes to the hand-over below.
+        let wantsAPerson = BotPolicy.isAngry(text) || [.humanAgent, .complaint].contains(understanding.intent)
+        if !wantsAPerson, let lastBot, let step = SelfCheck.step(askedIn: lastBot.text) {
             let said: String?
             switch SelfCheck.next(after: step, reply: text, aboutTheFault: understanding.intent == .broadbandFault) {
             case .ask(let next): said = SelfCheck.prompt(next)
@@ -36,7 +38,7 @@ struct ChatBot: Sendable {
             }
         }
         // "还是不行" after the bot answered a fault (an outage, an open ticket): the fault again, not a new topic.
-        if let customer, SelfCheck.saysStillBroken(text), understanding.intent != .broadbandFault,
+        if !wantsAPerson, let customer, SelfCheck.saysStillBroken(text), understanding.intent != .broadbandFault,
             let previous = recent.filter({ $0.sender == .customer }).dropLast().last, nlu.understand(previous.text).intent == .broadbandFault
         {
             _ = try await service.post(c, sender: .bot, senderId: nil, text: try await faultCheck(customer: customer))
