@@ -117,3 +117,19 @@ def test_the_desk_suggests_answers_for_the_latest_need(server, browser):
     expect(agent.locator("#chats li[data-id]")).to_have_count(0)
     for c in (context, agent_context):
         c.close()
+
+
+def test_a_message_sent_too_fast_goes_again_by_itself(server, browser):
+    _, phone = demo_customer(server, plain_with("mobile"), "测试限流")
+    context, page = customer_chat(browser, server, phone, "手机业务")
+    expect(page.locator(".bubble:not(.mine)").first).to_be_visible()
+    # Twelve in a row: the eleventh and twelfth are over the limit of ten in ten seconds, and are sent
+    # again by the page once the wait is over; none is lost, none is doubled.
+    for n in range(12):
+        page.get_by_label("消息").fill(f"连发第{n + 1}条")
+        page.get_by_role("button", name="发送", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="自动重发")).to_be_visible()
+    for n in range(12):
+        expect(page.locator(".bubble.mine").filter(has_text=f"连发第{n + 1}条")).to_have_count(1, timeout=20000)
+    expect(page.locator(".bubble.failed")).to_have_count(0)
+    context.close()
