@@ -30,10 +30,7 @@ public struct KnowledgeRepository: Sendable {
                 return [Rows.newID("tp"), phrase.text, phrase.intent.rawValue, "project", "system", now]
             }
             try await Rows.insert(db, into: "training_phrases", columns: ["id", "text", "intent", "source", "created_by", "created_at"], rows: rows)
-            try await Rows.insert(
-                db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
-                rows: articles.map { [$0.id, $0.intent.rawValue, $0.title, $0.answer, Rows.json($0.steps), Rows.json($0.keywords), "system", now] }
-            )
+            try await Self.insert(articles, by: "system", at: now, db)
             try await Self.bump(db)
             return true
         }
@@ -142,10 +139,7 @@ public struct KnowledgeRepository: Sendable {
                     try await db.update("solution_articles").set("answer", to: article.answer).set("steps", to: Rows.json(article.steps))
                         .set("keywords", to: Rows.json(article.keywords)).set("updated_at", to: now).where("id", .equal, article.id).run()
                 } else if added.contains(article.id), !covered.contains(article.intent) {
-                    try await Rows.insert(
-                        db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
-                        rows: [[article.id, article.intent.rawValue, article.title, article.answer, Rows.json(article.steps), Rows.json(article.keywords), "system", now]]
-                    )
+                    try await Self.insert([article], by: "system", at: now, db)
                 } else {
                     continue
                 }
@@ -175,10 +169,7 @@ public struct KnowledgeRepository: Sendable {
     public func save(_ article: SolutionArticle, by actor: String, audit: AuditEntry) async throws {
         try await database.transaction { db in
             try await db.delete(from: "solution_articles").where("id", .equal, article.id).run()
-            try await Rows.insert(
-                db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
-                rows: [[article.id, article.intent.rawValue, article.title, article.answer, Rows.json(article.steps), Rows.json(article.keywords), actor, article.updatedAt]]
-            )
+            try await Self.insert([article], by: actor, at: article.updatedAt, db)
             try await Self.bump(db)
             try await AuditRepository.append(audit, in: db)
         }
@@ -190,6 +181,14 @@ public struct KnowledgeRepository: Sendable {
 
     public func deleteArticle(id: String, audit: AuditEntry) async throws -> Bool {
         try await delete(id, from: "solution_articles", audit: audit)
+    }
+
+    /// Stores `articles` as changed by `actor` at `at`: the one row shape the seed, the upgrade and an edit share.
+    static func insert(_ articles: [SolutionArticle], by actor: String, at: Date, _ db: any SQLDatabase) async throws {
+        try await Rows.insert(
+            db, into: "solution_articles", columns: ["id", "intent", "title", "answer", "steps", "keywords", "updated_by", "updated_at"],
+            rows: articles.map { [$0.id, $0.intent.rawValue, $0.title, $0.answer, Rows.json($0.steps), Rows.json($0.keywords), actor, at] }
+        )
     }
 
     static func article(_ row: any SQLRow) throws -> SolutionArticle {
