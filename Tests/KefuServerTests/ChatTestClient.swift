@@ -112,9 +112,20 @@ final class ChatTestClient: Sendable {
             }
             if !lastLook { try await Task.sleep(for: .milliseconds(10)) }
         }
-        let seen = frames.map { ($0["type"] as? String ?? "?") + ":" + (($0["code"] as? String) ?? "") }
+        let seen = frames.map(Self.describe)
         Issue.record("no \(type) frame within \(timeout); saw \(seen)", sourceLocation: sourceLocation)
         throw CancellationError()
+    }
+
+    /// A frame in a few words for a failure message: its type and code, a message's first words, a
+    /// conversation's state and agent.
+    static func describe(_ frame: [String: Any]) -> String {
+        var words = (frame["type"] as? String ?? "?") + ":" + ((frame["code"] as? String) ?? "")
+        if let text = frame.message?["text"] as? String { words += String(text.prefix(14)) }
+        if let c = frame.conversation {
+            words += (c["state"] as? String ?? "") + "/" + (((c["agent"] as? [String: Any])?["id"] as? String) ?? "-")
+        }
+        return words
     }
 
     /// Every frame received so far.
