@@ -76,4 +76,20 @@ import Testing
             await #expect(throws: (any Error).self) { try await db.read { try await AuditRepository.append(Self.entry("r-x"), in: $0) } }
         }
     }
+
+    /// `readOne` is for one statement: a second would see another committed state with no transaction
+    /// to hold the first, so it is refused, on every database.
+    @Test(arguments: TestDatabases.Kind.allCases.filter { $0 != .postgres || TestDatabases.postgresURL != nil })
+    func aSecondStatementInReadOneIsRefused(_ kind: TestDatabases.Kind) async throws {
+        try await TestDatabases.with(kind) { db in
+            let one = try await db.readOne { sql in try await sql.raw("SELECT 41 + 1 AS n").first()?.decode(column: "n", as: Int.self) }
+            #expect(one == 42)
+            await #expect(throws: OneStatement.SecondStatement.self) {
+                try await db.readOne { sql in
+                    _ = try await sql.raw("SELECT 1").all()
+                    _ = try await sql.raw("SELECT 2").all()
+                }
+            }
+        }
+    }
 }

@@ -246,6 +246,18 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(Set(results.map(\.message.seq)).count == 1)
             #expect(results.filter { !$0.duplicate }.count == 1)
             #expect(try await store.chat.messages(conversationId: c.id, after: 0).count == 2)
+            // The refused copies took no number: the next message is seq 3.
+            #expect(try await store.chat.conversation(id: c.id)?.lastSeq == 2)
+            // Once the chat is closed a resend is still the stored message, and a new one is refused.
+            _ = try await store.chat.transition(c.id, to: .closed, now: Date())
+            let resent = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "same", text: "一次", now: Date())
+            #expect(resent.duplicate && resent.message.seq == 2)
+            await #expect(throws: ChatRepository.Failure.conversationClosed) {
+                try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "new", text: "再一次", now: Date())
+            }
+            await #expect(throws: ChatRepository.Failure.noSuchConversation) {
+                try await store.chat.append(conversationId: "conv-none", sender: .customer, senderId: "cus-100000", clientId: "x", text: "有人吗", now: Date())
+            }
 
         case .concurrentRoutingNeverOverfillsOrDoubleAssigns:
             _ = try await Self.loadDemo(store, customers: 40)

@@ -64,6 +64,18 @@ public final class Database: Sendable {
         }
     }
 
+    /// A read of exactly one statement, which sees one committed state by itself: on SQLite it runs
+    /// without the read transaction around it, two fewer round trips to the reader for the reads made
+    /// on every frame and request. A second statement is a programming error and is refused.
+    public func readOne<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let store):
+            return try await store.readOne { try await body(OneStatement($0)) }
+        case .postgres(let client):
+            return try await client.withConnection { try await body(OneStatement($0.sql())) }
+        }
+    }
+
     /// Runs `body` in one transaction: all of it is stored, or none, and it returns once it is durable.
     /// On SQLite, transactions that arrive together are committed as one group (`SQLiteStore`).
     public func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {

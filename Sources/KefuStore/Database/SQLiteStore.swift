@@ -103,6 +103,12 @@ final class SQLiteStore: Sendable {
         }
     }
 
+    /// One statement on a reader, outside any transaction: SQLite makes each statement atomic.
+    func readOne<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let readers else { return try await writerLock.withLock { try await body(writer.sql()) } }
+        return try await readers.with { try await body($0.sql()) }
+    }
+
     // MARK: Writing
 
     func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {

@@ -81,7 +81,7 @@ extension ChatRepository {
     }
 
     public func presence(agentId: String) async throws -> (status: AgentStatus, limit: Int)? {
-        try await database.read { db in
+        try await database.readOne { db in
             guard let row = try await db.select().columns("*").from("agent_presence").where("agent_id", .equal, agentId).first()
             else { return nil }
             return (try decodeEnum(AgentStatus.self, try row.text("status"), column: "status"), try row.int("chat_limit"))

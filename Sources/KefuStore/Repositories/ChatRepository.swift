@@ -39,12 +39,12 @@ public struct ChatRepository: Sendable {
     }
 
     public func conversation(id: String) async throws -> Conversation? {
-        try await database.read { db in try await Self.conversation(id, db) }
+        try await database.readOne { db in try await Self.conversation(id, db) }
     }
 
     /// The customer's (or visitor's) conversation that is not closed yet, if any.
     public func openConversation(ownerId: String) async throws -> Conversation? {
-        try await database.read { db in
+        try await database.readOne { db in
             try await db.select().columns("*").from("conversations")
                 .where { $0.where("customer_id", .equal, ownerId).orWhere("visitor_id", .equal, ownerId) }
                 .where("state", .notEqual, ConversationState.closed.rawValue).orderBy("created_at", .descending)
@@ -107,27 +107,23 @@ public struct ChatRepository: Sendable {
         conversationId: String, sender: ChatMessage.Sender, senderId: String?, clientId: String?, text: String,
         attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone, now: Date
     ) async throws -> Appended {
+        // Two statements, the hottest path there is: the conversation's counter moves in the UPDATE itself
+        // (so two senders never take one seq, and PostgreSQL locks the row), and a client id sent before
+        // breaks the unique index, which rolls the counter back and answers with the stored message below.
+        let touched: SQLQueryString = switch visibility == .staff ? nil : sender {
+        case .customer: ", last_customer_message_at = \(bind: now), idle_reminder_sent_at = NULL"
+        case .agent: ", first_response_at = COALESCE(first_response_at, \(bind: now))"
+        case .bot, .system, nil: ""
+        }
         do {
             return try await database.transaction { db in
-                if let clientId, let existing = try await Self.message(conversationId: conversationId, clientId: clientId, db) {
-                    guard let conversation = try await Self.conversation(conversationId, db) else { throw Failure.noSuchConversation }
-                    return Appended(message: existing, conversation: conversation, duplicate: true)
+                let bumped = try await db.raw(
+                    "UPDATE conversations SET last_seq = last_seq + 1" + touched
+                        + " WHERE id = \(bind: conversationId) AND state <> \(bind: ConversationState.closed.rawValue) RETURNING *"
+                ).first().map(Self.conversation)
+                guard let conversation = bumped else {
+                    throw try await Self.conversation(conversationId, db) == nil ? Failure.noSuchConversation : Failure.conversationClosed
                 }
-                guard var conversation = try await Self.conversation(conversationId, db, forUpdate: true) else {
-                    throw Failure.noSuchConversation
-                }
-                guard conversation.state.isOpen else { throw Failure.conversationClosed }
-                conversation.lastSeq += 1
-                switch visibility == .staff ? nil : sender {
-                case .customer:
-                    conversation.lastCustomerMessageAt = now
-                    conversation.idleReminderSentAt = nil
-                case .agent:
-                    if conversation.firstResponseAt == nil { conversation.firstResponseAt = now }
-                case .bot, .system, nil:
-                    break
-                }
-                try await Self.update(conversation, db)
                 let message = ChatMessage(
                     conversationId: conversationId, seq: conversation.lastSeq, clientId: clientId, sender: sender,
                     senderId: senderId, text: text, attachmentId: attachmentId, attachmentMime: attachmentMime,
@@ -136,8 +132,8 @@ public struct ChatRepository: Sendable {
                 try await Self.insert(message, db)
                 return Appended(message: message, conversation: conversation, duplicate: false)
             }
-        } catch let error where clientId != nil && !(error is Failure) {
-            // Two sends of one client id raced: the loser's insert broke the unique index. Answer with the winner's.
+        } catch let error where clientId != nil && error as? Failure != .noSuchConversation {
+            // The client id was stored before (a resend, or two sends racing; perhaps since closed): answer with that message.
             if let clientId, let existing = try await database.read({ db in
                 try await Self.message(conversationId: conversationId, clientId: clientId, db)
             }), let conversation = try await conversation(id: conversationId) {
@@ -150,7 +146,7 @@ public struct ChatRepository: Sendable {
     /// Messages after `seq`, in order; staff-only ones only when asked for, so no path shows them to a
     /// customer by default.
     public func messages(conversationId: String, after seq: Int, limit: Int = 500, includingStaffOnly: Bool = false) async throws -> [ChatMessage] {
-        try await database.read { db in
+        try await database.readOne { db in
             let query = db.select().columns("*").from("chat_messages").where("conversation_id", .equal, conversationId)
                 .where("seq", .greaterThan, seq)
             if !includingStaffOnly { query.where("visibility", .equal, ChatMessage.Visibility.everyone.rawValue) }
@@ -254,9 +250,9 @@ public struct ChatRepository: Sendable {
     }
 
     static func conversation(_ id: String, _ db: any SQLDatabase, forUpdate: Bool = false) async throws -> Conversation? {
-        let select = db.select().columns("*").from("conversations").where("id", .equal, id)
-        if forUpdate { select.lockingClause(SQLLockingClause.update) }
-        return try await select.first().map(conversation)
+        // Written out: read before nearly every frame a chat socket handles.
+        let lock: SQLQueryString = forUpdate ? " \(SQLLockingClause.update)" : ""
+        return try await db.raw("SELECT * FROM conversations WHERE id = \(bind: id)" + lock).first().map(conversation)
     }
 
     static func conversation(_ row: any SQLRow) throws -> Conversation {
@@ -276,12 +272,14 @@ public struct ChatRepository: Sendable {
         )
     }
 
+    /// Written out rather than built: every message passes here, and building the statement (quoting each
+    /// identifier) cost more than SQLite's storing it.
     static func insert(_ m: ChatMessage, _ db: any SQLDatabase) async throws {
-        try await Rows.insert(
-            db, into: "chat_messages",
-            columns: ["conversation_id", "seq", "client_id", "sender", "sender_id", "text", "attachment_id", "attachment_mime", "visibility", "created_at"],
-            rows: [[m.conversationId, m.seq, m.clientId, m.sender.rawValue, m.senderId, m.text, m.attachmentId, m.attachmentMime, m.visibility.rawValue, m.createdAt]]
-        )
+        try await db.raw("""
+            INSERT INTO chat_messages (conversation_id, seq, client_id, sender, sender_id, text, attachment_id, attachment_mime, visibility, created_at) \
+            VALUES (\(bind: m.conversationId), \(bind: m.seq), \(bind: m.clientId), \(bind: m.sender.rawValue), \(bind: m.senderId), \(bind: m.text), \
+            \(bind: m.attachmentId), \(bind: m.attachmentMime), \(bind: m.visibility.rawValue), \(bind: m.createdAt))
+            """).run()
     }
 
     static func message(conversationId: String, clientId: String, _ db: any SQLDatabase) async throws -> ChatMessage? {

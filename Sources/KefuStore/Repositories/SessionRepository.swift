@@ -38,7 +38,7 @@ public struct SessionRepository: Sendable {
 
     /// The session if it exists and has not expired at `now`.
     public func find(tokenHash: String, now: Date) async throws -> StoredSession? {
-        try await database.read { db in
+        try await database.readOne { db in
             guard let row = try await db.select().columns("*").from("sessions")
                 .where("token_hash", .equal, tokenHash).where("expires_at", .greaterThan, now).first()
             else { return nil }

@@ -54,7 +54,7 @@ public struct StaffRepository: Sendable {
     }
 
     public func find(id: String) async throws -> StaffUser? {
-        try await database.read { db in
+        try await database.readOne { db in
             try await db.select().columns(Self.columns.map { SQLIdentifier($0) }).from("staff_users")
                 .where("id", .equal, id).first().map(Self.user)
         }
