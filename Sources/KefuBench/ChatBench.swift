@@ -20,6 +20,8 @@ struct ChatBench {
     struct Options {
         var customers = 200
         var agents = 40
+        /// Visitors' sockets held open, saying nothing, beside the chats: what fan-out costs them.
+        var idle = 0
         var rate = 160.0
         var seconds = 20.0
         var binary = ".build/release/kefu"
@@ -34,6 +36,7 @@ struct ChatBench {
                 switch flag {
                 case "--customers": options.customers = try int(value, flag, 1...20_000)
                 case "--agents": options.agents = try int(value, flag, 1...2_000)
+                case "--idle": options.idle = try int(value, flag, 0...15_000)
                 case "--rate": options.rate = Double(try int(value, flag, 1...50_000))
                 case "--seconds": options.seconds = Double(try int(value, flag, 1...3_600))
                 case "--binary": options.binary = value
@@ -62,21 +65,22 @@ struct ChatBench {
     let logger: Logger
 
     func run() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.workDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let database = options.database ?? "sqlite://\(dir.path)/kefu.sqlite"
         let perAgent = (options.customers + options.agents - 1) / options.agents
         // The database is made ready before the server holds it: schema, demo customers, bench agents, sessions.
-        try ServerProcess.command(options.binary, ["migrate", "--database", database])
-        try ServerProcess.command(options.binary, ["demo", "load", "--database", database, "--customers", String(max(options.customers, 60))])
+        try ServerProcess.prepare(database, binary: options.binary, customers: max(options.customers, 60))
         let (agentTokens, customerTokens) = try await Self.sessions(database: database, agents: options.agents, customers: options.customers, logger: logger)
+        let visitorTokens = try await Self.visitorSessions(database: database, count: options.idle, logger: logger)
         let server = try ServerProcess.start(
             binary: options.binary, database: database, agentChatLimit: perAgent, log: dir.appendingPathComponent("server.log")
         )
         defer { server.stop() }
         try await server.waitUntilHealthy()
         let record = Record()
+        let idle = try await BenchSocket.openAll(visitorTokens, port: server.port, record: record)
+        if !idle.isEmpty { print("chat bench: \(idle.count) idle visitors' sockets open, server RSS \(Int(server.rssMB())) MB") }
         let agents = agentTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .agent) }
         for agent in agents { try await agent.waitFor { $0["type"] as? String == "welcome" } }
         let customers = customerTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .customer) }
@@ -97,7 +101,8 @@ struct ChatBench {
             }
             try await group.waitForAll()
         }
-        print("chat bench: \(options.customers) customers in chats held by \(options.agents) agents, \(Int(options.rate)) msgs/s offered for \(Int(options.seconds)) s")
+        print("chat bench: \(options.customers) customers in chats held by \(options.agents) agents, \(Int(options.rate)) msgs/s offered for \(Int(options.seconds)) s"
+            + (idle.isEmpty ? "" : ", \(idle.count) idle sockets beside them"))
 
         let cpuBefore = server.cpuSeconds()
         let count = Int(options.rate * options.seconds)
@@ -115,7 +120,7 @@ struct ChatBench {
         while ContinuousClock.now < drainUntil, !record.complete(count) { try await Task.sleep(for: .milliseconds(50)) }
         let cpu = server.cpuSeconds() - cpuBefore
         let rss = server.rssMB()
-        for socket in agents + customers { socket.close() }
+        for socket in agents + customers + idle { socket.close() }
 
         let result = record.summary(count: count)
         let seconds = Double(offeredFor.components.seconds) + Double(offeredFor.components.attoseconds) / 1e18
@@ -124,6 +129,25 @@ struct ChatBench {
         print(String(format: "ack  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.ack.p50, result.ack.p99, result.ack.p999))
         print(String(format: "e2e  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.e2e.p50, result.e2e.p99, result.e2e.p999))
         print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu / seconds, rss))
+    }
+
+    /// Sessions for `count` visitors (each its own principal, with no chat), straight in the database.
+    static func visitorSessions(database: String, count: Int, logger: Logger) async throws -> [String] {
+        guard count > 0 else { return [] }
+        return try await Database.withDatabase(try DatabaseURL(parsing: database), logger: logger) { db in
+            let store = Store(database: db)
+            let now = Date()
+            var tokens: [String] = []
+            for n in 0..<count {
+                let token = UUID().uuidString + UUID().uuidString
+                let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+                try await store.sessions.create(StoredSession(
+                    tokenHash: hash, principalKind: "visitor", principalID: "vis-bench-\(n)", createdAt: now, expiresAt: now.addingTimeInterval(86_400)
+                ))
+                tokens.append(token)
+            }
+            return tokens
+        }
     }
 
     /// Bench agents (skill mobile, taking chats) and a session for each agent and customer, written
@@ -305,6 +329,23 @@ final class BenchSocket: Sendable {
     }
 
     func close() { outgoing.finish() }
+
+    /// Opens a socket for every token, a few hundred at a time, each once it has its welcome.
+    static func openAll(_ tokens: [String], port: Int, record: Record) async throws -> [BenchSocket] {
+        var opened: [BenchSocket] = []
+        for batch in stride(from: 0, to: tokens.count, by: 250) {
+            let sockets = tokens[batch..<min(batch + 250, tokens.count)].map { BenchSocket(port: port, token: $0, record: record, role: .customer) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for socket in sockets { group.addTask { try await socket.waitFor(seconds: 30) { $0["type"] as? String == "welcome" } } }
+                try await group.waitForAll()
+            }
+            opened += sockets
+        }
+        return opened
+    }
+
+    /// Waits until the socket's task has ended (the server closed it, or it was closed here).
+    func finished() async { _ = await task.result }
 }
 
 /// `kefu serve` as a child process on a free loopback port.
@@ -315,6 +356,19 @@ final class ServerProcess: Sendable {
     private init(port: Int, process: Process) {
         self.port = port
         self.process = process
+    }
+
+    /// A fresh temporary directory for a run's database and server log.
+    static func workDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// The schema and the demo data, written before any server holds the database.
+    static func prepare(_ database: String, binary: String, customers: Int) throws {
+        try command(binary, ["migrate", "--database", database])
+        try command(binary, ["demo", "load", "--database", database, "--customers", String(customers)])
     }
 
     /// Runs one `kefu` command to its end.
@@ -366,6 +420,11 @@ final class ServerProcess: Sendable {
         // After the command: state is field 3, utime 14 and stime 15 (1-based in proc(5)).
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Open file descriptors: its sockets, the database, the log.
+    func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? 0
     }
 
     func rssMB() -> Double {

@@ -35,6 +35,18 @@ func benchNLU() throws {
     print("nlu classify (understand: intent, keywords, entities): 20000 messages, p50 \(String(format: "%.1f", percentile(latencies, 0.5))) µs, p99 \(String(format: "%.1f", percentile(latencies, 0.99))) µs, max \(String(format: "%.1f", latencies.last!)) µs")
 }
 
+/// A bench against a real `kefu serve`: its options after the name, a quiet logger, a usage error said plainly.
+func runServerBench(_ name: String, _ body: ([String], Logger) async throws -> Void) async throws {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .warning
+    do {
+        try await body(Array(CommandLine.arguments.dropFirst(2)), logger)
+    } catch let error as ChatBench.BenchError {
+        print("KefuBench \(name): \(error)")
+        exit(2)
+    }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "nlu", nil:
@@ -42,15 +54,10 @@ case "nlu", nil:
 case "tickets":
     try await benchTickets(databaseURL: arguments.dropFirst().first)
 case "chat":
-    do {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        try await ChatBench(options: try .parse(Array(arguments.dropFirst())), logger: logger).run()
-    } catch let error as ChatBench.BenchError {
-        print("KefuBench chat: \(error)")
-        exit(2)
-    }
+    try await runServerBench("chat") { try await ChatBench(options: try .parse($0), logger: $1).run() }
+case "idle":
+    try await runServerBench("idle") { try await IdleBench(options: try .parse($0), logger: $1).run() }
 default:
-    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--rate R] [--seconds S] [--binary path] [--database url]")
+    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--idle K] [--rate R] [--seconds S] [--binary path] [--database url] | idle [--sockets N] [--cycles C]")
     exit(2)
 }

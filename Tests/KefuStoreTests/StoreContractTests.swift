@@ -172,6 +172,24 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(try await store.sessions.find(tokenHash: "a", now: now.addingTimeInterval(101)) == nil)
             try await store.sessions.purgeExpired(now: now.addingTimeInterval(101))
             #expect(try await store.sessions.find(tokenHash: "a", now: now) == nil)
+            // Many at once, as the chat's check of its open sockets asks (more than one query's worth):
+            // the expired, the unknown and a customer's no longer on record drop out.
+            _ = try await Self.loadDemo(store, customers: 5)
+            func session(_ hash: String, _ kind: String, _ id: String, lasting: TimeInterval = 100) async throws {
+                try await store.sessions.create(.init(tokenHash: hash, principalKind: kind, principalID: id, createdAt: now, expiresAt: now.addingTimeInterval(lasting)))
+            }
+            try await session("live-c", "customer", "cus-100000")
+            try await session("live-s", "staff", "staff-agent1")
+            try await session("old", "customer", "cus-100000", lasting: 10)
+            try await session("orphan", "customer", "cus-none")
+            var visitors: [String] = []
+            for n in 0..<520 {
+                try await session("v\(n)", "visitor", "vis-\(n)")
+                visitors.append("v\(n)")
+            }
+            let live = try await store.sessions.live(among: ["live-c", "live-s", "old", "orphan", "nothing"] + visitors, now: now.addingTimeInterval(50))
+            #expect(live == Set(["live-c", "live-s"] + visitors))
+            #expect(try await store.sessions.live(among: [], now: now).isEmpty)
 
         case .smsCodesCountAttempts:
             let now = Date()

@@ -14,6 +14,12 @@ func backgroundJobs(
             try await chat.sweepIdle()
             try await chat.dispatch()
         },
+        Periodic("chat sessions", every: config.chat.sessionRecheck, after: gate, logger: logger) {
+            try await chat.closeEndedSessions()
+        },
+        Periodic("memory", every: .seconds(10), after: gate, logger: logger) { [memory = MemoryReturn(logger: logger)] in
+            memory.tend(closedConnections: chat.hub.closedCount)
+        },
         Periodic("agent desks", every: config.chat.deskHeartbeat, after: gate, logger: logger) {
             try await chat.tendDesks()
         },

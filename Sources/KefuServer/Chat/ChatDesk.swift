@@ -269,6 +269,18 @@ struct ChatDesk: Sendable {
         }
     }
 
+    // MARK: Sessions
+
+    /// Closes this node's sockets whose session ended where no event said so: expired, or ended on a
+    /// node whose notice was missed (logout and disabling close them at once through the hub). One
+    /// query per few hundred sessions, whatever the number of sockets.
+    func closeEndedSessions() async throws {
+        let held = hub.sessionsHeld
+        guard !held.isEmpty else { return }
+        let live = try await store.sessions.live(among: Array(held), now: now())
+        for hash in held.subtracting(live) { hub.endHere(.session(tokenHash: hash)) }
+    }
+
     // MARK: Idle customers
 
     /// Reminds customers silent for the reminder time, closes those still silent after the close time.
@@ -299,8 +311,9 @@ public struct ChatSettings: Sendable {
     /// When each group's people work; `kefu serve --hours` changes a group's.
     public var serviceHours = ServiceHours.standard
     public var sweepInterval: Duration = .seconds(5)
-    /// How often an open socket checks that its session still holds (it is also closed at its expiry).
-    public var sessionRecheck: Duration = .seconds(30)
+    /// How often the node checks that its sockets' sessions still hold: a socket outlives its session's
+    /// expiry by at most this long.
+    public var sessionRecheck: Duration = .seconds(10)
     /// How often a node marks its desks alive and looks for nodes that stopped.
     public var deskHeartbeat: Duration = .seconds(10)
     /// A desk whose node has not beaten for this long is released and its agent, with no other desk, set away.

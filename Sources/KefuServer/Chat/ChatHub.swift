@@ -46,10 +46,16 @@ protocol ChatHub: Sendable {
     func connections(agentId: String) -> Int
     /// Closes the connections of ended sessions, on every node.
     func end(_ ending: SessionEnding)
+    /// Closes the connections of ended sessions on this node only.
+    func endHere(_ ending: SessionEnding)
+    /// The sessions this node's connections stand on.
+    var sessionsHeld: Set<String> { get }
     /// Closes every connection of this node.
     func closeAll(_ reason: ClosingReason)
     /// Open connections on this node.
     var connectionCount: Int { get }
+    /// Connections closed on this node since it started.
+    var closedCount: Int { get }
 }
 
 /// The in-process hub. Publishing only yields to each connection's stream: no socket is written
@@ -96,6 +102,7 @@ final class LocalChatHub: ChatHub {
     }
 
     private let connections = Mutex(Connections())
+    private let closed = Atomic<Int>(0)
 
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID {
         let id = UUID()
@@ -105,6 +112,7 @@ final class LocalChatHub: ChatHub {
 
     func disconnect(_ id: UUID) {
         connections.withLock { $0.remove(id) }
+        closed.add(1, ordering: .relaxed)
     }
 
     func publish(_ event: ChatEvent) {
@@ -140,11 +148,16 @@ final class LocalChatHub: ChatHub {
         close(targets, .sessionEnded)
     }
 
+    func endHere(_ ending: SessionEnding) { end(ending) }
+
+    var sessionsHeld: Set<String> { connections.withLock { Set($0.bySession.keys) } }
+
     func closeAll(_ reason: ClosingReason) {
         close(connections.withLock { $0.entries.values.map(\.outbound) }, reason)
     }
 
     var connectionCount: Int { connections.withLock { $0.entries.count } }
+    var closedCount: Int { closed.load(ordering: .relaxed) }
 
     private func close(_ targets: [AsyncStream<ChatOutbound>.Continuation], _ reason: ClosingReason) {
         for target in targets {

@@ -39,17 +39,11 @@ struct ChatSocket: Sendable {
         let connection = service.hub.connect(identity, continuation)
         let session = Session(service: service, acting: acting, participant: participant, outbound: continuation)
 
-        // The writer reports true when done; the session watch never ends the group by itself.
-        try await withThrowingTaskGroup(of: Bool.self) { group in
+        // The session is watched for the whole node at once (`ChatDesk.closeEndedSessions`), not here: a
+        // task and a read every few seconds for each of thousands of idle sockets cost more than the chats.
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await Self.write(stream, to: outbound, desk: service, viewer: principal)
-                return true
-            }
-            if let sessionTokenHash {
-                group.addTask {
-                    try? await watch(session: sessionTokenHash, closing: continuation)
-                    return false
-                }
             }
             // A protocol error (invalid UTF-8, a message over the limit) is thrown on after the clean-up,
             // so the WebSocket layer closes with its code (1007, 1009) rather than a normal closure.
@@ -65,27 +59,12 @@ struct ChatSocket: Sendable {
             }
             continuation.finish()
             service.hub.disconnect(connection)
-            // Let the writer send what is queued, then stop the watch.
-            while let writerDone = try await group.next(), !writerDone {}
-            group.cancelAll()
+            // Let the writer send what is queued.
+            try await group.waitForAll()
             if let failure, !(failure is CancellationError) { throw failure }
         }
         if let staff, service.hub.connections(agentId: staff.id) == 0 {
             try? await service.deskClosed(by: staff)
-        }
-    }
-
-    /// Ends the socket when its session ends where no event says so: at its expiry, or when another
-    /// node's change was missed. Disabling and logout close it at once through the hub.
-    private func watch(session tokenHash: String, closing: AsyncStream<ChatOutbound>.Continuation) async throws {
-        let sessions = SessionResolver(store: service.store, now: service.now)
-        while true {
-            guard let (_, session) = try await sessions.resolve(tokenHash: tokenHash) else {
-                closing.yield(.close(.sessionEnded))
-                return
-            }
-            let untilExpiry = max(0.05, session.expiresAt.timeIntervalSince(service.now()))
-            try await Task.sleep(for: min(service.settings.sessionRecheck, .milliseconds(Int(untilExpiry * 1000))))
         }
     }
 

@@ -43,7 +43,10 @@ final class PostgresChatHub: ChatHub, Service {
     func connections(agentId: String) -> Int { local.connections(agentId: agentId) }
 
     func closeAll(_ reason: ClosingReason) { local.closeAll(reason) }
+    func endHere(_ ending: SessionEnding) { local.end(ending) }
+    var sessionsHeld: Set<String> { local.sessionsHeld }
     var connectionCount: Int { local.connectionCount }
+    var closedCount: Int { local.closedCount }
 
     func end(_ ending: SessionEnding) {
         local.end(ending)

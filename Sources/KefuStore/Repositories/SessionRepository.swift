@@ -50,6 +50,28 @@ public struct SessionRepository: Sendable {
         }
     }
 
+    /// Those of `tokenHashes` whose session is live at `now` and whose account still holds: not
+    /// expired, not ended, a staff account not disabled, a customer still on record. What a check of
+    /// many open sockets at once asks.
+    public func live(among tokenHashes: [String], now: Date) async throws -> Set<String> {
+        var live: Set<String> = []
+        for start in stride(from: 0, to: tokenHashes.count, by: 500) {
+            let chunk = Array(tokenHashes[start..<min(start + 500, tokenHashes.count)])
+            let rows = try await database.readOne { db in
+                try await db.raw("""
+                    SELECT s.token_hash FROM sessions s \
+                    LEFT JOIN staff_users u ON s.principal_kind = 'staff' AND u.id = s.principal_id \
+                    LEFT JOIN customers c ON s.principal_kind = 'customer' AND c.id = s.principal_id \
+                    WHERE s.token_hash IN (\(binds: chunk)) AND s.expires_at > \(bind: now) \
+                    AND (s.principal_kind <> 'staff' OR (u.id IS NOT NULL AND u.disabled = \(bind: false))) \
+                    AND (s.principal_kind <> 'customer' OR c.id IS NOT NULL)
+                    """).all()
+            }
+            for row in rows { live.insert(try row.text("token_hash")) }
+        }
+        return live
+    }
+
     /// Ends a session and whatever was issued from it.
     public func delete(tokenHash: String) async throws {
         try await database.transaction { db in
