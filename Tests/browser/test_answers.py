@@ -132,4 +132,17 @@ def test_a_message_sent_too_fast_goes_again_by_itself(server, browser):
     for n in range(12):
         expect(page.locator(".bubble.mine").filter(has_text=f"连发第{n + 1}条")).to_have_count(1, timeout=20000)
     expect(page.locator(".bubble.failed")).to_have_count(0)
-    context.close()
+    # Twelve messages the bot cannot read hand the chat to a person: agent1 takes it and ends it, so the
+    # tests after this one find the desk empty.
+    agent_context, agent = desk(browser, server, "agent1")
+    agent.locator("#chats li[data-id]").first.click()
+    # The two refused reach the agent too, once the page has sent them again.
+    expect(agent.get_by_text("连发第12条", exact=True)).to_be_visible(timeout=20000)
+    expect(agent.get_by_text("连发第11条", exact=True)).to_have_count(1)
+    agent.get_by_role("button", name="结束会话").click()
+    page.get_by_role("button", name="5分").click()
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.get_by_text("本次会话已结束。")).to_be_visible()
+    expect(agent.locator("#chats li[data-id]")).to_have_count(0)
+    for c in (context, agent_context):
+        c.close()
