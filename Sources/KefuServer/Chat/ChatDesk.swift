@@ -86,8 +86,10 @@ struct ChatDesk: Sendable {
     func requestHuman(_ c: Conversation, skill: SkillGroup? = nil) async throws {
         guard c.state == .bot else { return }
         let queued = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill ?? c.skill)
-        try await post(queued, sender: .system, senderId: nil, text: "正在为您转接人工客服（\(queued.skill.displayName)），请稍候…")
-        try await publishState(queued)
+        let notice = try await post(queued, sender: .system, senderId: nil, text: "正在为您转接人工客服（\(queued.skill.displayName)），请稍候…")
+        // The state as the notice found it: a sweep may have routed the chat since the transition, and the
+        // customer must not be shown it waiting after it was given an agent.
+        try await publishState(notice.conversation)
         try await dispatch()
         try await tellIfNobodyServes(queued)
     }
@@ -260,8 +262,9 @@ struct ChatDesk: Sendable {
         let orphans = try await store.chat.orphanedChats(leftBefore: tick.addingTimeInterval(-settings.orphanedChatAfter))
         for c in orphans {
             let moved = try await store.chat.transition(c.id, to: .queued, now: now(), skill: c.skill, agentId: .some(nil))
-            try await post(moved, sender: .system, senderId: nil, text: "客服暂时离开，正在为您安排其他客服，请稍候…")
-            try await publishState(moved, alsoAgents: [c.agentId].compactMap { $0 })
+            let notice = try await post(moved, sender: .system, senderId: nil, text: "客服暂时离开，正在为您安排其他客服，请稍候…")
+            // As the notice found it (a sweep may have given it to someone already), never the stale `moved`.
+            try await publishState(notice.conversation, alsoAgents: [c.agentId].compactMap { $0 })
         }
         if !orphans.isEmpty {
             logger.info("re-queued chats of agents with no desk", metadata: ["chats": "\(orphans.map(\.id))"])
