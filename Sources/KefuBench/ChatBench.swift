@@ -131,6 +131,14 @@ struct ChatBench {
         print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu / seconds, rss))
     }
 
+    /// A day's session for one principal, stored as the server stores a login's; returns its token.
+    static func session(in store: Store, kind: String, id: String, now: Date) async throws -> String {
+        let token = UUID().uuidString + UUID().uuidString
+        let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        try await store.sessions.create(StoredSession(tokenHash: hash, principalKind: kind, principalID: id, createdAt: now, expiresAt: now.addingTimeInterval(86_400)))
+        return token
+    }
+
     /// Sessions for `count` visitors (each its own principal, with no chat), straight in the database.
     static func visitorSessions(database: String, count: Int, logger: Logger) async throws -> [String] {
         guard count > 0 else { return [] }
@@ -138,14 +146,7 @@ struct ChatBench {
             let store = Store(database: db)
             let now = Date()
             var tokens: [String] = []
-            for n in 0..<count {
-                let token = UUID().uuidString + UUID().uuidString
-                let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-                try await store.sessions.create(StoredSession(
-                    tokenHash: hash, principalKind: "visitor", principalID: "vis-bench-\(n)", createdAt: now, expiresAt: now.addingTimeInterval(86_400)
-                ))
-                tokens.append(token)
-            }
+            for n in 0..<count { tokens.append(try await session(in: store, kind: "visitor", id: "vis-bench-\(n)", now: now)) }
             return tokens
         }
     }
@@ -157,10 +158,7 @@ struct ChatBench {
             let store = Store(database: db)
             let now = Date()
             func session(kind: String, id: String) async throws -> String {
-                let token = UUID().uuidString + UUID().uuidString
-                let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-                try await store.sessions.create(StoredSession(tokenHash: hash, principalKind: kind, principalID: id, createdAt: now, expiresAt: now.addingTimeInterval(86_400)))
-                return token
+                try await Self.session(in: store, kind: kind, id: id, now: now)
             }
             var agentTokens: [String] = []
             for n in 0..<agents {
