@@ -30,35 +30,24 @@ struct ChatBench {
 
         static func parse(_ arguments: [String]) throws -> Options {
             var options = Options()
-            var rest = arguments[...]
-            while let flag = rest.popFirst() {
-                guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+            try BenchFlags.each(arguments) { flag, value in
                 switch flag {
-                case "--customers": options.customers = try int(value, flag, 1...20_000)
-                case "--agents": options.agents = try int(value, flag, 1...2_000)
-                case "--idle": options.idle = try int(value, flag, 0...15_000)
-                case "--rate": options.rate = Double(try int(value, flag, 1...50_000))
-                case "--seconds": options.seconds = Double(try int(value, flag, 1...3_600))
+                case "--customers": options.customers = try BenchFlags.int(value, flag, 1...20_000)
+                case "--agents": options.agents = try BenchFlags.int(value, flag, 1...2_000)
+                case "--idle": options.idle = try BenchFlags.int(value, flag, 0...15_000)
+                case "--rate": options.rate = Double(try BenchFlags.int(value, flag, 1...50_000))
+                case "--seconds": options.seconds = Double(try BenchFlags.int(value, flag, 1...3_600))
                 case "--binary": options.binary = value
                 case "--database": options.database = value
-                default: throw BenchError("unknown option \(flag)")
+                default: return false
                 }
+                return true
             }
             guard (options.customers + options.agents - 1) / options.agents <= 10 else {
                 throw BenchError("an agent holds at most 10 chats: use at least \((options.customers + 9) / 10) agents")
             }
             return options
         }
-
-        private static func int(_ text: String, _ flag: String, _ range: ClosedRange<Int>) throws -> Int {
-            guard let value = Int(text), range.contains(value) else { throw BenchError("\(flag) must be \(range.lowerBound)–\(range.upperBound)") }
-            return value
-        }
-    }
-
-    struct BenchError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
     }
 
     let options: Options
@@ -323,7 +312,7 @@ final class BenchSocket: Sendable {
             setup.frames.withLock { $0.insert(contentsOf: texts, at: 0) }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw ChatBench.BenchError("no expected frame within \(seconds) s")
+        throw BenchError("no expected frame within \(seconds) s")
     }
 
     func close() { outgoing.finish() }
@@ -378,7 +367,7 @@ final class ServerProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ChatBench.BenchError("kefu \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else { throw BenchError("kefu \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)") }
     }
 
     static func start(binary: String, database: String, agentChatLimit: Int, log: URL) throws -> ServerProcess {
@@ -403,10 +392,10 @@ final class ServerProcess: Sendable {
             if let url = URL(string: "http://127.0.0.1:\(port)/health"), let (_, response) = try? await URLSession.shared.data(from: url),
                 (response as? HTTPURLResponse)?.statusCode == 200
             { return }
-            guard process.isRunning else { throw ChatBench.BenchError("kefu serve exited with \(process.terminationStatus)") }
+            guard process.isRunning else { throw BenchError("kefu serve exited with \(process.terminationStatus)") }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw ChatBench.BenchError("kefu serve did not become healthy")
+        throw BenchError("kefu serve did not become healthy")
     }
 
     /// User plus system CPU seconds so far, from /proc.

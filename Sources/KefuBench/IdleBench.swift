@@ -12,19 +12,14 @@ struct IdleBench {
 
         static func parse(_ arguments: [String]) throws -> Options {
             var options = Options()
-            var rest = arguments[...]
-            while let flag = rest.popFirst() {
-                guard let value = rest.popFirst() else { throw ChatBench.BenchError("\(flag) needs a value") }
+            try BenchFlags.each(arguments) { flag, value in
                 switch flag {
-                case "--sockets":
-                    guard let n = Int(value), (1...15_000).contains(n) else { throw ChatBench.BenchError("--sockets must be 1–15000") }
-                    options.sockets = n
-                case "--cycles":
-                    guard let n = Int(value), (1...20).contains(n) else { throw ChatBench.BenchError("--cycles must be 1–20") }
-                    options.cycles = n
+                case "--sockets": options.sockets = try BenchFlags.int(value, flag, 1...15_000)
+                case "--cycles": options.cycles = try BenchFlags.int(value, flag, 1...20)
                 case "--binary": options.binary = value
-                default: throw ChatBench.BenchError("unknown option \(flag)")
+                default: return false
                 }
+                return true
             }
             return options
         }

@@ -41,7 +41,7 @@ func runServerBench(_ name: String, _ body: ([String], Logger) async throws -> V
     logger.logLevel = .warning
     do {
         try await body(Array(CommandLine.arguments.dropFirst(2)), logger)
-    } catch let error as ChatBench.BenchError {
+    } catch let error as BenchError {
         print("KefuBench \(name): \(error)")
         exit(2)
     }
@@ -55,9 +55,11 @@ case "tickets":
     try await benchTickets(databaseURL: arguments.dropFirst().first)
 case "chat":
     try await runServerBench("chat") { try await ChatBench(options: try .parse($0), logger: $1).run() }
+case "tickets-http":
+    try await runServerBench("tickets-http") { try await TicketsHTTPBench(options: try .parse($0), logger: $1).run() }
 case "idle":
     try await runServerBench("idle") { try await IdleBench(options: try .parse($0), logger: $1).run() }
 default:
-    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--idle K] [--rate R] [--seconds S] [--binary path] [--database url] | idle [--sockets N] [--cycles C]")
+    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--idle K] [--rate R] [--seconds S] [--binary path] [--database url] | idle [--sockets N] [--cycles C] | tickets-http [--clients C] [--seconds S] [--database url]")
     exit(2)
 }

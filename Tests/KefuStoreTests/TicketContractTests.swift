@@ -2,6 +2,7 @@ import Foundation
 import KefuCore
 @testable import KefuStore
 import SQLKit
+import Synchronization
 import Testing
 
 /// Tickets, incidents, timers and the webhook outbox: run on SQLite always and on PostgreSQL when
@@ -48,6 +49,7 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
     case refusedTransitionsChangeNothing
     case webhookOutboxClaimsOnceAndRetries
     case foundByNumberOrByTheCustomersPhone
+    case aNumberDrawnTwiceIsDrawnAgain
 
     var testDescription: String { rawValue }
 
@@ -123,6 +125,16 @@ enum TicketContract: String, CaseIterable, Sendable, CustomTestStringConvertible
             #expect(try await found(line.number) == [mine.id])
             #expect(try await found("13900000000' OR 1=1 --").isEmpty)
             #expect(try await found("GD").isEmpty)
+
+        case .aNumberDrawnTwiceIsDrawnAgain:
+            // Six random characters a day collide at a few thousand tickets: the second draw is not stored twice.
+            _ = try await StoreContract.loadDemo(store)
+            let first = try await store.tickets.create(Self.fault("cus-100000"), now: t0, audit: StoreContract.entry()).ticket
+            let draws = Mutex([first.number, first.number, "GD270115-FRESH1"])
+            let number = try await db.transaction { sql in
+                try await TicketRepository.freeNumber(t0, sql) { _ in draws.withLock { $0.removeFirst() } }
+            }
+            #expect(number == "GD270115-FRESH1" && draws.withLock(\.isEmpty))
 
         case .refusesAnotherCustomersLineAndStoresNothing:
             _ = try await StoreContract.loadDemo(store)

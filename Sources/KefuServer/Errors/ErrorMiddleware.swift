@@ -18,11 +18,18 @@ struct ErrorMiddleware: RouterMiddleware {
             if status.kind == .serverError {
                 context.logger.error(
                     "request failed",
-                    metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"]
+                    metadata: ["path": "\(request.uri.path)", "error": "\(Self.cause(error))"]
                 )
             }
             return Self.response(mapped, status: status)
         }
+    }
+
+    /// What to log of a failure: the generated server's error describes the whole request, the
+    /// `Authorization` header and the body too, which no log may hold; only its operation and cause.
+    static func cause(_ error: any Error) -> String {
+        guard let error = error as? ServerError else { return String(reflecting: error) }
+        return "\(error.operationID): \(String(reflecting: error.underlyingError))"
     }
 
     /// The status and body for any error: the project's failures say their own; Hummingbird's keep their

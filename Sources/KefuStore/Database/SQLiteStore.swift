@@ -1,8 +1,6 @@
 import Foundation
 import Logging
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 import Synchronization
 
 /// SQLite as the server uses it: one writer connection and, for a database file, a few reader
@@ -11,8 +9,11 @@ import Synchronization
 /// body in its own savepoint (all of it stored, or none), one `COMMIT` and so one fsync, and each
 /// caller answered only once the group is durable (`synchronous=FULL`). A transaction that arrives
 /// alone commits at once, as before.
+///
+/// Each connection does its work on a thread of its own (`SQLiteHandle`, `ThreadExecutor`): a caller's
+/// body runs there, and its statements as plain calls.
 final class SQLiteStore: Sendable {
-    let writer: SQLiteConnection
+    let writer: SQLiteHandle
     /// Whoever uses the writer outside a group (reads of an in-memory database, the shutdown checkpoint).
     let writerLock = AsyncLock()
     let readers: ConnectionPool?
@@ -36,7 +37,7 @@ final class SQLiteStore: Sendable {
         let finish: @Sendable ((any Error)?) -> Void
     }
 
-    private init(writer: SQLiteConnection, readers: ConnectionPool?, fileLock: FileLock?, logger: Logger) {
+    private init(writer: SQLiteHandle, readers: ConnectionPool?, fileLock: FileLock?, logger: Logger) {
         self.writer = writer
         self.readers = readers
         self.fileLock = fileLock
@@ -45,42 +46,47 @@ final class SQLiteStore: Sendable {
 
     static func open(path: String?, logger: Logger) async throws -> SQLiteStore {
         guard let path else {
-            let writer = try await SQLiteConnection.open(storage: .memory, logger: logger)
-            try await prepare(writer.sql())
+            let writer = try SQLiteHandle.open(path: nil, executor: .writer, logger: logger)
+            try prepare(writer)
             return SQLiteStore(writer: writer, readers: nil, fileLock: nil, logger: logger)
         }
         // Taken before the file is opened, migrated or written: a second server refuses at once.
         let fileLock = try FileLock(database: path)
-        var opened: [SQLiteConnection] = []
+        var opened: [SQLiteHandle] = []
         do {
-            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let writer = try SQLiteHandle.open(path: path, executor: .writer, logger: logger)
             opened.append(writer)
-            try await prepare(writer.sql())
+            try prepare(writer)
             // Checkpoints run beside the writer (`checkpoint()`), never inside a commit that callers wait for.
-            try await writer.sql().raw("PRAGMA wal_autocheckpoint=0").run()
-            var readers: [SQLiteConnection] = []
-            for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try writer.run("PRAGMA wal_autocheckpoint=0")
+            var readers: [SQLiteHandle] = []
+            for executor in ThreadExecutor.readers {
+                let reader = try SQLiteHandle.open(path: path, executor: executor, logger: logger)
                 opened.append(reader)
-                try await reader.sql().raw("PRAGMA busy_timeout=5000").run()
-                try await reader.sql().raw("PRAGMA query_only=ON").run()
+                try reader.run("PRAGMA busy_timeout=5000")
+                try reader.run("PRAGMA query_only=ON")
                 readers.append(reader)
             }
             return SQLiteStore(writer: writer, readers: ConnectionPool(readers), fileLock: fileLock, logger: logger)
         } catch {
-            for connection in opened { try? await connection.close() }
+            for connection in opened { connection.close() }
             fileLock.release()
             throw error
         }
     }
 
-    private static func prepare(_ db: any SQLDatabase) async throws {
+    private static func prepare(_ connection: SQLiteHandle) throws {
         // WAL lets readers proceed during a write; FULL syncs the log at every commit, so an acknowledged
         // write survives a power loss, not only a crash; busy_timeout rides out a checkpoint.
-        try await db.raw("PRAGMA journal_mode=WAL").run()
-        try await db.raw("PRAGMA synchronous=FULL").run()
-        try await db.raw("PRAGMA foreign_keys=ON").run()
-        try await db.raw("PRAGMA busy_timeout=5000").run()
+        try connection.run("PRAGMA journal_mode=WAL", []) { _ in }
+        try connection.run("PRAGMA synchronous=FULL")
+        try connection.run("PRAGMA foreign_keys=ON")
+        try connection.run("PRAGMA busy_timeout=5000")
+    }
+
+    /// `body` on the connection's own thread, with SQLKit over it.
+    private static func using<T: Sendable>(_ connection: SQLiteHandle, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(connection.executor) { try await body(SQLiteSession(handle: connection)) }
     }
 
     // MARK: Reading
@@ -88,25 +94,26 @@ final class SQLiteStore: Sendable {
     /// A read on a reader connection, in one read transaction so that all its statements see the same
     /// committed state; an in-memory database has only the writer, taken in turn.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard let readers else { return try await writerLock.withLock { try await body(writer.sql()) } }
+        guard let readers else { return try await writerLock.withLock { try await Self.using(writer, body) } }
         return try await readers.with { connection in
-            let db = connection.sql()
-            try await db.raw("BEGIN").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
+            try await Self.using(connection) { db in
+                try connection.run("BEGIN")
+                do {
+                    let result = try await body(db)
+                    try connection.run("COMMIT")
+                    return result
+                } catch {
+                    try? connection.run("ROLLBACK")
+                    throw error
+                }
             }
         }
     }
 
     /// One statement on a reader, outside any transaction: SQLite makes each statement atomic.
     func readOne<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard let readers else { return try await writerLock.withLock { try await body(writer.sql()) } }
-        return try await readers.with { try await body($0.sql()) }
+        guard let readers else { return try await writerLock.withLock { try await Self.using(writer, body) } }
+        return try await readers.with { try await Self.using($0, body) }
     }
 
     // MARK: Writing
@@ -121,7 +128,7 @@ final class SQLiteStore: Sendable {
             return true
         }
         if startDraining {
-            Task { await self.drain() }
+            Task(executorPreference: writer.executor) { await self.drain() }
         }
         return try await outcome.wait()
     }
@@ -140,10 +147,11 @@ final class SQLiteStore: Sendable {
         }
     }
 
+    /// On the writer's thread (`drain` runs there): the statements between the bodies are plain calls.
     private func commit(_ group: [Job]) async {
-        let db = writer.sql()
+        let db = SQLiteSession(handle: writer)
         do {
-            try await db.raw("BEGIN IMMEDIATE").run()
+            try writer.run("BEGIN IMMEDIATE")
         } catch {
             for job in group { job.finish(error) }
             return
@@ -155,29 +163,29 @@ final class SQLiteStore: Sendable {
                 try await group[0].body(db)
                 failures.append(nil)
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? writer.run("ROLLBACK")
                 group[0].finish(error)
                 return
             }
         } else {
             for job in group {
                 do {
-                    try await db.raw("SAVEPOINT kefu_group").run()
+                    try writer.run("SAVEPOINT kefu_group")
                     try await job.body(db)
-                    try await db.raw("RELEASE kefu_group").run()
+                    try writer.run("RELEASE kefu_group")
                     failures.append(nil)
                 } catch {
-                    try? await db.raw("ROLLBACK TO kefu_group").run()
-                    try? await db.raw("RELEASE kefu_group").run()
+                    try? writer.run("ROLLBACK TO kefu_group")
+                    try? writer.run("RELEASE kefu_group")
                     failures.append(error)
                 }
             }
         }
         do {
-            try await db.raw("COMMIT").run()
+            try writer.run("COMMIT")
             for (job, failure) in zip(group, failures) { job.finish(failure) }
         } catch {
-            try? await db.raw("ROLLBACK").run()
+            try? writer.run("ROLLBACK")
             logger.error("group commit failed", metadata: ["transactions": "\(group.count)", "error": "\(String(reflecting: error))"])
             for (job, failure) in zip(group, failures) { job.finish(failure ?? error) }
         }
@@ -191,7 +199,7 @@ final class SQLiteStore: Sendable {
     func checkpoint() async {
         guard let readers else { return }
         do {
-            try await readers.with { try await $0.sql().raw("PRAGMA wal_checkpoint(PASSIVE)").run() }
+            try await readers.with { reader in try await Self.using(reader) { _ in try reader.run("PRAGMA wal_checkpoint(PASSIVE)", []) { _ in } } }
         } catch {
             logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
         }
@@ -202,18 +210,18 @@ final class SQLiteStore: Sendable {
         await readers?.closeAll()
         await writerLock.withLock {
             do {
-                try await writer.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+                try await Self.using(writer) { [writer] _ in try writer.run("PRAGMA wal_checkpoint(TRUNCATE)", []) { _ in } }
             } catch {
                 logger.warning("WAL checkpoint at shutdown failed", metadata: ["error": "\(error)"])
             }
-            try? await writer.close()
+            writer.close()
         }
         fileLock?.release()
     }
 
     func close() async {
         await readers?.closeAll()
-        try? await writer.close()
+        writer.close()
         fileLock?.release()
     }
 }
@@ -255,25 +263,25 @@ private final class Outcome<T: Sendable>: Sendable {
 /// A fixed set of connections, each used by one caller at a time; callers wait in turn when all are busy.
 final class ConnectionPool: Sendable {
     private struct State {
-        var free: [SQLiteConnection]
-        var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
-        let all: [SQLiteConnection]
+        var free: [SQLiteHandle]
+        var waiters: [CheckedContinuation<SQLiteHandle, Never>] = []
+        let all: [SQLiteHandle]
     }
     private let state: Mutex<State>
 
-    init(_ connections: [SQLiteConnection]) {
+    init(_ connections: [SQLiteHandle]) {
         state = Mutex(State(free: connections, all: connections))
     }
 
-    func with<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+    func with<T: Sendable>(_ body: (SQLiteHandle) async throws -> T) async throws -> T {
         let connection = await take()
         defer { give(connection) }
         return try await body(connection)
     }
 
-    private func take() async -> SQLiteConnection {
+    private func take() async -> SQLiteHandle {
         await withCheckedContinuation { continuation in
-            let free = state.withLock { state -> SQLiteConnection? in
+            let free = state.withLock { state -> SQLiteHandle? in
                 if let connection = state.free.popLast() { return connection }
                 state.waiters.append(continuation)
                 return nil
@@ -282,8 +290,8 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private func give(_ connection: SQLiteConnection) {
-        let waiter = state.withLock { state -> CheckedContinuation<SQLiteConnection, Never>? in
+    private func give(_ connection: SQLiteHandle) {
+        let waiter = state.withLock { state -> CheckedContinuation<SQLiteHandle, Never>? in
             if state.waiters.isEmpty {
                 state.free.append(connection)
                 return nil
@@ -296,6 +304,6 @@ final class ConnectionPool: Sendable {
     /// Closes every connection once its caller is done with it.
     func closeAll() async {
         let count = state.withLock { $0.all.count }
-        for _ in 0..<count { try? await take().close().get() }
+        for _ in 0..<count { await take().close() }
     }
 }

@@ -95,7 +95,7 @@ public struct TicketRepository: Sendable {
             )
             let priority = draft.priorityOverride?.priority ?? computed.priority
             var ticket = Ticket(
-                id: Rows.newID("tk"), number: Self.number(now), type: draft.type, title: draft.title, fields: draft.fields,
+                id: Rows.newID("tk"), number: try await Self.freeNumber(now, db), type: draft.type, title: draft.title, fields: draft.fields,
                 status: .new, priority: priority, priorityReason: draft.priorityOverride?.reason ?? computed.reason,
                 priorityOverridden: draft.priorityOverride != nil,
                 group: Ticket.group(type: draft.type, service: service, vip: customer.vipLevel > 0), assigneeId: nil,
@@ -351,6 +351,20 @@ public struct TicketRepository: Sendable {
         let day = CalendarDate(chinaTime: now)
         let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(6)
         return "GD" + day.description.replacingOccurrences(of: "-", with: "").dropFirst(2) + "-" + suffix
+    }
+
+    /// A number no ticket has: six random characters a day collide now and then (at 10,000 tickets a
+    /// day a few times), and the loser must not fail. Locked by name first on PostgreSQL, so two
+    /// transactions drawing the same number wait for each other and the second sees the first's row.
+    static func freeNumber(
+        _ now: Date, _ db: any SQLDatabase, draw: @Sendable (Date) -> String = { number($0) }
+    ) async throws -> String {
+        while true {
+            let number = draw(now)
+            try await lock("ticket-number:\(number)", db)
+            let taken = try await db.raw("SELECT 1 AS one FROM tickets WHERE number = \(bind: number)").first() != nil
+            if !taken { return number }
+        }
     }
 
     /// A transaction-scoped lock on a name (PostgreSQL); SQLite's single writer already serialises.
