@@ -123,7 +123,7 @@ struct ChatBench {
     /// A day's session for one principal, stored as the server stores a login's; returns its token.
     static func session(in store: Store, kind: String, id: String, now: Date) async throws -> String {
         let token = UUID().uuidString + UUID().uuidString
-        let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Data(token.utf8)).lowercaseHex
         try await store.sessions.create(StoredSession(tokenHash: hash, principalKind: kind, principalID: id, createdAt: now, expiresAt: now.addingTimeInterval(86_400)))
         return token
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KefuCore
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -14,7 +15,7 @@ enum Tokens {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).lowercaseHex
     }
 
     /// A 6-digit SMS code.

@@ -92,7 +92,7 @@ struct BusinessDesk: Sendable {
 
         let consentedAt = ISO8601DateFormatter().string(from: now())
         let signed = ServiceAgreement.signedContent(name: application.name, idNumber: idNumber, number: application.number, consentedAt: consentedAt)
-        let digest = SHA256.hash(data: Data(signed.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(signed.utf8)).lowercaseHex
         let person = Customer(
             id: Store.newID("cus"), name: application.name, idNumber: idNumber, contactPhone: application.contactPhone, city: application.city,
             district: application.district, address: application.address, vipLevel: 0, tags: [], balanceFen: 0, createdAt: now()

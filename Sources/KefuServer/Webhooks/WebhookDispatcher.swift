@@ -11,7 +11,7 @@ import NIOCore
 enum WebhookSignature {
     static func sign(body: String, timestamp: Int, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + mac.lowercaseHex
     }
 
     static func newSecret() -> String {

@@ -30,14 +30,11 @@ public struct AuditRepository: Sendable {
 
     /// Appends within the caller's transaction, so a change and its audit entry are stored together.
     public static func append(_ entry: AuditEntry, in db: any SQLDatabase) async throws {
-        try await db.insert(into: "audit_log")
-            .columns("id", "at", "actor_kind", "actor_id", "action", "target_type", "target_id", "reason", "detail", "client_address")
-            .values(
-                SQLBind(entry.id), SQLBind(entry.at), SQLBind(entry.actorKind), SQLBind(entry.actorId), SQLBind(entry.action),
-                SQLBind(entry.targetType), SQLBind(entry.targetId), SQLBind(entry.reason), SQLBind(entry.detail),
-                SQLBind(entry.clientAddress)
-            )
-            .run()
+        try await Rows.insert(
+            db, into: "audit_log",
+            columns: ["id", "at", "actor_kind", "actor_id", "action", "target_type", "target_id", "reason", "detail", "client_address"],
+            rows: [[entry.id, entry.at, entry.actorKind, entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason, entry.detail, entry.clientAddress]]
+        )
     }
 
     /// Newest first.

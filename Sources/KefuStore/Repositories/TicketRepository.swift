@@ -116,8 +116,8 @@ public struct TicketRepository: Sendable {
             if let outage {
                 events.append(Self.outageEvent(ticket, outage, now))
             }
-            try await Self.record(events, of: ticket, db)
-            try await Self.reschedule(ticket, db)
+            try await Self.record(events, of: ticket, new: true, db)
+            try await Self.reschedule(ticket, new: true, db)
             var incident: Outage?
             if outage == nil, draft.type == .fault, service == .broadband {
                 incident = try await Self.detectIncident(district: customer.district, city: customer.city, now: now, db)
@@ -261,11 +261,7 @@ public struct TicketRepository: Sendable {
     }
 
     static func update(_ t: Ticket, _ db: any SQLDatabase) async throws {
-        let builder = db.update("tickets")
-        for (column, value) in values(t) where column != "id" && column != "created_at" {
-            builder.set(SQLIdentifier(column), to: SQLBind(value))
-        }
-        try await builder.where("id", .equal, t.id).run()
+        try await Rows.update(db, "tickets", id: t.id, set: values(t).filter { $0.0 != "id" && $0.0 != "created_at" })
     }
 
     static func ticket(_ id: String, _ db: any SQLDatabase, forUpdate: Bool = false) async throws -> Ticket? {
@@ -308,10 +304,11 @@ public struct TicketRepository: Sendable {
     }
 
     /// History lines and the webhook deliveries they announce.
-    static func record(_ events: [TicketEvent], of ticket: Ticket, _ db: any SQLDatabase) async throws {
+    /// `new`: the ticket is being created in this transaction, so it has no history yet.
+    static func record(_ events: [TicketEvent], of ticket: Ticket, new: Bool = false, _ db: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
         // Lines written at the same instant keep the order they happened in.
-        let base = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("ticket_events")
+        let base = new ? 0 : try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("ticket_events")
             .where("ticket_id", .equal, ticket.id).first()?.int("n") ?? 0
         try await Rows.insert(
             db, into: "ticket_events",
@@ -325,12 +322,16 @@ public struct TicketRepository: Sendable {
 
     /// Replaces the unfired timers with the ones the ticket's clocks call for now. A kind that already
     /// fired in this cycle of the clock is not put back, so moving a due time never repeats an event.
-    static func reschedule(_ t: Ticket, _ db: any SQLDatabase) async throws {
-        try await db.delete(from: "ticket_timers").where("ticket_id", .equal, t.id).where("fired_at", .is, SQLLiteral.null).run()
-        let fired = Set(
-            try await db.select().column("timer_key").from("ticket_timers").where("ticket_id", .equal, t.id).all()
-                .map { try $0.text("timer_key") }
-        )
+    /// `new`: the ticket is being created in this transaction, so it has no timers yet.
+    static func reschedule(_ t: Ticket, new: Bool = false, _ db: any SQLDatabase) async throws {
+        var fired: Set<String> = []
+        if !new {
+            try await db.delete(from: "ticket_timers").where("ticket_id", .equal, t.id).where("fired_at", .is, SQLLiteral.null).run()
+            fired = Set(
+                try await db.select().column("timer_key").from("ticket_timers").where("ticket_id", .equal, t.id).all()
+                    .map { try $0.text("timer_key") }
+            )
+        }
         let rows: [[any Encodable & Sendable]] = t.timers().compactMap { timer in
             let key = timerKey(timer, of: t)
             return fired.contains(key) ? nil : [t.id, key, timer.kind.rawValue, timer.dueAt]
