@@ -7,6 +7,7 @@ import HTTPTypes
 import HummingbirdWSClient
 import KefuCore
 import KefuStore
+import KefuTestSupport
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -25,8 +26,11 @@ struct ChatBench {
         var rate = 160.0
         var seconds = 20.0
         var binary = ".build/release/kefu"
-        /// Default: a fresh SQLite file in a temporary directory.
+        /// Default: a fresh SQLite file in a temporary directory; for a PostgreSQL URL, a fresh database
+        /// on that server, dropped afterwards.
         var database: String?
+        /// Servers on the one PostgreSQL: customers talk to the first, agents to the last.
+        var nodes = 1
 
         static func parse(_ arguments: [String]) throws -> Options {
             var options = Options()
@@ -39,9 +43,13 @@ struct ChatBench {
                 case "--seconds": options.seconds = Double(try BenchFlags.int(value, flag, 1...3_600))
                 case "--binary": options.binary = value
                 case "--database": options.database = value
+                case "--nodes": options.nodes = try BenchFlags.int(value, flag, 1...4)
                 default: return false
                 }
                 return true
+            }
+            guard options.nodes == 1 || options.database?.hasPrefix("postgres") == true else {
+                throw BenchError("--nodes needs --database postgres://… (nodes share one PostgreSQL)")
             }
             guard (options.customers + options.agents - 1) / options.agents <= 10 else {
                 throw BenchError("an agent holds at most 10 chats: use at least \((options.customers + 9) / 10) agents")
@@ -54,23 +62,28 @@ struct ChatBench {
     let logger: Logger
 
     func run() async throws {
-        let dir = try ServerProcess.workDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let database = options.database ?? "sqlite://\(dir.path)/kefu.sqlite"
+        try await ServerProcess.withBenchDatabase(options.database, logger: logger) { try await run(database: $0, dir: $1) }
+    }
+
+    private func run(database: String, dir: URL) async throws {
         let perAgent = (options.customers + options.agents - 1) / options.agents
         // The database is made ready before the server holds it: schema, demo customers, bench agents, sessions.
         try ServerProcess.prepare(database, binary: options.binary, customers: max(options.customers, 60))
         let (agentTokens, customerTokens) = try await Self.sessions(database: database, agents: options.agents, customers: options.customers, logger: logger)
         let visitorTokens = try await Self.visitorSessions(database: database, count: options.idle, logger: logger)
-        let server = try ServerProcess.start(
-            binary: options.binary, database: database, agentChatLimit: perAgent, log: dir.appendingPathComponent("server.log")
-        )
-        defer { server.stop() }
-        try await server.waitUntilHealthy()
+        let servers = try (0..<options.nodes).map { node in
+            try ServerProcess.start(
+                binary: options.binary, database: database, agentChatLimit: perAgent, log: dir.appendingPathComponent("server-\(node).log")
+            )
+        }
+        defer { for server in servers { server.stop() } }
+        for server in servers { try await server.waitUntilHealthy() }
+        // Customers (and idle visitors) on the first node, agents on the last: with two, every message crosses nodes.
+        let server = servers[0], agentServer = servers[servers.count - 1]
         let record = Record()
         let idle = try await BenchSocket.openAll(visitorTokens, port: server.port, record: record)
         if !idle.isEmpty { print("chat bench: \(idle.count) idle visitors' sockets open, server RSS \(Int(server.rssMB())) MB") }
-        let agents = agentTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .agent) }
+        let agents = agentTokens.map { BenchSocket(port: agentServer.port, token: $0, record: record, role: .agent) }
         for agent in agents { try await agent.waitFor { $0["type"] as? String == "welcome" } }
         let customers = customerTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .customer) }
         // Each customer: a chat, handed to a person, held by one of the agents.
@@ -91,9 +104,10 @@ struct ChatBench {
             try await group.waitForAll()
         }
         print("chat bench: \(options.customers) customers in chats held by \(options.agents) agents, \(Int(options.rate)) msgs/s offered for \(Int(options.seconds)) s"
-            + (idle.isEmpty ? "" : ", \(idle.count) idle sockets beside them"))
+            + (idle.isEmpty ? "" : ", \(idle.count) idle sockets beside them")
+            + (servers.count == 1 ? "" : ", customers on node 1 and agents on node \(servers.count) of \(servers.count) on one PostgreSQL"))
 
-        let cpuBefore = server.cpuSeconds()
+        let cpuBefore = servers.map { $0.cpuSeconds() }
         let count = Int(options.rate * options.seconds)
         let started = ContinuousClock.now
         for n in 0..<count {
@@ -107,8 +121,8 @@ struct ChatBench {
         // What is still in flight gets five seconds to arrive.
         let drainUntil = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < drainUntil, !record.complete(count) { try await Task.sleep(for: .milliseconds(50)) }
-        let cpu = server.cpuSeconds() - cpuBefore
-        let rss = server.rssMB()
+        let cpu = zip(servers, cpuBefore).map { $0.cpuSeconds() - $1 }
+        let rss = servers.map { $0.rssMB() }
         for socket in agents + customers + idle { socket.close() }
 
         let result = record.summary(count: count)
@@ -117,7 +131,11 @@ struct ChatBench {
                      Double(count) / seconds, result.acked, count, Double(result.acked) / seconds, result.lost, result.duplicates, result.refused))
         print(String(format: "ack  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.ack.p50, result.ack.p99, result.ack.p999))
         print(String(format: "e2e  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.e2e.p50, result.e2e.p99, result.e2e.p999))
-        print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu / seconds, rss))
+        if servers.count == 1 {
+            print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu[0] / seconds, rss[0]))
+        } else {
+            print("servers: " + zip(cpu, rss).enumerated().map { String(format: "node %d %.2f cores, RSS %.0f MB", $0 + 1, $1.0 / seconds, $1.1) }.joined(separator: "; "))
+        }
     }
 
     /// A day's session for one principal, stored as the server stores a login's; returns its token.
@@ -350,6 +368,27 @@ final class ServerProcess: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
+    }
+
+    /// A run's working directory and its database: a fresh SQLite file in that directory, or, for a
+    /// PostgreSQL URL, a fresh database on that server; both gone afterwards.
+    static func withBenchDatabase(_ given: String?, logger: Logger, _ body: @Sendable (String, URL) async throws -> Void) async throws {
+        let dir = try workDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            guard let given, given.hasPrefix("postgres") else {
+                try await body(given ?? "sqlite://\(dir.path)/kefu.sqlite", dir)
+                return
+            }
+            try await ThrowawayPostgres.withDatabase(base: given, prefix: "kefu_bench_", logger: logger) { try await body($0, dir) }
+        } catch {
+            // What the servers said, before the directory goes: the likeliest account of what went wrong.
+            for log in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.filter({ $0.hasSuffix(".log") }).sorted() ?? [] {
+                let lines = ((try? String(contentsOfFile: dir.appendingPathComponent(log).path, encoding: .utf8)) ?? "").split(separator: "\n")
+                for line in lines.suffix(15) { print("\(log): \(line.prefix(400))") }
+            }
+            throw error
+        }
     }
 
     /// The schema and the demo data, written before any server holds the database.

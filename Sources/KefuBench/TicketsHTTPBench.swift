@@ -42,9 +42,10 @@ struct TicketsHTTPBench {
     static let customerCount = 500
 
     func run() async throws {
-        let dir = try ServerProcess.workDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let database = options.database ?? "sqlite://\(dir.path)/kefu.sqlite"
+        try await ServerProcess.withBenchDatabase(options.database, logger: logger) { try await run(database: $0, dir: $1) }
+    }
+
+    private func run(database: String, dir: URL) async throws {
         try ServerProcess.prepare(database, binary: options.binary, customers: Self.customerCount)
         let (agentTokens, _) = try await ChatBench.sessions(database: database, agents: options.clients, customers: 0, logger: logger)
         let runTag = String(UUID().uuidString.prefix(8))
@@ -105,7 +106,7 @@ struct TicketsHTTPBench {
             let log = (try? String(contentsOf: dir.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
             for line in log.split(separator: "\n").filter({ $0.contains("error") }).prefix(5) { print("server log: \(line.prefix(600))") }
         }
-        if stored != result.created { exit(1) }
+        guard stored == result.created else { throw BenchError("the database holds \(stored) of the \(result.created) tickets answered 201") }
     }
 
     /// One create, its HTTP status; a fault or a complaint for one of the demo customers.

@@ -1,6 +1,6 @@
 import Foundation
 import KefuCore
-import KefuStore
+@testable import KefuStore
 import SQLKit
 import Testing
 
@@ -36,6 +36,7 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case failedTransactionLeavesNothing
     case messagesAreNumberedWithoutGapsUnderConcurrency
     case repeatedClientIdIsStoredOnce
+    case routingWhileMessagesArriveKeepsTheirNumbers
     case concurrentRoutingNeverOverfillsOrDoubleAssigns
     case lifecycleRefusesInvalidMoves
     case idleChatsAreRemindedThenClosedOnce
@@ -249,6 +250,43 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(messages.map(\.seq) == Array(1...41))
             #expect(try await store.chat.conversation(id: c.id)?.lastSeq == 41)
             #expect(try await store.chat.messages(conversationId: c.id, after: 39).map(\.seq) == [40, 41])
+
+        case .routingWhileMessagesArriveKeepsTheirNumbers:
+            // A copy of the chat read before a message, written back after it, must not take its number back
+            // (on PostgreSQL the dispatcher's copy did, and the next message collided with the last).
+            _ = try await Self.loadDemo(store, customers: 20)
+            let (c, _) = try await store.chat.create(Self.conversation("conv-1"), greeting: "你好")
+            let stale = try #require(try await store.chat.conversation(id: c.id))
+            _ = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "a", text: "一", now: Date())
+            try await db.transaction { try await ChatRepository.update(stale, $0) }
+            _ = try await store.chat.append(conversationId: c.id, sender: .customer, senderId: "cus-100000", clientId: "b", text: "二", now: Date())
+            #expect(try await store.chat.messages(conversationId: c.id, after: 0).map(\.seq) == [1, 2, 3])
+            // And for real: chats routed while their customers type.
+            _ = try await store.chat.setPresence(agentId: "staff-agent1", status: .online, limit: 10, defaultLimit: 10, now: Date())
+            for index in 0..<10 {
+                var queued = Self.conversation("conv-q\(index)", customer: "cus-\(100_001 + index)")
+                queued.state = .queued
+                queued.queuedAt = Date()
+                _ = try await store.chat.create(queued, greeting: "你好")
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        for n in 0..<5 {
+                            _ = try await store.chat.append(
+                                conversationId: "conv-q\(index)", sender: .customer, senderId: "cus-\(100_001 + index)", clientId: "q\(n)", text: "在吗", now: Date()
+                            )
+                        }
+                    }
+                }
+                for _ in 0..<4 { group.addTask { _ = try await store.chat.dispatch(now: Date(), defaultLimit: 10) } }
+                try await group.waitForAll()
+            }
+            for index in 0..<10 {
+                let conversation = try #require(try await store.chat.conversation(id: "conv-q\(index)"))
+                #expect(try await store.chat.messages(conversationId: conversation.id, after: 0).map(\.seq) == Array(1...6))
+                #expect(conversation.lastSeq == 6 && conversation.state == .assigned)
+            }
 
         case .repeatedClientIdIsStoredOnce:
             _ = try await Self.loadDemo(store, customers: 5)

@@ -9,11 +9,12 @@ public enum ThrowawayPostgres {
     public static let baseURL = ProcessInfo.processInfo.environment["KEFU_TEST_POSTGRES_URL"]
     public static var isAvailable: Bool { baseURL != nil }
 
-    /// Creates a fresh database, runs `body` with its URL, and drops it whatever happens.
+    /// Creates a fresh database on the server of `base` (the tests' by default), runs `body` with its
+    /// URL, and drops it whatever happens. The benchmarks use it too, on a server of their own.
     public static func withDatabase<T: Sendable>(
-        prefix: String = "kefu_t_", logger: Logger = TestLogger.quiet, _ body: @Sendable (String) async throws -> T
+        base: String? = baseURL, prefix: String = "kefu_t_", logger: Logger = TestLogger.quiet, _ body: @Sendable (String) async throws -> T
     ) async throws -> T {
-        guard let base = baseURL, var parts = URLComponents(string: base) else {
+        guard let base, var parts = URLComponents(string: base) else {
             throw NotConfigured()
         }
         let name = prefix + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")

@@ -6,10 +6,11 @@ import PostgresNIO
 extension Database {
     public var passesNotifications: Bool { dialect == .postgres }
 
-    /// Sends `payload` (at most 8,000 bytes) to every listener of `channel`, on every node.
-    public func notify(channel: String, payload: String) async throws {
-        guard case .postgres(let client) = backend else { return }
-        try await client.query("SELECT pg_notify(\(channel), \(payload))", logger: logger)
+    /// Sends each payload (under 8,000 bytes) to every listener of `channel`, on every node, in order:
+    /// all of them in one statement, so one round trip and one commit.
+    public func notify(channel: String, payloads: [String]) async throws {
+        guard case .postgres(let client) = backend, !payloads.isEmpty else { return }
+        try await client.query("SELECT pg_notify(\(channel), p) FROM unnest(\(payloads)::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n", logger: logger)
     }
 
     /// Holds one connection listening on `channel` and hands each payload to `handle`, until cancelled or

@@ -17,8 +17,11 @@ extension ChatRepository {
             let presence = try await db.select().columns("*").from("agent_presence").orderBy("agent_id")
                 .lockingClause(SQLLockingClause.update).all()
             guard !presence.isEmpty else { return [] }
+            // Locked as they are read (PostgreSQL): a message appended meanwhile waits, or is seen, and the
+            // assignment below never writes back a copy older than the row.
             let waiting = try await db.select().columns("*").from("conversations")
-                .where("state", .equal, ConversationState.queued.rawValue).all().map(Self.conversation)
+                .where("state", .equal, ConversationState.queued.rawValue).lockingClause(SQLLockingClause.update)
+                .all().map(Self.conversation)
             guard !waiting.isEmpty else { return [] }
             let counts = try await Self.activeCounts(db)
             let staff = try await db.select().columns("*").from("staff_users").where("disabled", .equal, false).all()

@@ -206,8 +206,11 @@ public struct ChatRepository: Sendable {
             for var conversation in reminded + unrated {
                 conversation.state = .closed
                 conversation.closedAt = now
-                conversation.lastSeq += 1
                 try await Self.update(conversation, db)
+                guard let seq = try await db.raw(
+                    "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = \(bind: conversation.id) RETURNING last_seq"
+                ).first()?.int("last_seq") else { throw Failure.noSuchConversation }
+                conversation.lastSeq = seq
                 let message = ChatMessage(
                     conversationId: conversation.id, seq: conversation.lastSeq, clientId: nil, sender: .system, senderId: nil,
                     text: farewell, createdAt: now
@@ -238,10 +241,12 @@ public struct ChatRepository: Sendable {
         )
     }
 
+    /// Writes what the workflows change. Never `last_seq`: only an append moves it, by one, in the UPDATE
+    /// that takes the number, so a copy read before someone else's message cannot move it back.
     static func update(_ c: Conversation, _ db: any SQLDatabase) async throws {
         try await db.update("conversations")
             .set("state", to: c.state.rawValue).set("skill", to: c.skill.rawValue).set("vip", to: c.vip)
-            .set("agent_id", to: c.agentId).set("last_seq", to: c.lastSeq).set("queued_at", to: c.queuedAt)
+            .set("agent_id", to: c.agentId).set("queued_at", to: c.queuedAt)
             .set("assigned_at", to: c.assignedAt).set("first_response_at", to: c.firstResponseAt)
             .set("closed_at", to: c.closedAt).set("last_customer_message_at", to: c.lastCustomerMessageAt)
             .set("idle_reminder_sent_at", to: c.idleReminderSentAt).set("skill_chosen", to: c.skillChosen)
