@@ -28,9 +28,22 @@ for who in admin customer; do
   token=${!who}
   echo "== schemathesis as $who ($examples examples per operation, seed 1)"
   # Logging out or disabling accounts would end the probe's own session halfway.
-  schemathesis run "$base/openapi.yaml" -H "Authorization: Bearer $token" -n "$examples" --seed 1 --no-shrink -w 2 \
-    --exclude-checks positive_data_acceptance --exclude-path /api/v1/auth/logout --exclude-path-regex '/disable$' \
-    --request-timeout 20 >"$dir/$who.txt" 2>&1 || status=1
+  probe() {
+    schemathesis run "$base/openapi.yaml" -H "Authorization: Bearer $token" -n "$examples" --seed 1 --no-shrink -w 2 \
+      --exclude-checks positive_data_acceptance --exclude-path /api/v1/auth/logout --exclude-path-regex '/disable$' \
+      --request-timeout 20 >"$dir/$who.txt" 2>&1
+  }
+  if ! probe; then
+    # CPython 3.11 before 3.11.8 races in ast.parse between threads (gh-106905): hypothesis, describing a
+    # strategy in one of the two workers, then fails with "AST constructor recursion depth mismatch". That
+    # is the probe breaking, not a finding about the API: only then, and only once, the run is repeated.
+    if ! grep -q "^=* FAILURES" "$dir/$who.txt" && grep -q "AST constructor recursion depth mismatch" "$dir/$who.txt"; then
+      echo "schemathesis itself failed (CPython gh-106905); running it again"
+      probe || status=1
+    else
+      status=1
+    fi
+  fi
   sed -n '/^=* SUMMARY/,$p' "$dir/$who.txt"
   [ $status -eq 0 ] || { sed -n '/^=* FAILURES/,/^=* SUMMARY/p' "$dir/$who.txt" | head -200; break; }
 done
