@@ -50,9 +50,10 @@ final class PostgresChatHub: ChatHub, Service {
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    private func send(_ envelope: Envelope) {
+    /// `type` names the event in a warning: never the frame itself, which may carry a customer's words.
+    private func send(_ envelope: Envelope, type: String) {
         guard let data = try? JSONEncoder().encode(envelope), data.count <= Self.payloadLimit - 2 else {
-            logger.warning("chat event too large for NOTIFY; other nodes' clients catch up on resume", metadata: ["type": "\(envelope.frame?.prefix(40) ?? "")"])
+            logger.warning("chat event too large for NOTIFY; other nodes' clients catch up on resume", metadata: ["type": "\(type)"])
             return
         }
         let kept = pending.withLock { pending -> Bool in
@@ -77,7 +78,7 @@ final class PostgresChatHub: ChatHub, Service {
         local.end(ending)
         var envelope = Envelope(node: node, agentIds: [])
         envelope.ending = ending
-        send(envelope)
+        send(envelope, type: "session ending")
     }
 
     func publish(_ event: ChatEvent) {
@@ -89,7 +90,7 @@ final class PostgresChatHub: ChatHub, Service {
         } else {
             envelope.frame = event.frame.json()
         }
-        send(envelope)
+        send(envelope, type: event.frame.type)
     }
 
     func run() async throws {

@@ -76,7 +76,7 @@ final class SQLiteHandle: @unchecked Sendable {
         }
     }
 
-    /// Runs a statement that returns no rows, e.g. `BEGIN`, a `PRAGMA` that is set.
+    /// Runs a statement whose rows, if any, are not wanted: `BEGIN`, a `PRAGMA`, a checkpoint.
     func run(_ sql: String) throws {
         try run(sql, []) { _ in }
     }

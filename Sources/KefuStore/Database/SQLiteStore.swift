@@ -78,7 +78,7 @@ final class SQLiteStore: Sendable {
     private static func prepare(_ connection: SQLiteHandle) throws {
         // WAL lets readers proceed during a write; FULL syncs the log at every commit, so an acknowledged
         // write survives a power loss, not only a crash; busy_timeout rides out a checkpoint.
-        try connection.run("PRAGMA journal_mode=WAL", []) { _ in }
+        try connection.run("PRAGMA journal_mode=WAL")
         try connection.run("PRAGMA synchronous=FULL")
         try connection.run("PRAGMA foreign_keys=ON")
         try connection.run("PRAGMA busy_timeout=5000")
@@ -199,7 +199,7 @@ final class SQLiteStore: Sendable {
     func checkpoint() async {
         guard let readers else { return }
         do {
-            try await readers.with { reader in try await Self.using(reader) { _ in try reader.run("PRAGMA wal_checkpoint(PASSIVE)", []) { _ in } } }
+            try await readers.with { reader in try await Self.using(reader) { _ in try reader.run("PRAGMA wal_checkpoint(PASSIVE)") } }
         } catch {
             logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
         }
@@ -210,7 +210,7 @@ final class SQLiteStore: Sendable {
         await readers?.closeAll()
         await writerLock.withLock {
             do {
-                try await Self.using(writer) { [writer] _ in try writer.run("PRAGMA wal_checkpoint(TRUNCATE)", []) { _ in } }
+                try await Self.using(writer) { [writer] _ in try writer.run("PRAGMA wal_checkpoint(TRUNCATE)") }
             } catch {
                 logger.warning("WAL checkpoint at shutdown failed", metadata: ["error": "\(error)"])
             }
