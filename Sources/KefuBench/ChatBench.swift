@@ -86,23 +86,7 @@ struct ChatBench {
         let agents = agentTokens.map { BenchSocket(port: agentServer.port, token: $0, record: record, role: .agent) }
         for agent in agents { try await agent.waitFor { $0["type"] as? String == "welcome" } }
         let customers = customerTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .customer) }
-        // Each customer: a chat, handed to a person, held by one of the agents.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for customer in customers {
-                group.addTask {
-                    try await customer.waitFor { $0["type"] as? String == "welcome" }
-                    customer.send(["type": "start", "skill": "mobile"])
-                    let greeting = try await customer.waitFor { $0["type"] as? String == "message" }
-                    let id = greeting["conversationId"] as? String ?? ""
-                    customer.conversationId = id
-                    customer.send(["type": "human", "conversationId": id])
-                    _ = try await customer.waitFor(seconds: 30) {
-                        ($0["conversation"] as? [String: Any])?["state"] as? String == "assigned"
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        _ = try await seat(customers)
         print("chat bench: \(options.customers) customers in chats held by \(options.agents) agents, \(Int(options.rate)) msgs/s offered for \(Int(options.seconds)) s"
             + (idle.isEmpty ? "" : ", \(idle.count) idle sockets beside them")
             + (servers.count == 1 ? "" : ", customers on node 1 and agents on node \(servers.count) of \(servers.count) on one PostgreSQL"))
@@ -110,6 +94,9 @@ struct ChatBench {
         let cpuBefore = servers.map { $0.cpuSeconds() }
         let count = Int(options.rate * options.seconds)
         let started = ContinuousClock.now
+        // A long run (the soak) says every minute how it is going: what memory does over time is its point.
+        let wal = database.hasPrefix("sqlite://") ? String(database.dropFirst("sqlite://".count)) + "-wal" : nil
+        let sampler = options.seconds >= 120 ? Task { await Self.sample(servers, record: record, wal: wal, every: 60, from: started) } : nil
         for n in 0..<count {
             let due = started + .nanoseconds(Int64(Double(n) / options.rate * 1e9))
             if due > .now { try await Task.sleep(until: due) }
@@ -118,12 +105,15 @@ struct ChatBench {
             customer.send(["type": "send", "conversationId": customer.conversationId, "clientId": "b\(n)", "text": "压测消息 \(n)"])
         }
         let offeredFor = ContinuousClock.now - started
+        sampler?.cancel()
         // What is still in flight gets five seconds to arrive.
         let drainUntil = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < drainUntil, !record.complete(count) { try await Task.sleep(for: .milliseconds(50)) }
         let cpu = zip(servers, cpuBefore).map { $0.cpuSeconds() - $1 }
         let rss = servers.map { $0.rssMB() }
         for socket in agents + customers + idle { socket.close() }
+        for server in servers { server.stop() }
+        let stored = try await StoredMessages.read(database: database, logger: logger)
 
         let result = record.summary(count: count)
         let seconds = Double(offeredFor.components.seconds) + Double(offeredFor.components.attoseconds) / 1e18
@@ -135,6 +125,34 @@ struct ChatBench {
             print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu[0] / seconds, rss[0]))
         } else {
             print("servers: " + zip(cpu, rss).enumerated().map { String(format: "node %d %.2f cores, RSS %.0f MB", $0 + 1, $1.0 / seconds, $1.1) }.joined(separator: "; "))
+        }
+        print(stored.line(acked: record.ackedNumbers()))
+        let (missing, twice) = stored.check(acked: record.ackedNumbers())
+        guard missing == 0, twice == 0 else { throw BenchError("acknowledged messages missing from the database (\(missing)) or stored twice (\(twice))") }
+    }
+
+    /// Every `interval` seconds: messages acknowledged in it, each server's cores and RSS against the first
+    /// sample's (after a minute's warm-up), and the SQLite log's size on disk.
+    static func sample(_ servers: [ServerProcess], record: Record, wal: String?, every interval: Int, from started: ContinuousClock.Instant) async {
+        var cpu = servers.map { $0.cpuSeconds() }
+        var acked = record.ackedCount()
+        var warm: [Double]?
+        var minute = 0
+        while !Task.isCancelled {
+            minute += 1
+            do { try await Task.sleep(until: started + .seconds(interval * minute)) } catch { break }
+            let nowCPU = servers.map { $0.cpuSeconds() }, nowAcked = record.ackedCount(), rss = servers.map { $0.rssMB() }
+            let nodes = zip(zip(nowCPU, cpu), rss).map { String(format: "%.2f cores, RSS %.0f MB", ($0.0 - $0.1) / Double(interval), $1) }
+            var line = String(format: "  at %4d s: acked %.0f/s; ", interval * minute, Double(nowAcked - acked) / Double(interval)) + nodes.joined(separator: "; ")
+            if let warm { line += "; RSS " + zip(rss, warm).map { String(format: "%+.1f%%", ($0 / $1 - 1) * 100) }.joined(separator: ", ") + " over the first minute" }
+            else { warm = rss }
+            if let wal, let size = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? Int {
+                line += String(format: "; WAL file %.0f MB", Double(size) / 1_048_576)
+            }
+            print(line)
+            // Into a file or a pipe too, a long run is watched while it runs (flushes every stream: `stdout` itself is off limits to Swift 6).
+            fflush(nil)
+            (cpu, acked) = (nowCPU, nowAcked)
         }
     }
 
@@ -186,6 +204,34 @@ struct ChatBench {
     }
 }
 
+/// A customer's socket as the benches' setup uses it.
+protocol SeatedCustomer: Sendable {
+    var conversationId: String { get nonmutating set }
+    func sendSetup(_ frame: [String: Any])
+    @discardableResult func waitFor(seconds: Double, _ match: @Sendable ([String: Any]) -> Bool) async throws -> [String: Any]
+}
+
+/// Each customer: a chat, handed to a person, held by one of the agents. Returns who holds each chat.
+func seat(_ customers: [some SeatedCustomer]) async throws -> [String: String] {
+    try await withThrowingTaskGroup(of: (String, String).self) { group in
+        for customer in customers {
+            group.addTask {
+                try await customer.waitFor(seconds: 15) { $0["type"] as? String == "welcome" }
+                customer.sendSetup(["type": "start", "skill": "mobile"])
+                let greeting = try await customer.waitFor(seconds: 15) { $0["type"] as? String == "message" }
+                customer.conversationId = greeting["conversationId"] as? String ?? ""
+                customer.sendSetup(["type": "human", "conversationId": customer.conversationId])
+                let assigned = try await customer.waitFor(seconds: 30) {
+                    ($0["conversation"] as? [String: Any])?["state"] as? String == "assigned"
+                }
+                let agent = ((assigned["conversation"] as? [String: Any])?["agent"] as? [String: Any])?["id"] as? String ?? ""
+                return (customer.conversationId, agent)
+            }
+        }
+        return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+    }
+}
+
 /// Send times, acks and arrivals at the agents, by message number.
 final class Record: Sendable {
     private struct State {
@@ -217,6 +263,10 @@ final class Record: Sendable {
 
     func refused() { state.withLock { $0.refused += 1 } }
 
+    func ackedCount() -> Int { state.withLock { $0.ackMs.count } }
+
+    func ackedNumbers() -> Set<Int> { state.withLock { Set($0.ackMs.keys) } }
+
     func complete(_ count: Int) -> Bool { state.withLock { $0.ackMs.count + $0.refused >= count && $0.e2eMs.count + $0.refused >= count } }
 
     struct Percentiles { var p50 = 0.0, p99 = 0.0, p999 = 0.0 }
@@ -244,7 +294,7 @@ final class Record: Sendable {
 }
 
 /// One chat connection of the bench: frames out through a stream, frames in read by one task.
-final class BenchSocket: Sendable {
+final class BenchSocket: SeatedCustomer {
     enum Role: Sendable { case customer, agent }
 
     private let outgoing: AsyncStream<String>.Continuation
@@ -310,6 +360,8 @@ final class BenchSocket: Sendable {
         let data = try! JSONSerialization.data(withJSONObject: frame)
         outgoing.yield(String(decoding: data, as: UTF8.self))
     }
+
+    func sendSetup(_ frame: [String: Any]) { send(frame) }
 
     /// Waits for a setup frame (not a bench message) matching `match`.
     @discardableResult
@@ -409,15 +461,15 @@ final class ServerProcess: Sendable {
         guard process.terminationStatus == 0 else { throw BenchError("kefu \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)") }
     }
 
-    static func start(binary: String, database: String, agentChatLimit: Int, log: URL) throws -> ServerProcess {
+    static func start(binary: String, database: String, agentChatLimit: Int, log: URL, nodeName: String? = nil) throws -> ServerProcess {
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
             "serve", "--port", String(port), "--database", database, "--agent-chat-limit", String(agentChatLimit),
-        ]
+        ] + (nodeName.map { ["--node-name", $0] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging(["KEFU_LOG_LEVEL": "warning"]) { _, new in new }
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -461,8 +513,15 @@ final class ServerProcess: Sendable {
         return kb / 1024
     }
 
+    /// SIGTERM, and waits for the exit; a server already gone is left be.
     func stop() {
-        process.terminate()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: the node dies mid-work, as in a crash, with nothing said to anyone.
+    func kill() {
+        if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }

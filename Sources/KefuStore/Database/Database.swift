@@ -124,18 +124,35 @@ public final class Database: Sendable {
     ) async throws -> T {
         let database = try await open(url, logger: logger)
         guard case .postgres(let client) = database.backend else {
+            // Commands and benches can write as much as a server: the log is kept short the same way.
+            let upkeep = Task {
+                guard case .sqlite(let store) = database.backend else { return }
+                while (try? await Task.sleep(for: SQLiteUpkeep.checkpointInterval)) != nil { await store.checkpoint() }
+            }
+            func close() async {
+                upkeep.cancel()
+                await upkeep.value
+                await database.close()
+            }
             do {
                 let result = try await body(database)
-                await database.close()
+                await close()
                 return result
             } catch {
-                await database.close()
+                await close()
                 throw error
             }
         }
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // The body waits until the pool's task is under way: PostgresNIO warns of every lease asked
+            // for before `run()` has begun, and `run()` marks itself running before it first suspends.
+            let (running, started) = AsyncStream.makeStream(of: Never.self)
+            group.addTask {
+                started.finish()
+                await client.run()
+            }
             defer { group.cancelAll() }
+            for await _ in running {}
             return try await body(database)
         }
     }

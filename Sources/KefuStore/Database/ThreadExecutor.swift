@@ -12,9 +12,14 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
 
+    /// `name` shows in `top -H` and profiles; Linux keeps at most 15 bytes of it and drops a longer
+    /// one entirely, and Foundation names a thread there only from inside it.
     private init(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        precondition(name.utf8.count <= 15, "Linux thread names are at most 15 bytes")
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            run()
+        }
         thread.start()
     }
 
@@ -39,8 +44,8 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// The writer's thread: every store's writer connection works here.
-    static let writer = ThreadExecutor(name: "kefu-sqlite-writer")
+    static let writer = ThreadExecutor(name: "kefu-db-writer")
 
     /// The readers' threads: a store's n-th reader connection works on the n-th.
-    static let readers = (0..<SQLiteStore.readerCount).map { ThreadExecutor(name: "kefu-sqlite-reader-\($0)") }
+    static let readers = (0..<SQLiteStore.readerCount).map { ThreadExecutor(name: "kefu-db-read-\($0)") }
 }
