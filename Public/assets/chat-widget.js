@@ -37,9 +37,20 @@ export function mountWidget(root, who) {
   root.replaceChildren(h("div", { class: "chat", style: "height: 100%" },
     h("div", { class: "chat-head" }, title, status, close), log, typing, banner, chips, error, form));
 
+  // A category chosen and its chat not open yet: what the customer types meanwhile waits for it.
+  let starting = false;
+  const early = [];
+
   function showMenu() {
+    starting = false;
     chips.replaceChildren(h("span", { class: "hint" }, "请选择咨询类别："),
-      ...skills.map(([skill, label]) => h("button", { type: "button", onclick: () => chat.raw({ type: "start", skill }) }, label)));
+      ...skills.map(([skill, label]) => h("button", { type: "button", onclick: () => start(skill) }, label)));
+  }
+
+  function start(skill) {
+    starting = true;
+    chips.replaceChildren(h("span", { class: "hint" }, "正在接入…"));
+    chat.raw({ type: "start", skill });
   }
 
   function showActions() {
@@ -78,6 +89,10 @@ export function mountWidget(root, who) {
   function setConversation(c) {
     if (conversation && conversation.id !== c.id) { log.replaceChildren(); rendered.clear(); }
     conversation = c;
+    starting = false;
+    if (c.state !== "closed") {
+      for (const { text, placeholder } of early.splice(0)) pendingBubbles.set(chat.send(c.id, text), placeholder);
+    }
     title.textContent = c.state === "closed" ? "在线客服" : c.agent ? `客服 ${c.agent.agentNo}` : c.state === "queued" ? "排队中" : "智能客服";
     if (c.state !== "queued") banner.hidden = true;
     if (c.state === "closed") {
@@ -161,11 +176,10 @@ export function mountWidget(root, who) {
     error.textContent = "";
     const text = input.value.trim();
     if (!text) return;
-    if (!conversation) { error.textContent = "请先选择咨询类别"; return; }
-    const clientId = chat.send(conversation.id, text);
+    if (!conversation && !starting) { error.textContent = "请先选择咨询类别"; return; }
     const placeholder = bubble(h, { sender: "customer", text, createdAt: new Date().toISOString() }, { mine: true });
     placeholder.classList.add("pending");
-    pendingBubbles.set(clientId, placeholder);
+    if (conversation) pendingBubbles.set(chat.send(conversation.id, text), placeholder); else early.push({ text, placeholder });
     log.append(placeholder);
     log.scrollTop = log.scrollHeight;
     input.value = "";
