@@ -21,6 +21,8 @@ final class SQLiteStore: Sendable {
     let fileLock: FileLock?
     let logger: Logger
     private let queue = Mutex(Queue())
+    /// Restarts of the log in a row that found a read in the way (`checkpoint()`).
+    private let walRestartMisses = Mutex(0)
 
     /// Most transactions one group commits; the rest wait for the next.
     static let maxGroup = 256
@@ -200,8 +202,9 @@ final class SQLiteStore: Sendable {
     /// holds the writer 1–10 ms (at 1,000 msgs/s the log reaches this every 3 s or so), and a shorter
     /// log buys nothing.
     static let walRestartFrames = 16_384
-    /// How long the restart waits for reads already under way before it tries again at the next upkeep.
-    static let walRestartWaitMs = 50
+    /// How long a restart waits for reads already under way once it has found one in the way this many
+    /// times in a row (a restart that does not wait is tried again at the next upkeep, a second later).
+    static let walRestartWaitMs = 50, walRestartTries = 5
 
     /// Folds the write-ahead log back into the database file without blocking the writer or the readers
     /// (a passive checkpoint, on a reader connection): what the writer's own automatic checkpoint did
@@ -210,40 +213,43 @@ final class SQLiteStore: Sendable {
     /// A passive checkpoint alone never lets the log start again under steady writes: SQLite rewinds it
     /// only once every frame is in the database file and no reader still reads from the log, and with
     /// writes every millisecond and three readers neither is ever true. At 1,000 msgs/s the log grew by
-    /// 22 MB a second without end (870 MB after 40 s; the disk fills in hours), its index, mapped into the
-    /// server's memory, with it, and every write extended the file, which the kernel zeroes first. So once the log is long, a restarting checkpoint runs on the writer between two groups:
-    /// little is left to copy after the passive one, it waits only for reads already begun (new ones
-    /// read the database file), and the next commit writes the log from its start again.
+    /// 22 MB a second without end (870 MB after 40 s; the disk fills in hours), its index, mapped into
+    /// the server's memory, with it, and every write extended the file, which the kernel zeroes first.
+    /// So once the log is long, a restarting checkpoint runs on the writer between two groups: little is
+    /// left to copy after the passive one, and the next commit writes the log from its start again. It
+    /// does not wait for a read under way (SQLite's busy handler sleeps 1, 2, 5 ms… however soon the
+    /// read ends, all of it holding the writer) but tries again a second later; only after several
+    /// misses does it wait, and then at most 50 ms.
     func checkpoint() async {
         guard let readers else { return }
         do {
             let frames = try await readers.with { reader in
-                try await Self.using(reader) { _ in try Self.walCheckpoint("PASSIVE", on: reader) }
+                try await Self.using(reader) { _ in try Self.walCheckpoint("PASSIVE", on: reader).frames }
             }
             guard frames >= Self.walRestartFrames else { return }
-            try await writerLock.withLock {
+            let wait = walRestartMisses.withLock { $0 } >= Self.walRestartTries ? Self.walRestartWaitMs : 0
+            let restarted = try await writerLock.withLock {
                 try await Self.using(writer) { [writer] _ in
-                    // A long report may be reading from the log: the writer does not wait for it.
-                    try writer.run("PRAGMA busy_timeout=\(Self.walRestartWaitMs)")
+                    try writer.run("PRAGMA busy_timeout=\(wait)")
                     defer { try? writer.run("PRAGMA busy_timeout=5000") }
-                    let started = ContinuousClock.now
-                    _ = try Self.walCheckpoint("RESTART", on: writer)
-                    logger.debug("WAL restarted", metadata: ["frames": "\(frames)", "took": "\(ContinuousClock.now - started)"])
+                    return try !Self.walCheckpoint("RESTART", on: writer).busy
                 }
             }
+            walRestartMisses.withLock { $0 = restarted ? 0 : $0 + 1 }
         } catch {
             logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Runs a checkpoint; returns the frames in the log when it began.
-    private static func walCheckpoint(_ mode: String, on connection: SQLiteHandle) throws -> Int {
-        var frames = 0
+    /// Runs a checkpoint; returns whether a reader or writer stood in its way, and the frames in the log.
+    private static func walCheckpoint(_ mode: String, on connection: SQLiteHandle) throws -> (busy: Bool, frames: Int) {
+        var result = (busy: false, frames: 0)
         // The pragma answers one row: busy, frames in the log, frames checkpointed.
         try connection.run("PRAGMA wal_checkpoint(\(mode))", []) { row in
-            if row.values.count > 1, case .integer(let n) = row.values[1] { frames = n }
+            guard row.values.count > 1, case .integer(let busy) = row.values[0], case .integer(let frames) = row.values[1] else { return }
+            result = (busy != 0, frames)
         }
-        return frames
+        return result
     }
 
     /// Waits for any transaction in flight, checkpoints the whole WAL and closes every connection.
