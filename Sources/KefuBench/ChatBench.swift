@@ -126,9 +126,7 @@ struct ChatBench {
         } else {
             print("servers: " + zip(cpu, rss).enumerated().map { String(format: "node %d %.2f cores, RSS %.0f MB", $0 + 1, $1.0 / seconds, $1.1) }.joined(separator: "; "))
         }
-        print(stored.line(acked: record.ackedNumbers()))
-        let (missing, twice) = stored.check(acked: record.ackedNumbers())
-        guard missing == 0, twice == 0 else { throw BenchError("acknowledged messages missing from the database (\(missing)) or stored twice (\(twice))") }
+        try stored.verify(acked: record.ackedNumbers())
     }
 
     /// Every `interval` seconds: messages acknowledged in it, each server's cores and RSS against the first

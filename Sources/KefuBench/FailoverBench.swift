@@ -103,9 +103,8 @@ struct FailoverBench {
         let stored = try await StoredMessages.read(database: database, logger: logger)
         let result = tally.summary(count: count, orphaned: orphanedChats)
         for line in result.lines { print(line) }
-        print(stored.line(acked: result.acked))
-        let (missing, twice) = stored.check(acked: result.acked)
-        guard missing == 0, twice == 0, result.lost == 0, result.unacked == 0, result.gaps == 0, result.repeats == 0, result.reoffered == orphanedChats.count else {
+        try stored.verify(acked: result.acked)
+        guard result.lost == 0, result.unacked == 0, result.gaps == 0, result.repeats == 0, result.reoffered == orphanedChats.count else {
             throw BenchError("failover lost, repeated or left something: see above")
         }
     }

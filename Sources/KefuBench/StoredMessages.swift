@@ -22,14 +22,11 @@ struct StoredMessages {
         }
     }
 
-    /// Acknowledged but not stored, and stored more than once: both must be empty.
-    func check(acked: Set<Int>) -> (missing: Int, twice: Int) {
-        (acked.filter { counts[$0] == nil }.count, counts.values.filter { $0 > 1 }.count)
-    }
-
-    func line(acked: Set<Int>) -> String {
-        let (missing, twice) = check(acked: acked)
-        return "stored: \(counts.count) messages; of the \(acked.count) acknowledged, \(missing) missing, \(twice) stored twice"
-            + (missing == 0 && twice == 0 ? " (each exactly once)" : " — MISMATCH")
+    /// Prints what the database holds of the acknowledged messages; throws unless each is there exactly once.
+    func verify(acked: Set<Int>) throws {
+        let missing = acked.filter { counts[$0] == nil }.count, twice = counts.values.filter { $0 > 1 }.count
+        print("stored: \(counts.count) messages; of the \(acked.count) acknowledged, \(missing) missing, \(twice) stored twice"
+            + (missing == 0 && twice == 0 ? " (each exactly once)" : " — MISMATCH"))
+        guard missing == 0, twice == 0 else { throw BenchError("acknowledged messages missing from the database (\(missing)) or stored twice (\(twice))") }
     }
 }

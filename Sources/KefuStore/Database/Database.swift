@@ -125,10 +125,7 @@ public final class Database: Sendable {
         let database = try await open(url, logger: logger)
         guard case .postgres(let client) = database.backend else {
             // Commands and benches can write as much as a server: the log is kept short the same way.
-            let upkeep = Task {
-                guard case .sqlite(let store) = database.backend else { return }
-                while (try? await Task.sleep(for: SQLiteUpkeep.checkpointInterval)) != nil { await store.checkpoint() }
-            }
+            let upkeep = Task { if case .sqlite(let store) = database.backend { try? await store.checkpointEverySecond() } }
             func close() async {
                 upkeep.cancel()
                 await upkeep.value
@@ -163,16 +160,9 @@ public final class Database: Sendable {
 struct SQLiteUpkeep: Service {
     let store: SQLiteStore
     let logger: Logger
-    static let checkpointInterval: Duration = .seconds(1)
-
     func run() async throws {
         // Ends at graceful shutdown, or when cancelled: either way the connections are closed.
-        try? await cancelWhenGracefulShutdown {
-            while true {
-                try await Task.sleep(for: Self.checkpointInterval)
-                await store.checkpoint()
-            }
-        }
+        try? await cancelWhenGracefulShutdown { try await store.checkpointEverySecond() }
         await store.checkpointAndClose()
         logger.info("closed the database")
     }

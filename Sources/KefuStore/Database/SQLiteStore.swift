@@ -241,6 +241,14 @@ final class SQLiteStore: Sendable {
         }
     }
 
+    /// `checkpoint()` every second until cancelled (then it throws `CancellationError`).
+    func checkpointEverySecond() async throws {
+        while true {
+            try await Task.sleep(for: .seconds(1))
+            await checkpoint()
+        }
+    }
+
     /// Runs a checkpoint; returns whether a reader or writer stood in its way, and the frames in the log.
     private static func walCheckpoint(_ mode: String, on connection: SQLiteHandle) throws -> (busy: Bool, frames: Int) {
         var result = (busy: false, frames: 0)
