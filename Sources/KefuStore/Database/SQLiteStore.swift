@@ -64,6 +64,8 @@ final class SQLiteStore: Sendable {
             try writer.run("PRAGMA wal_autocheckpoint=0")
             // A log that a burst made long is cut back to 128 MiB when it starts again.
             try writer.run("PRAGMA journal_size_limit=134217728")
+            // The pages every write touches (indexes, the newest rows) stay in memory: with the default
+            // 2 MiB the writer read a page back from the file every few statements.
             var readers: [SQLiteHandle] = []
             for executor in ThreadExecutor.readers {
                 let reader = try SQLiteHandle.open(path: path, executor: executor, logger: logger)
@@ -87,6 +89,10 @@ final class SQLiteStore: Sendable {
         try connection.run("PRAGMA synchronous=FULL")
         try connection.run("PRAGMA foreign_keys=ON")
         try connection.run("PRAGMA busy_timeout=5000")
+        // Each transaction of a group is a savepoint, and a savepoint keeps the pages it changes in a
+        // statement journal: by default a temporary file, opened, written and closed again for every
+        // group. In memory it is a copy of the few pages each transaction touches.
+        try connection.run("PRAGMA temp_store=MEMORY")
     }
 
     /// `body` on the connection's own thread, with SQLKit over it.

@@ -67,7 +67,7 @@ enum Rows {
     }
 
     static func newID(_ prefix: String) -> String {
-        prefix + "-" + UUID().uuidString.lowercased()
+        prefix + "-" + RandomID.uuid()
     }
 }
 
