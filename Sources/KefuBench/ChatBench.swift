@@ -351,9 +351,13 @@ final class BenchSocket: SeatedCustomer {
         if !handled { setup.frames.withLock { $0.append(text) } }
     }
 
-    /// A bench message, written out directly: ids and the text need no escaping.
     func sendMessage(_ n: Int) {
-        outgoing.yield(#"{"type":"send","conversationId":"\#(conversationId)","clientId":"b\#(n)","text":"压测消息 \#(n)"}"#)
+        outgoing.yield(Self.messageFrame(n, conversationId: conversationId))
+    }
+
+    /// Bench message `n`, written out directly: ids and the text need no escaping.
+    static func messageFrame(_ n: Int, conversationId: String) -> String {
+        #"{"type":"send","conversationId":"\#(conversationId)","clientId":"b\#(n)","text":"压测消息 \#(n)"}"#
     }
 
     func send(_ frame: [String: Any]) {

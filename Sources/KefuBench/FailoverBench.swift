@@ -93,7 +93,7 @@ struct FailoverBench {
             if due > .now { try await Task.sleep(until: due) }
             let customer = customers[n % customers.count]
             tally.sent(n, conversation: customer.conversationId)
-            customer.send(n, ["type": "send", "conversationId": customer.conversationId, "clientId": "b\(n)", "text": "压测消息 \(n)"])
+            customer.send(n, BenchSocket.messageFrame(n, conversationId: customer.conversationId))
         }
         // What is in flight, and chats waiting to be offered again, get a while to settle.
         let drainUntil = ContinuousClock.now + .seconds(30)
@@ -344,8 +344,7 @@ final class ResumingSocket: SeatedCustomer {
     }
 
     /// A bench message: kept until acknowledged, sent now if connected, else when the socket is back.
-    func send(_ n: Int, _ frame: [String: Any]) {
-        let text = Self.json(frame)
+    func send(_ n: Int, _ text: String) {
         let writer = locked { s in
             s.pending.append((n, text))
             return s.writer

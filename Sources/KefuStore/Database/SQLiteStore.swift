@@ -64,8 +64,6 @@ final class SQLiteStore: Sendable {
             try writer.run("PRAGMA wal_autocheckpoint=0")
             // A log that a burst made long is cut back to 128 MiB when it starts again.
             try writer.run("PRAGMA journal_size_limit=134217728")
-            // The pages every write touches (indexes, the newest rows) stay in memory: with the default
-            // 2 MiB the writer read a page back from the file every few statements.
             var readers: [SQLiteHandle] = []
             for executor in ThreadExecutor.readers {
                 let reader = try SQLiteHandle.open(path: path, executor: executor, logger: logger)

@@ -9,20 +9,15 @@ enum RandomID {
         // Version 4 in the high nibble of byte 6, the RFC 4122 variant (0b10) in the top bits of byte 8.
         let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
         let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
+        // 32 digits, most significant first, a dash before the 9th, 13th, 17th and 21st (8-4-4-4-12).
         return String(unsafeUninitializedCapacity: 36) { buffer in
             var at = 0
-            func write(_ value: UInt64, nibbles: Int, from shift: Int) {
-                for n in 0..<nibbles {
-                    buffer[at] = hexDigits[Int((value >> UInt64(shift - 4 * n)) & 0xF)]
-                    at += 1
-                }
+            for nibble in 0..<32 {
+                if nibble >= 8, nibble <= 20, nibble % 4 == 0 { buffer[at] = 0x2D; at += 1 }
+                let word = nibble < 16 ? high : low
+                buffer[at] = hexDigits[Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)]
+                at += 1
             }
-            func dash() { buffer[at] = 0x2D; at += 1 }
-            write(high, nibbles: 8, from: 60); dash()
-            write(high, nibbles: 4, from: 28); dash()
-            write(high, nibbles: 4, from: 12); dash()
-            write(low, nibbles: 4, from: 60); dash()
-            write(low, nibbles: 12, from: 44)
             return at
         }
     }

@@ -350,10 +350,8 @@ public struct TicketRepository: Sendable {
     /// GD + China date + six characters: readable on the phone, unique without a shared counter.
     static func number(_ now: Date) -> String {
         let day = CalendarDate(chinaTime: now)
-        return "GD" + twoDigits(day.year % 100) + twoDigits(day.month) + twoDigits(day.day) + "-" + RandomID.hex(6)
+        return "GD" + day.description.filter { $0 != "-" }.dropFirst(2) + "-" + RandomID.hex(6)
     }
-
-    private static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// A number no ticket has: six random characters a day collide now and then (at 10,000 tickets a
     /// day a few times), and the loser must not fail. Locked by name first on PostgreSQL, so two
