@@ -1,6 +1,7 @@
 // The customer's chat window: skill menu, bot, queue, agent, survey. Reconnects and resumes by itself.
 import { h, $ } from "./dom.js";
 import { ChatConnection, bubble, uploadAttachment } from "./chat-client.js";
+import { surveyForm } from "./survey.js";
 
 const skills = [["billing", "话费账单"], ["mobile", "手机业务"], ["broadband", "宽带/电视"], ["enterprise", "政企业务"]];
 
@@ -57,6 +58,8 @@ export function mountWidget(root, who) {
     chips.replaceChildren();
     if (conversation && conversation.state === "bot") {
       chips.append(h("button", { type: "button", onclick: () => chat.raw({ type: "human", conversationId: conversation.id }) }, "转人工"));
+      const rating = botRating();
+      if (rating) chips.append(rating);
     }
     if (conversation && conversation.state === "queued") {
       chips.append(h("button", { type: "button", class: "leave-message", onclick: showLeaveMessage }, "留言"));
@@ -96,9 +99,14 @@ export function mountWidget(root, who) {
     title.textContent = c.state === "closed" ? "在线客服" : c.agent ? `客服 ${c.agent.agentNo}` : c.state === "queued" ? "排队中" : "智能客服";
     if (c.state !== "queued") banner.hidden = true;
     if (c.state === "closed") {
+      document.dispatchEvent(new CustomEvent("kefu:chat-ended"));
       chips.replaceChildren(h("span", { class: "hint" }, "本次会话已结束。"),
         h("button", { type: "button", onclick: () => { chat.forget(c.id); conversation = null; log.replaceChildren(); rendered.clear(); showMenu(); } }, "发起新会话"));
-    } else if (c.state !== "resolved") {
+    } else if (c.state === "resolved") {
+      // Waiting for its survey, also after a reload; shown once, not again for every state frame.
+      if (chips.dataset.survey !== c.id) showSurvey();
+    } else {
+      delete chips.dataset.survey;
       showActions();
     }
   }
@@ -114,6 +122,7 @@ export function mountWidget(root, who) {
     rendered.set(m.seq, element);
     log.scrollTop = log.scrollHeight;
     if (m.sender !== "customer") chat.raw({ type: "read", conversationId: m.conversationId, seq: m.seq });
+    if (m.sender === "bot" && conversation && conversation.state === "bot" && !chips.querySelector(".bot-rating")) showActions();
   }
 
   chat.addEventListener("online", () => { status.textContent = "在线"; status.className = "badge ok"; });
@@ -148,27 +157,57 @@ export function mountWidget(root, who) {
     clearTimeout(typing.timer);
     typing.timer = setTimeout(() => { typing.textContent = ""; }, 3000);
   });
-  chat.addEventListener("survey", () => showSurvey());
+  chat.addEventListener("survey", () => { if (conversation && chips.dataset.survey !== conversation.id) showSurvey(); });
   chat.addEventListener("ack", () => { if (error.textContent.includes("自动重发")) error.textContent = ""; });
   chat.addEventListener("error", (e) => {
+    const waiting = e.detail.ref && awaiting.get(e.detail.ref);
+    if (waiting) {
+      awaiting.delete(e.detail.ref);
+      waiting.reject(Object.assign(new Error(e.detail.text || "评价失败"), { code: e.detail.code }));
+      return;
+    }
     error.textContent = e.detail.retrying ? `发送过于频繁，${e.detail.retryAfter || 1} 秒后自动重发` : e.detail.text || "";
     if (e.detail.ref === "leave") chips.querySelectorAll("button").forEach((b) => { b.disabled = false; });
     if (e.detail.clientId && pendingBubbles.has(e.detail.clientId) && !e.detail.retrying) pendingBubbles.get(e.detail.clientId).classList.add("failed");
   });
 
+  // A frame whose answer is `rated` or an error carrying its ref, as a promise for the survey forms.
+  const awaiting = new Map(); // ref -> { resolve, reject }
+  function rate(fields) {
+    const ref = "rate-" + Math.random().toString(36).slice(2);
+    return new Promise((resolve, reject) => {
+      awaiting.set(ref, { resolve, reject });
+      chat.raw({ type: "rate", conversationId: conversation.id, ref, ...fields });
+      setTimeout(() => { if (awaiting.delete(ref)) reject(new Error("网络不稳定，请稍后再试")); }, 10000);
+    });
+  }
+  chat.addEventListener("rated", (e) => {
+    const waiting = awaiting.get(e.detail.ref);
+    if (waiting) { awaiting.delete(e.detail.ref); waiting.resolve(e.detail); }
+  });
+
   function showSurvey() {
-    let score = 0;
-    const stars = h("div", { class: "stars", role: "radiogroup", "aria-label": "满意度" },
-      [1, 2, 3, 4, 5].map((n) => h("button", { type: "button", "aria-label": `${n}分`, onclick: (ev) => {
-        score = n;
-        for (const b of ev.currentTarget.parentElement.children) b.classList.toggle("on", Number(b.getAttribute("aria-label")[0]) <= n);
-      } }, "★")));
-    const comment = h("input", { placeholder: "还有什么想说的？（选填）", maxlength: "500" });
-    chips.replaceChildren(h("div", { style: "width: 100%" }, h("div", { class: "hint" }, "请对本次服务评价："), stars, comment,
-      h("button", { class: "primary", type: "button", style: "margin-top: 8px", onclick: () => {
-        if (!score) { error.textContent = "请选择评分"; return; }
-        chat.raw({ type: "rate", conversationId: conversation.id, score, comment: comment.value.trim() || undefined });
-      } }, "提交评价")));
+    chips.replaceChildren(surveyForm({
+      submit: ({ csat, nps, reason, comment }) => rate({ score: csat, nps, reason, comment }),
+    }));
+    chips.dataset.survey = conversation.id;
+  }
+
+  // The bot's own rating, kept apart from agents' CSAT: two buttons while the bot is answering.
+  const botRated = new Set();
+  function botRating() {
+    // After a real answer, not for the greeting alone.
+    if (!conversation || botRated.has(conversation.id) || log.querySelectorAll(".bubble.bot").length < 2) return null;
+    const box = h("span", { class: "bot-rating" }, "智能客服的回答有帮助吗？");
+    const answer = (helpful) => rate({ helpful }).then(() => {
+      botRated.add(conversation.id);
+      box.replaceChildren("感谢您的反馈！");
+    }, (e) => {
+      if (e.code === "already_rated") { botRated.add(conversation.id); box.remove(); } else error.textContent = e.message;
+    });
+    box.append(h("button", { type: "button", onclick: () => answer(true) }, "有帮助"),
+      h("button", { type: "button", onclick: () => answer(false) }, "没帮助"));
+    return box;
   }
 
   form.addEventListener("submit", (event) => {

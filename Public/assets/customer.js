@@ -4,6 +4,7 @@ import { render360 } from "./customer360.js";
 import { mountWidget } from "./chat-widget.js";
 import { servicesCard } from "./business.js";
 import { myTicketsCard } from "./my-tickets.js";
+import { mySurveysCard } from "./my-surveys.js";
 
 const loginCard = $("#login");
 const account = $("#account");
@@ -105,7 +106,7 @@ async function showAccount(who) {
   try {
     const view = await api("GET", `/api/v1/customers/${encodeURIComponent(who.id)}/360`);
     const parts = render360(view);
-    account.append(parts[0], servicesCard(who.id, view), myTicketsCard(who.id, view), ...parts.slice(1));
+    account.append(parts[0], mySurveysCard(), servicesCard(who.id, view), myTicketsCard(who.id, view), ...parts.slice(1));
   } catch (e) {
     account.textContent = e.message;
   }

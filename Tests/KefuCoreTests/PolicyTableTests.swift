@@ -41,17 +41,18 @@ import Testing
         "converse", "history", "draft", "transcript", "attachment", "upload",
         "ticket", "comment", "confirm", "reopen", "assignSelf", "assignOther", "work", "create", "override",
         "recordRead", "recordWrite",
+        "rateChat", "rateTicket", "qualityRead",
     ]
 
     static let expected: [String: String] = [
-        "customer, owner": "A A F H A A  A A A A F F F A F  A A",
-        "customer, other": "H H F H H H  H H H H H H H F F  H H",
-        "visitor": "H H F H H H  H H H H H H H F F  H H",
-        "agent, holds it": "A A A A A A  A A A A A F A A A  A A",
-        "agent, other": "H H H H H H  A A A A A F A A A  A A",
-        "team lead": "H A A A A H  A A A A A A A A A  A A",
-        "qa": "H A F A A H  A F F F F F F F F  A F",
-        "admin": "H A A A A H  A A A A A A A A A  A A",
+        "customer, owner": "A A F H A A  A A A A F F F A F  A A  A A F",
+        "customer, other": "H H F H H H  H H H H H H H F F  H H  H H F",
+        "visitor": "H H F H H H  H H H H H H H F F  H H  H H F",
+        "agent, holds it": "A A A A A A  A A A A A F A A A  A A  F F F",
+        "agent, other": "H H H H H H  A A A A A F A A A  A A  F F F",
+        "team lead": "H A A A A H  A A A A A A A A A  A A  F F A",
+        "qa": "H A F A A H  A F F F F F F F F  A F  F F A",
+        "admin": "H A A A A H  A A A A A A A A A  A A  F F A",
     ]
 
     static func letter(_ access: Access) -> String {
@@ -82,6 +83,9 @@ import Testing
             TicketPolicy.create(p, for: "cA", overridingPriority: true),
             CustomerRecordPolicy.access(p, "cA", needing: .customerRead),
             CustomerRecordPolicy.access(p, "cA", needing: .customerWrite),
+            SurveyPolicy.answer(p, RatedContact(chat: c)),
+            SurveyPolicy.answer(p, RatedContact(ticket: ticket)),
+            SurveyPolicy.read(p),
         ]
         return answers.map(letter).joined()
     }

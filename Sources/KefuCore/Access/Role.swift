@@ -12,9 +12,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
             [.customerRead, .customerWrite, .catalogRead, .chatHandle, .ticketRead, .ticketHandle]
         case .teamLead:
             [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage,
-             .ticketRead, .ticketHandle, .ticketAssign, .outageManage]
+             .ticketRead, .ticketHandle, .ticketAssign, .outageManage, .qualityRead]
         case .qa:
-            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead]
+            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead, .qualityRead]
         case .admin:
             Set(Permission.allCases)
         }
@@ -55,4 +55,6 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case webhookManage = "webhook.manage"
     /// Keep the bot's training phrases and solution articles, and retrain it.
     case botManage = "bot.manage"
+    /// Read survey answers and the service-quality figures.
+    case qualityRead = "quality.read"
 }

@@ -239,14 +239,19 @@ struct ChatDesk: Sendable {
         try await dispatch()
     }
 
-    /// The customer's rating closes the conversation.
-    func rate(_ c: Conversation, score: Int, comment: String?) async throws {
-        guard c.state == .resolved else { throw KefuError(.conflict, "not_resolved", "会话结束后才能评价") }
-        guard (1...5).contains(score) else { throw KefuError(.invalid, "invalid_score", "评分为1到5分") }
-        try await store.chat.rate(c.id, score: score, comment: comment)
-        try await post(c, sender: .system, senderId: nil, text: "感谢您的评价！")
+    /// The customer's answer to the chat's survey (or the bot's two buttons). A service answer while
+    /// the chat waits for it is thanked and closes the chat; one given later, from the customer's list
+    /// of open surveys, is only stored.
+    @discardableResult
+    func rate(_ c: Conversation, answer: SurveyAnswer, by principal: Principal) async throws -> SurveyResponse {
+        let response = try await SurveyDesk(store: store, now: now).answer(answer, to: RatedContact(chat: c), by: principal)
+        guard case .service = answer, let current = try await store.chat.conversation(id: c.id), current.state == .resolved else {
+            return response
+        }
+        try await post(current, sender: .system, senderId: nil, text: "感谢您的评价！")
         let closed = try await store.chat.transition(c.id, to: .closed, now: now())
         try await publishState(closed)
+        return response
     }
 
     // MARK: Desks

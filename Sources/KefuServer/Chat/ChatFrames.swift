@@ -24,8 +24,12 @@ struct ClientFrame: Decodable, Sendable {
     var limit: Int?
     var toAgentId: String?
     var toSkill: SkillGroup?
+    /// A survey answer: CSAT 1–5, NPS 0–10, the reason for 3 or less, a comment; or the bot's `helpful`.
     var score: Int?
+    var nps: Int?
+    var reason: RatingReason?
     var comment: String?
+    var helpful: Bool?
     /// The number a customer leaving a message wants to be called back on.
     var callbackPhone: String?
 }
@@ -79,6 +83,8 @@ struct ServerFrame: Encodable, Sendable {
     var word: String?
     var suggestion: String?
     var retryAfter: Int?
+    /// In a `rated` frame: which survey was stored, `service` or `bot`.
+    var survey: String?
 
     init(type: String) { self.type = type }
 

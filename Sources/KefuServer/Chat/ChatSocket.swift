@@ -348,11 +348,18 @@ final class Session: Sendable {
 
         case .rate:
             guard party != nil else { throw KefuError(.forbidden, "customers_only", "只有客户可以评价") }
-            let comment = frame.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
-            if let comment, !comment.isEmpty, !Validation.isCleanText(comment, max: 500) {
-                throw KefuError(.invalid, "invalid_text", "评价内容不能超过500字")
+            let answer: SurveyAnswer = if let helpful = frame.helpful {
+                .bot(helpful: helpful)
+            } else {
+                .service(csat: frame.score ?? 0, nps: frame.nps, reason: frame.reason, comment: frame.comment)
             }
-            try await service.rate(try await conversation(frame.conversationId), score: frame.score ?? 0, comment: comment?.isEmpty == true ? nil : comment)
+            let c = try await conversation(frame.conversationId)
+            try await service.rate(c, answer: answer, by: principal)
+            var rated = ServerFrame(type: "rated")
+            rated.conversationId = c.id
+            rated.ref = frame.ref
+            rated.survey = frame.helpful == nil ? "service" : "bot"
+            reply(rated)
         }
     }
 

@@ -12,5 +12,6 @@ enum Migrations {
         Migration009_AgentDesks.migration,
         Migration010_MessageVisibility.migration,
         Migration011_QueuesAndReadState.migration,
+        Migration012_Surveys.migration,
     ]
 }

@@ -1,0 +1,75 @@
+import Foundation
+import KefuCore
+import KefuStore
+import OpenAPIRuntime
+
+extension KefuAPI {
+    var surveys: SurveyDesk { SurveyDesk(store: store, now: now) }
+
+    func listOpenSurveys(_ input: Operations.ListOpenSurveys.Input) async throws -> Operations.ListOpenSurveys.Output {
+        let principal = try requirePrincipal()
+        let open = try await surveys.open(for: principal)
+        var agentNumbers: [String: String] = [:]
+        for id in Set(open.compactMap(\.contact.agentId)) {
+            agentNumbers[id] = try await store.staff.find(id: id)?.agentNo
+        }
+        return .ok(.init(body: .json(open.map { item in
+            let ended = item.contact.endedAt ?? now()
+            return .init(
+                contactKind: item.contact.kind, contactId: item.contact.id, title: item.title,
+                agentNo: item.contact.agentId.flatMap { agentNumbers[$0] }, endedAt: ended,
+                expiresAt: ended.addingTimeInterval(SurveyRules.window)
+            )
+        })))
+    }
+
+    func answerSurvey(_ input: Operations.AnswerSurvey.Input) async throws -> Operations.AnswerSurvey.Output {
+        let principal = try requirePrincipal()
+        guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        let answer: SurveyAnswer
+        if let helpful = body.helpful {
+            guard body.csat == nil, body.nps == nil, body.reason == nil, body.comment == nil else {
+                throw KefuError.invalid("helpful 是智能客服的评价，不能与满意度一起提交")
+            }
+            answer = .bot(helpful: helpful)
+        } else {
+            guard let csat = body.csat else { throw KefuError(.invalid, "invalid_score", "请选择1到5分的满意度") }
+            answer = .service(csat: csat, nps: body.nps, reason: body.reason, comment: body.comment)
+        }
+                let response: SurveyResponse
+        switch body.contactKind {
+        case .chat:
+            // The chat desk answers it, so a chat that waits for its survey is thanked and closed.
+            guard let c = try await store.chat.conversation(id: body.contactId) else { throw KefuError.notFound("会话") }
+            response = try await chat.rate(c, answer: answer, by: principal)
+        case .ticket:
+            response = try await surveys.answer(answer, to: try await surveys.contact(.ticket, body.contactId), by: principal)
+        }
+        return .created(.init(body: .json(.init(response))))
+    }
+
+    func listSurveyResponses(_ input: Operations.ListSurveyResponses.Input) async throws -> Operations.ListSurveyResponses.Output {
+        try SurveyPolicy.read(try requirePrincipal()).require("评价")
+        let period = try ReportPeriod(from: input.query.from, to: input.query.to)
+        let responses = try await store.surveys.responses(
+            from: period.from, to: period.to, agentId: input.query.agentId, limit: input.query.limit ?? 200
+        )
+        return .ok(.init(body: .json(responses.map(Components.Schemas.SurveyResponse.init))))
+    }
+}
+
+extension Components.Schemas.SurveyResponse {
+    init(_ r: KefuCore.SurveyResponse) {
+        self.init(
+            id: r.id, contactKind: r.contactKind, contactId: r.contactId, kind: .service, agentId: r.agentId,
+            skill: r.skill.rawValue, endedAt: r.endedAt, answeredAt: r.answeredAt
+        )
+        switch r.answer {
+        case .service(let csat, let nps, let reason, let comment):
+            (self.csat, self.nps, self.reason, self.comment) = (csat, nps, reason, comment)
+        case .bot(let helpful):
+            kind = .bot
+            self.helpful = helpful
+        }
+    }
+}
