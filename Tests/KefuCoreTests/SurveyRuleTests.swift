@@ -52,9 +52,13 @@ import Testing
         c.state = .resolved
         c.resolvedAt = t0.addingTimeInterval(100)
         #expect(RatedContact(chat: c).endedAt == c.resolvedAt)
+        // Closed after its resolution (rated, or the survey timed out): it still ended when resolved.
         c.state = .closed
         c.closedAt = t0.addingTimeInterval(400)
-        #expect(RatedContact(chat: c).endedAt == c.closedAt && RatedContact(chat: c).agentId == "a")
+        #expect(RatedContact(chat: c).endedAt == c.resolvedAt && RatedContact(chat: c).agentId == "a")
+        // Closed without a resolution (the customer went quiet): it ended when closed.
+        c.resolvedAt = nil
+        #expect(RatedContact(chat: c).endedAt == c.closedAt)
         let bot = Conversation(id: "b", customerId: nil, visitorName: "访客", state: .bot, skill: .mobile, vip: false, createdAt: t0, visitorId: "vis")
         #expect(!RatedContact(chat: bot).hadAgent && RatedContact(chat: bot).ownerId == "vis")
     }
@@ -63,5 +67,16 @@ import Testing
         #expect(throws: ReportPeriod.Problem.reversed) { try ReportPeriod(from: ended, to: ended) }
         #expect(throws: ReportPeriod.Problem.tooLong) { try ReportPeriod(from: ended, to: ended.addingTimeInterval(367 * 86_400)) }
         #expect(try ReportPeriod(from: ended, to: ended.addingTimeInterval(366 * 86_400)).from == ended)
+    }
+}
+
+@Suite struct CSVTests {
+    @Test func formulasAreDefusedAndNumbersStayNumbers() {
+        #expect(CSV.cell(.text("=HYPERLINK(\"http://x\")")) == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        for lead in ["+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] { #expect(CSV.cell(.text(lead)).contains("'" + lead)) }
+        #expect(CSV.cell(.text("张三, 李四")) == "\"张三, 李四\"")
+        #expect(CSV.cell(.text("普通")) == "普通")
+        #expect(CSV.cell(.number(-20)) == "-20" && CSV.cell(.number(0.25)) == "0.2500" && CSV.cell(.number(nil)) == "")
+        #expect(CSV.row([.text("a"), .count(3)]) == "a,3\r\n")
     }
 }

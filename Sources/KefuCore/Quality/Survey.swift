@@ -152,11 +152,13 @@ public enum SurveyRules {
 
 extension RatedContact {
     /// A chat as its survey sees it: the agent holding it last is credited; it ended when resolved, or
-    /// when closed without being resolved (an idle customer, a message left).
+    /// when closed without being resolved (an idle customer, a message left). The closing that follows a
+    /// resolution (the answer itself, or the unanswered survey's timeout) does not move the end, so a
+    /// contact's end, and the period it counts in, is the same before and after it is rated.
     public init(chat c: Conversation) {
         let ended: Date? = switch c.state {
         case .resolved: c.resolvedAt
-        case .closed: c.closedAt ?? c.resolvedAt
+        case .closed: c.resolvedAt ?? c.closedAt
         case .bot, .queued, .assigned: nil
         }
         self.init(

@@ -248,9 +248,13 @@ struct ChatDesk: Sendable {
         guard case .service = answer, let current = try await store.chat.conversation(id: c.id), current.state == .resolved else {
             return response
         }
-        try await post(current, sender: .system, senderId: nil, text: "感谢您的评价！")
-        let closed = try await store.chat.transition(c.id, to: .closed, now: now())
-        try await publishState(closed)
+        do {
+            try await post(current, sender: .system, senderId: nil, text: "感谢您的评价！")
+            try await publishState(try await store.chat.transition(c.id, to: .closed, now: now()))
+        } catch ChatRepository.Failure.conversationClosed, ChatRepository.Failure.invalidTransition {
+            // The idle sweep closed it in between: the answer is stored, which is what the customer asked.
+            logger.info("chat closed while its survey was answered", metadata: ["conversation": "\(c.id)"])
+        }
         return response
     }
 

@@ -64,7 +64,7 @@ public struct SurveyRepository: Sendable {
             let chats = try await db.raw("""
                 SELECT * FROM conversations c WHERE (c.customer_id = \(bind: ownerId) OR c.visitor_id = \(bind: ownerId)) \
                 AND c.state IN ('resolved', 'closed') AND c.agent_id IS NOT NULL \
-                AND COALESCE(c.closed_at, c.resolved_at) >= \(bind: since) \
+                AND COALESCE(c.resolved_at, c.closed_at) >= \(bind: since) \
                 AND NOT EXISTS (SELECT 1 FROM survey_responses s WHERE s.contact_kind = 'chat' AND s.contact_id = c.id AND s.kind = 'service')
                 """).all().map(ChatRepository.conversation)
             let tickets = try await db.raw("""
