@@ -21,6 +21,8 @@ export async function staffSession(onReady) {
     $("#login").hidden = true;
     $("#who").textContent = `${who.displayName} · ${labels.role[who.role] || who.role} · 工号 ${who.agentNo}`;
     $("#logout").hidden = false;
+    // Links to pages the role may use, and only those.
+    for (const link of document.querySelectorAll("[data-needs]")) link.hidden = !who.permissions.includes(link.dataset.needs);
     onReady(who);
   };
   $("#logout").addEventListener("click", async () => {

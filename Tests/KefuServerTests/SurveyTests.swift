@@ -12,13 +12,19 @@ import Testing
     struct Open: Decodable { let contactKind: ContactKind; let contactId: String; let title: String; let agentNo: String?; let expiresAt: Date }
     struct Answer: Decodable { let kind: String; let agentId: String?; let csat: Int?; let nps: Int?; let reason: RatingReason?; let helpful: Bool? }
 
+    /// A chat agent1 answered once and ended: the customer has its survey in front of them.
+    static func answeredAndEnded(_ client: any TestClientProtocol, sms: RecordingSmsSender) async throws -> ChatTests.Pair {
+        let pair = try await ChatTests.connectPair(client, sms: sms)
+        pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "已为您处理"])
+        try await pair.agent.next("ack")
+        pair.agent.send(["type": "end", "conversationId": pair.conversationId])
+        try await pair.customer.next("survey")
+        return pair
+    }
+
     @Test func chatSurveyOverTheSocketIsCreditedAndClosesTheChat() async throws {
         try await TestApp.run(mode: .live) { client, sms, database in
-            let pair = try await ChatTests.connectPair(client, sms: sms)
-            pair.agent.send(["type": "send", "conversationId": pair.conversationId, "clientId": "a-1", "text": "已为您处理"])
-            try await pair.agent.next("ack")
-            pair.agent.send(["type": "end", "conversationId": pair.conversationId])
-            try await pair.customer.next("survey")
+            let pair = try await Self.answeredAndEnded(client, sms: sms)
 
             // Bad answers are refused by name and store nothing; the chat keeps waiting for its survey.
             let id = pair.conversationId

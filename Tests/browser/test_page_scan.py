@@ -53,6 +53,10 @@ def test_no_page_shows_internals(server, browser):
                 if item.count():
                     item.click()
             problems[f"{username} admin {name}"] = leaks(page)
+        if username != "agent1":
+            page.goto(server.url + "/quality/")
+            expect(page.locator("#kpis .kpi").first).to_be_visible()
+            problems[f"{username} quality"] = leaks(page)
         context.close()
 
     found = {where: what for where, what in problems.items() if what}

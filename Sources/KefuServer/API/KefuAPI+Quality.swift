@@ -73,3 +73,18 @@ extension Components.Schemas.SurveyResponse {
         }
     }
 }
+
+// MARK: Report
+
+extension KefuAPI {
+    func getQualityReport(_ input: Operations.GetQualityReport.Input) async throws -> Operations.GetQualityReport.Output {
+        try SurveyPolicy.read(try requirePrincipal()).require("报表")
+        let period = try ReportPeriod(from: input.query.from, to: input.query.to)
+        let dimension = input.query.by.flatMap { QualityDimension(rawValue: $0.rawValue) }
+        let report = try await QualityReport.build(period, by: dimension, store: store)
+        if input.query.format == .csv {
+            return .ok(.init(body: .csv(HTTPBody(report.csv()))))
+        }
+        return .ok(.init(body: .json(report.view)))
+    }
+}

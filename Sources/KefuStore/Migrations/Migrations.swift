@@ -13,5 +13,6 @@ enum Migrations {
         Migration010_MessageVisibility.migration,
         Migration011_QueuesAndReadState.migration,
         Migration012_Surveys.migration,
+        Migration013_ReportTimes.migration,
     ]
 }

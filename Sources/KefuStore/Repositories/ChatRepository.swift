@@ -227,7 +227,7 @@ public struct ChatRepository: Sendable {
     static let conversationColumns = [
         "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
         "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at", "visitor_id",
-        "skill_chosen", "resolved_at",
+        "skill_chosen", "resolved_at", "first_queued_at", "first_assigned_at",
     ]
 
     static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
@@ -236,7 +236,7 @@ public struct ChatRepository: Sendable {
             rows: [[
                 c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
                 c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt, c.visitorId,
-                c.skillChosen, c.resolvedAt,
+                c.skillChosen, c.resolvedAt, c.queuedAt, c.assignedAt,
             ]]
         )
     }
@@ -251,6 +251,9 @@ public struct ChatRepository: Sendable {
             .set("closed_at", to: c.closedAt).set("last_customer_message_at", to: c.lastCustomerMessageAt)
             .set("idle_reminder_sent_at", to: c.idleReminderSentAt).set("skill_chosen", to: c.skillChosen)
             .set("resolved_at", to: c.resolvedAt)
+            // Reports only: the first queue and the first agent stay, whatever transfers follow.
+            .set("first_queued_at", to: SQLFunction("COALESCE", args: SQLColumn("first_queued_at"), SQLBind(c.queuedAt)))
+            .set("first_assigned_at", to: SQLFunction("COALESCE", args: SQLColumn("first_assigned_at"), SQLBind(c.assignedAt)))
             .where("id", .equal, c.id).run()
     }
 

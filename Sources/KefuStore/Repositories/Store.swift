@@ -21,6 +21,7 @@ public struct Store: Sendable {
     public var webhooks: WebhookRepository { WebhookRepository(database: database) }
     public var knowledge: KnowledgeRepository { KnowledgeRepository(database: database) }
     public var surveys: SurveyRepository { SurveyRepository(database: database) }
+    public var quality: QualityRepository { QualityRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }

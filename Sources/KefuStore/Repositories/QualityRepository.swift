@@ -1,0 +1,144 @@
+import Foundation
+import KefuCore
+import SQLKit
+
+/// The figures of the quality reports, summed by the database per group (docs/metrics.md defines each):
+/// a report over a month reads counts, never a month of rows.
+public struct QualityRepository: Sendable {
+    let database: Database
+
+    /// Chat figures of the chats started in `period`, by `dimension` (nil: one group, keyed "").
+    public func chatFigures(_ period: ReportPeriod, by dimension: QualityDimension?) async throws -> [String: ChatFigures] {
+        let sql = SQLDialectTimes(database.dialect)
+        let c = "c"
+        let queuedAt = sql.epoch("\(c).first_queued_at"), takenAt = sql.epoch("\(c).first_assigned_at")
+        let inner = """
+            SELECT \(groupKey(dimension, owner: "\(c).customer_id", agent: "\(c).agent_id", skill: "\(c).skill", at: "\(c).created_at", sql)) AS k,
+            CASE WHEN \(c).first_queued_at IS NULL THEN 1 ELSE 0 END AS bot_only,
+            CASE WHEN \(c).first_queued_at IS NOT NULL THEN 1 ELSE 0 END AS queued,
+            CASE WHEN \(c).first_assigned_at IS NOT NULL THEN 1 ELSE 0 END AS taken,
+            CASE WHEN \(c).first_queued_at IS NOT NULL AND \(c).first_assigned_at IS NULL AND \(c).state = 'closed' THEN 1 ELSE 0 END AS abandoned,
+            CASE WHEN \(c).first_assigned_at IS NOT NULL THEN \(takenAt) - \(queuedAt) END AS wait,
+            CASE WHEN \(c).first_assigned_at IS NOT NULL AND \(c).first_response_at IS NOT NULL
+                THEN \(sql.epoch("\(c).first_response_at")) - \(queuedAt) END AS frt,
+            CASE WHEN \(c).first_assigned_at IS NOT NULL AND \(c).resolved_at IS NOT NULL
+                THEN \(sql.epoch("\(c).resolved_at")) - \(takenAt) END AS handling
+            FROM conversations \(c) WHERE \(c).created_at >= 
+            """
+        let query = SQLQueryString("""
+            SELECT k, COUNT(*) AS chats, SUM(bot_only) AS bot_only, SUM(queued) AS queued, SUM(taken) AS taken,
+            SUM(abandoned) AS abandoned, COALESCE(SUM(wait), 0) AS wait, COUNT(frt) AS responded, COALESCE(SUM(frt), 0) AS frt,
+            SUM(CASE WHEN frt <= 15 THEN 1 ELSE 0 END) AS within15, SUM(CASE WHEN frt <= 30 THEN 1 ELSE 0 END) AS within30,
+            SUM(CASE WHEN frt <= 60 THEN 1 ELSE 0 END) AS within60, COUNT(handling) AS resolved, COALESCE(SUM(handling), 0) AS handling
+            FROM (
+            """) + SQLQueryString(inner) + "\(bind: period.from) AND c.created_at < \(bind: period.to)) AS per_chat GROUP BY k"
+        return try await database.read { db in
+            var figures: [String: ChatFigures] = [:]
+            for row in try await db.raw(query).all() {
+                var f = ChatFigures()
+                f.chats = try row.int("chats")
+                f.botOnly = try row.int("bot_only")
+                f.queued = try row.int("queued")
+                f.taken = try row.int("taken")
+                f.abandoned = try row.int("abandoned")
+                f.queueWaitSeconds = try row.decode(column: "wait", as: Double.self)
+                f.responded = try row.int("responded")
+                f.firstResponseSeconds = try row.decode(column: "frt", as: Double.self)
+                f.firstResponseWithin15 = try row.int("within15")
+                f.firstResponseWithin30 = try row.int("within30")
+                f.firstResponseWithin60 = try row.int("within60")
+                f.resolved = try row.int("resolved")
+                f.handlingSeconds = try row.decode(column: "handling", as: Double.self)
+                figures[try row.text("k")] = f
+            }
+            return figures
+        }
+    }
+
+    /// Survey figures of the contacts (chats with a person, tickets) that ended in `period`, and the
+    /// bot's ratings given in it, by `dimension`.
+    public func surveyFigures(_ period: ReportPeriod, by dimension: QualityDimension?) async throws -> [String: SurveyFigures] {
+        let sql = SQLDialectTimes(database.dialect)
+        let chatEnd = "COALESCE(c.resolved_at, c.closed_at)", ticketEnd = "COALESCE(t.resolved_at, t.closed_at)"
+        let eligibleChats = SQLQueryString("""
+            SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", at: chatEnd, sql)) AS k, COUNT(*) AS n
+            FROM conversations c WHERE c.agent_id IS NOT NULL AND c.state IN ('resolved', 'closed') AND \(chatEnd) >= 
+            """) + "\(bind: period.from) AND \(unsafeRaw: chatEnd) < \(bind: period.to) GROUP BY k"
+        let eligibleTickets = SQLQueryString("""
+            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", at: ticketEnd, sql)) AS k, COUNT(*) AS n
+            FROM tickets t WHERE t.status IN ('resolved', 'closed') AND \(ticketEnd) >= 
+            """) + "\(bind: period.from) AND \(unsafeRaw: ticketEnd) < \(bind: period.to) GROUP BY k"
+        // A chat's answer is a visitor's if the chat was; a ticket's is always a customer's.
+        let owner = "CASE WHEN c.id IS NOT NULL AND c.customer_id IS NULL THEN NULL ELSE 'customer' END"
+        let answers = SQLQueryString("""
+            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", at: "s.ended_at", sql)) AS k, COUNT(*) AS n,
+            SUM(CASE WHEN s.csat >= 4 THEN 1 ELSE 0 END) AS satisfied, SUM(CASE WHEN s.csat <= 2 THEN 1 ELSE 0 END) AS negative,
+            COUNT(s.nps) AS nps_answers, SUM(CASE WHEN s.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
+            SUM(CASE WHEN s.nps <= 6 THEN 1 ELSE 0 END) AS detractors
+            FROM survey_responses s LEFT JOIN conversations c ON s.contact_kind = 'chat' AND c.id = s.contact_id
+            WHERE s.kind = 'service' AND s.ended_at >= 
+            """) + "\(bind: period.from) AND s.ended_at < \(bind: period.to) GROUP BY k"
+        let bot = SQLQueryString("""
+            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", at: "s.answered_at", sql)) AS k, COUNT(*) AS n,
+            SUM(CASE WHEN s.helpful THEN 1 ELSE 0 END) AS helpful
+            FROM survey_responses s LEFT JOIN conversations c ON c.id = s.contact_id
+            WHERE s.kind = 'bot' AND s.answered_at >= 
+            """) + "\(bind: period.from) AND s.answered_at < \(bind: period.to) GROUP BY k"
+        return try await database.read { db in
+            var figures: [String: SurveyFigures] = [:]
+            for row in try await db.raw(eligibleChats).all() + (try await db.raw(eligibleTickets).all()) {
+                figures[try row.text("k"), default: SurveyFigures()].eligible += try row.int("n")
+            }
+            for row in try await db.raw(answers).all() {
+                var f = figures[try row.text("k")] ?? SurveyFigures()
+                f.answered += try row.int("n")
+                f.satisfied += try row.int("satisfied")
+                f.negative += try row.int("negative")
+                f.npsAnswers += try row.int("nps_answers")
+                f.promoters += try row.int("promoters")
+                f.detractors += try row.int("detractors")
+                figures[try row.text("k")] = f
+            }
+            for row in try await db.raw(bot).all() {
+                var f = figures[try row.text("k")] ?? SurveyFigures()
+                f.botRatings += try row.int("n")
+                f.botHelpful += try row.int("helpful")
+                figures[try row.text("k")] = f
+            }
+            return figures
+        }
+    }
+
+    /// The group a row falls in, always as text: "" for a report without a breakdown, "bot" for the
+    /// agent of an answer nobody is credited with.
+    private func groupKey(_ dimension: QualityDimension?, owner: String, agent: String, skill: String, at time: String, _ sql: SQLDialectTimes) -> String {
+        switch dimension {
+        case nil: "''"
+        case .agent: "COALESCE(\(agent), 'bot')"
+        case .skill: skill
+        case .channel: "CASE WHEN \(owner) IS NULL THEN 'visitor' ELSE 'customer' END"
+        case .day: sql.text(sql.whole("(\(sql.epoch(time)) + \(SQLDialectTimes.chinaOffset)) / 86400"))
+        case .hour: sql.text("(\(sql.whole("(\(sql.epoch(time)) + \(SQLDialectTimes.chinaOffset)) / 3600"))) % 24")
+        }
+    }
+}
+
+/// Times as seconds since 1970 in either dialect: SQLite keeps a `Date` as those seconds, PostgreSQL as
+/// timestamptz. Only the code's own column names go in; values are always bound.
+struct SQLDialectTimes {
+    static let chinaOffset = 8 * 3600
+    let dialect: Database.Dialect
+
+    init(_ dialect: Database.Dialect) { self.dialect = dialect }
+
+    func epoch(_ column: String) -> String {
+        dialect == .sqlite ? column : "CAST(EXTRACT(EPOCH FROM \(column)) AS DOUBLE PRECISION)"
+    }
+
+    /// The whole number below a non-negative number.
+    func whole(_ expression: String) -> String {
+        dialect == .sqlite ? "CAST(\(expression) AS INTEGER)" : "CAST(floor(\(expression)) AS BIGINT)"
+    }
+
+    func text(_ expression: String) -> String { "CAST(\(expression) AS TEXT)" }
+}
