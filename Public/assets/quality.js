@@ -70,7 +70,7 @@ export const secs = (x) => (x == null ? "—" : x < 60 ? x.toFixed(1) + " 秒" :
 const num = (x) => (x == null ? "—" : x.toFixed(1));
 
 function render() {
-  const t = report.total, c = t.chats, s = t.surveys, goal = report.targets;
+  const t = report.total, c = t.chats, s = t.surveys, k = t.tickets, goal = report.targets;
   const tile = (label, value, { target, ok, note } = {}) => h("div", { class: "card kpi" + (ok === undefined ? "" : ok ? " ok" : " bad"), "data-kpi": label },
     h("div", { class: "hint" }, label), h("div", { class: "kpi-value" }, value),
     h("div", { class: "hint" }, target ? `目标 ≥ ${pct(target)}` : note || "\u00a0"));
@@ -83,6 +83,9 @@ function render() {
     tile("平均排队", secs(c.averageQueueWaitSeconds), { note: `放弃率 ${pct(c.abandonmentRate)}` }),
     tile("平均处理时长", secs(c.averageHandlingSeconds), { note: `${c.resolved} 个已解决` }),
     tile("机器人独立完成", pct(c.containment), { note: `机器人有帮助 ${pct(s.botHelpfulShare)}` }),
+    tile("工单 SLA 超时", pct(k.breachRate), { note: k.byPriority.map((p) => `${p.priority.toUpperCase()} ${p.breached}`).join(" · ") }),
+    tile("故障48小时解决率", pct(k.faultsWithin48hShare), { note: `${k.faultsWithin48h}/${k.faultsDue} 张故障单` }),
+    tile("升级24小时跟进率", pct(k.followUpShare), { note: `${k.escalationsFollowedUp}/${k.escalated} 张升级单` }),
   );
   // Drawn at the card's own width, so text keeps its size on a phone and on a wide screen.
   const width = Math.max(300, Math.min(900, $("#frt-chart").clientWidth || 600));
@@ -155,6 +158,8 @@ const COLUMNS = [
   ["平均排队", (r) => secs(r.chats.averageQueueWaitSeconds)], ["放弃率", (r) => pct(r.chats.abandonmentRate)],
   ["平均处理", (r) => secs(r.chats.averageHandlingSeconds)], ["已评价/应评价", (r) => `${r.surveys.answered}/${r.surveys.eligible}`],
   ["满意度", (r) => pct(r.surveys.csat)], ["NPS", (r) => num(r.surveys.nps)], ["差评", (r) => r.surveys.negative],
+  ["工单", (r) => r.tickets.tickets], ["SLA超时", (r) => r.tickets.breached], ["故障48小时解决率", (r) => pct(r.tickets.faultsWithin48hShare)],
+  ["升级24小时跟进率", (r) => pct(r.tickets.followUpShare)],
 ];
 
 function table() {

@@ -110,6 +110,26 @@ import Testing
         #expect(Array(try await store.quality.chatFigures(day, by: .day).keys) == [String(chinaDay)])
         #expect(Array(try await store.quality.chatFigures(day, by: .hour).keys) == ["10"])
         #expect(try await store.quality.surveyFigures(day, by: .hour)["11"]?.eligible == 1)  // the ticket, resolved at 11:00
+        // Tickets: the resolved fault (1 h), two escalated faults never resolved, one followed up by staff
+        // within 24 h, the other only by the customer; both out of their response time by five hours.
+        let customerActor = TicketAction.Actor(kind: "customer", id: "cus-100001")
+        var escalated: [String] = []
+        for _ in 0..<2 {
+            let t = try await store.tickets.create(TicketContract.fault("cus-100001", at: customerActor), now: at(30), audit: StoreContract.entry()).ticket
+            _ = try await store.tickets.apply(.escalate(reason: "客户要求主管回电"), ticketId: t.id, actor: TicketContract.actor, now: at(100), audit: StoreContract.entry())
+            escalated.append(t.id)
+        }
+        _ = try await store.tickets.apply(.comment(text: "已回电客户", internal: true), ticketId: escalated[0], actor: TicketContract.actor, now: at(100 + 3600), audit: StoreContract.entry())
+        _ = try await store.tickets.apply(.comment(text: "还没人联系我", internal: false), ticketId: escalated[1], actor: customerActor, now: at(200), audit: StoreContract.entry())
+        _ = try await store.tickets.fireDueTimers(now: at(5 * 3600))
+        let tickets = try #require(try await store.quality.ticketFigures(day, by: nil, now: at(3 * 86_400))[""])
+        #expect(tickets.tickets == 3 && tickets.breached == 2 && tickets.breachedByPriority.reduce(0, +) == 2)
+        #expect(tickets.faultsDue == 3 && tickets.faultsWithin48h == 1 && tickets.escalated == 2 && tickets.escalationsFollowedUp == 1)
+        // An hour after they were opened, the two open faults have not failed their 48 hours yet.
+        let early = try #require(try await store.quality.ticketFigures(day, by: nil, now: at(3600))[""])
+        #expect(early.faultsDue == 1 && early.faultsWithin48hShare == 1)
+        #expect(try await store.quality.ticketFigures(day, by: .agent, now: at(3 * 86_400))["staff-agent2"]?.tickets == 1)
+
         // A period with nothing in it has no groups.
         #expect(try await store.quality.chatFigures(try ReportPeriod(from: at(-86_400), to: at(-3600)), by: nil).isEmpty)
     }

@@ -51,12 +51,14 @@ def test_the_report_shows_what_the_api_says(server, browser):
     api = api_call(server, "GET", f"/api/v1/quality/report?from={start}&to={end}&by=agent", staff_token(server, "qa"))
     context, page = staff_page(browser, server, "qa", "/quality/")
     tiles = page.locator("#kpis .kpi")
-    expect(tiles).to_have_count(8)
+    expect(tiles).to_have_count(11)
     total = api["total"]
     expect(page.locator("[data-kpi='30秒首响率'] .kpi-value")).to_have_text(pct(total["chats"].get("shareWithin30s")))
     expect(page.locator("[data-kpi='满意度 CSAT'] .kpi-value")).to_have_text(pct(total["surveys"].get("csat")))
     expect(page.locator("[data-kpi='参评率']")).to_contain_text(f"{total['surveys']['answered']}/{total['surveys']['eligible']}")
     expect(page.locator("[data-kpi='30秒首响率']")).to_contain_text("目标 ≥ 90.0%")
+    expect(page.locator("[data-kpi='工单 SLA 超时'] .kpi-value")).to_have_text(pct(total["tickets"].get("breachRate")))
+    expect(page.locator("[data-kpi='故障48小时解决率']")).to_contain_text(f"{total['tickets']['faultsWithin48h']}/{total['tickets']['faultsDue']}")
     # The distribution's legend counts are the API's buckets.
     for key, n in total["chats"]["firstResponseBuckets"].items():
         expect(page.locator(f"#frt-chart [data-bucket='{key}']")).to_contain_text(str(n))
@@ -96,7 +98,7 @@ def test_the_report_shows_what_the_api_says(server, browser):
     phone.add_cookies([{"name": "kefu_session", "value": staff_token(server, "lead"), "url": server.url}])
     lead = phone.new_page()
     lead.goto(server.url + "/quality/")
-    expect(lead.locator("#kpis .kpi")).to_have_count(8)
+    expect(lead.locator("#kpis .kpi")).to_have_count(11)
     shot(lead, "quality-report-phone")
     assert lead.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.close()

@@ -110,6 +110,43 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
     }
 }
 
+/// Ticket figures for one group: the tickets opened in the period, their SLA breaches by priority,
+/// the fault tickets closed within 48 hours and the escalations followed up within 24 hours.
+public struct TicketFigures: Sendable, Equatable, Codable {
+    public var tickets = 0
+    /// Tickets whose response or resolution clock ran out, of all, and by priority p0…p3.
+    public var breached = 0
+    public var byPriority = [0, 0, 0, 0]
+    public var breachedByPriority = [0, 0, 0, 0]
+    /// Fault tickets whose 48 hours are over or that were resolved sooner, and those resolved within 48 h.
+    public var faultsDue = 0
+    public var faultsWithin48h = 0
+    public var escalated = 0
+    /// Escalated tickets a staff member commented on or moved within 24 h of the escalation.
+    public var escalationsFollowedUp = 0
+
+    public init() {}
+
+    public static let faultTarget: TimeInterval = 48 * 3600
+
+    public var breachRate: Double? { tickets == 0 ? nil : Double(breached) / Double(tickets) }
+    public var faultsWithin48hShare: Double? { faultsDue == 0 ? nil : Double(faultsWithin48h) / Double(faultsDue) }
+    public var followUpShare: Double? { escalated == 0 ? nil : Double(escalationsFollowedUp) / Double(escalated) }
+
+    public static func + (a: TicketFigures, b: TicketFigures) -> TicketFigures {
+        var s = TicketFigures()
+        s.tickets = a.tickets + b.tickets
+        s.breached = a.breached + b.breached
+        s.byPriority = zip(a.byPriority, b.byPriority).map(+)
+        s.breachedByPriority = zip(a.breachedByPriority, b.breachedByPriority).map(+)
+        s.faultsDue = a.faultsDue + b.faultsDue
+        s.faultsWithin48h = a.faultsWithin48h + b.faultsWithin48h
+        s.escalated = a.escalated + b.escalated
+        s.escalationsFollowedUp = a.escalationsFollowedUp + b.escalationsFollowedUp
+        return s
+    }
+}
+
 /// CSV for people who open it in a spreadsheet: quoted where needed, and a text cell that a
 /// spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or return first) is prefixed with
 /// `'`. Numbers are written as numbers (a negative NPS stays a number).

@@ -81,7 +81,7 @@ extension KefuAPI {
         try SurveyPolicy.read(try requirePrincipal()).require("报表")
         let period = try ReportPeriod(from: input.query.from, to: input.query.to)
         let dimension = input.query.by.flatMap { QualityDimension(rawValue: $0.rawValue) }
-        let report = try await QualityReport.build(period, by: dimension, store: store)
+        let report = try await QualityReport.build(period, by: dimension, store: store, now: now())
         if input.query.format == .csv {
             return .ok(.init(body: .csv(HTTPBody(report.csv()))))
         }

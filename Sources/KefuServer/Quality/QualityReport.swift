@@ -10,6 +10,7 @@ struct QualityReport: Sendable {
         var label: String
         var chats: ChatFigures
         var surveys: SurveyFigures
+        var tickets: TicketFigures
     }
 
     let period: ReportPeriod
@@ -17,21 +18,26 @@ struct QualityReport: Sendable {
     let rows: [Row]
     let total: Row
 
-    static func build(_ period: ReportPeriod, by dimension: QualityDimension?, store: Store) async throws -> QualityReport {
-        let chats = try await store.quality.chatFigures(period, by: dimension)
-        let surveys = try await store.quality.surveyFigures(period, by: dimension)
+    static func build(_ period: ReportPeriod, by dimension: QualityDimension?, store: Store, now: Date) async throws -> QualityReport {
+        let (chats, surveys, tickets) = try await store.quality.figures(period, by: dimension, now: now)
         var rows: [Row] = []
-        for key in Set(chats.keys).union(surveys.keys) {
+        for key in Set(chats.keys).union(surveys.keys).union(tickets.keys) {
             let (shown, label) = try await name(key, dimension, store)
-            rows.append(Row(key: shown, label: label, chats: chats[key] ?? ChatFigures(), surveys: surveys[key] ?? SurveyFigures()))
+            rows.append(Row(
+                key: shown, label: label, chats: chats[key] ?? ChatFigures(), surveys: surveys[key] ?? SurveyFigures(),
+                tickets: tickets[key] ?? TicketFigures()
+            ))
         }
         switch dimension {
         case .hour: rows.sort { Int($0.key) ?? 0 < Int($1.key) ?? 0 }
         case .day: rows.sort { $0.key < $1.key }
-        default: rows.sort { ($0.chats.chats + $0.surveys.eligible, $1.label) > ($1.chats.chats + $1.surveys.eligible, $0.label) }
+        default:
+            let volume = { (r: Row) in r.chats.chats + r.surveys.eligible + r.tickets.tickets }
+            rows.sort { (volume($0), $1.label) > (volume($1), $0.label) }
         }
         let total = Row(
-            key: "", label: "合计", chats: rows.map(\.chats).reduce(ChatFigures(), +), surveys: rows.map(\.surveys).reduce(SurveyFigures(), +)
+            key: "", label: "合计", chats: rows.map(\.chats).reduce(ChatFigures(), +), surveys: rows.map(\.surveys).reduce(SurveyFigures(), +),
+            tickets: rows.map(\.tickets).reduce(TicketFigures(), +)
         )
         return QualityReport(period: period, dimension: dimension, rows: dimension == nil ? [] : rows, total: total)
     }
@@ -65,7 +71,7 @@ struct QualityReport: Sendable {
     }
 
     private static func view(_ row: Row) -> Components.Schemas.QualityRow {
-        let c = row.chats, s = row.surveys, buckets = c.firstResponseBuckets
+        let c = row.chats, s = row.surveys, t = row.tickets, buckets = c.firstResponseBuckets
         return .init(
             key: row.key, label: row.label,
             chats: .init(
@@ -79,6 +85,14 @@ struct QualityReport: Sendable {
                 eligible: s.eligible, answered: s.answered, responseRate: s.responseRate, satisfied: s.satisfied, csat: s.csat,
                 negative: s.negative, npsAnswers: s.npsAnswers, promoters: s.promoters, detractors: s.detractors, nps: s.nps,
                 botRatings: s.botRatings, botHelpful: s.botHelpful, botHelpfulShare: s.botHelpfulShare
+            ),
+            tickets: .init(
+                tickets: t.tickets, breached: t.breached, breachRate: t.breachRate,
+                byPriority: zip(TicketPriority.allCases, zip(t.byPriority, t.breachedByPriority)).map {
+                    .init(priority: $0.0.rawValue, tickets: $0.1.0, breached: $0.1.1)
+                },
+                faultsDue: t.faultsDue, faultsWithin48h: t.faultsWithin48h, faultsWithin48hShare: t.faultsWithin48hShare,
+                escalated: t.escalated, escalationsFollowedUp: t.escalationsFollowedUp, followUpShare: t.followUpShare
             )
         )
     }
@@ -87,18 +101,22 @@ struct QualityReport: Sendable {
         "分组", "会话数", "机器人独立完成", "转人工排队", "人工接入", "放弃", "放弃率", "平均排队秒", "首响0-15秒", "首响15-30秒", "首响30-60秒",
         "首响超60秒", "无人工回复", "30秒首响率", "平均首响秒", "人工解决", "平均处理秒", "应评价", "已评价", "参评率", "满意", "满意度",
         "差评(≤2)", "NPS样本", "推荐者", "贬损者", "NPS", "机器人评价", "机器人有帮助",
+        "工单数", "SLA超时", "P0超时", "P1超时", "P2超时", "P3超时", "故障应结", "故障48小时内解决", "升级", "升级24小时内跟进",
     ]
 
     func csv() -> String {
         var text = "\u{FEFF}" + CSV.row(Self.csvHeader.map { .text($0) })
         for row in (rows.isEmpty ? [] : rows) + [total] {
-            let c = row.chats, s = row.surveys, b = c.firstResponseBuckets
+            let c = row.chats, s = row.surveys, t = row.tickets, b = c.firstResponseBuckets
             text += CSV.row([
                 .text(row.label), .count(c.chats), .count(c.botOnly), .count(c.queued), .count(c.taken), .count(c.abandoned),
                 .number(c.abandonmentRate), .number(c.averageQueueWait), .count(b[0]), .count(b[1]), .count(b[2]), .count(b[3]), .count(b[4]),
                 .number(c.shareWithin30s), .number(c.averageFirstResponse), .count(c.resolved), .number(c.averageHandling),
                 .count(s.eligible), .count(s.answered), .number(s.responseRate), .count(s.satisfied), .number(s.csat), .count(s.negative),
                 .count(s.npsAnswers), .count(s.promoters), .count(s.detractors), .number(s.nps), .count(s.botRatings), .count(s.botHelpful),
+                .count(t.tickets), .count(t.breached),
+            ] + t.breachedByPriority.map { .count($0) } + [
+                .count(t.faultsDue), .count(t.faultsWithin48h), .count(t.escalated), .count(t.escalationsFollowedUp),
             ])
         }
         return text

@@ -7,6 +7,17 @@ import SQLKit
 public struct QualityRepository: Sendable {
     let database: Database
 
+    /// Every figure set of a report, read side by side on the store's readers: the three queries each
+    /// scan their own table, so together they take about as long as the slowest.
+    public func figures(
+        _ period: ReportPeriod, by dimension: QualityDimension?, now: Date
+    ) async throws -> (chats: [String: ChatFigures], surveys: [String: SurveyFigures], tickets: [String: TicketFigures]) {
+        async let chats = chatFigures(period, by: dimension)
+        async let surveys = surveyFigures(period, by: dimension)
+        async let tickets = ticketFigures(period, by: dimension, now: now)
+        return try await (chats, surveys, tickets)
+    }
+
     /// Chat figures of the chats started in `period`, by `dimension` (nil: one group, keyed "").
     public func chatFigures(_ period: ReportPeriod, by dimension: QualityDimension?) async throws -> [String: ChatFigures] {
         let sql = SQLDialectTimes(database.dialect)
@@ -103,6 +114,47 @@ public struct QualityRepository: Sendable {
                 var f = figures[try row.text("k")] ?? SurveyFigures()
                 f.botRatings += try row.int("n")
                 f.botHelpful += try row.int("helpful")
+                figures[try row.text("k")] = f
+            }
+            return figures
+        }
+    }
+
+    /// Ticket figures of the tickets opened in `period`, by `dimension`; `now` decides which fault
+    /// tickets have had their 48 hours.
+    public func ticketFigures(_ period: ReportPeriod, by dimension: QualityDimension?, now: Date) async throws -> [String: TicketFigures] {
+        let sql = SQLDialectTimes(database.dialect)
+        let created = sql.epoch("t.created_at"), resolved = sql.epoch("t.resolved_at")
+        let limit = String(Int(TicketFigures.faultTarget)), followUp = String(Int(TicketAction.followUpWithin))
+        let priorities = TicketPriority.allCases.map(\.rawValue)
+        let byPriority = priorities.enumerated().map { n, p in
+            "SUM(CASE WHEN t.priority = '\(p)' THEN 1 ELSE 0 END) AS p\(n), SUM(CASE WHEN t.priority = '\(p)' AND t.breached THEN 1 ELSE 0 END) AS b\(n)"
+        }.joined(separator: ", ")
+        let query = SQLQueryString("""
+            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", at: "t.created_at", sql)) AS k,
+            COUNT(*) AS tickets, SUM(CASE WHEN t.breached THEN 1 ELSE 0 END) AS breached, \(byPriority),
+            SUM(CASE WHEN t.type = 'fault' AND t.resolved_at IS NOT NULL AND \(resolved) - \(created) <= \(limit) THEN 1 ELSE 0 END) AS faults_within,
+            SUM(CASE WHEN t.escalated THEN 1 ELSE 0 END) AS escalated,
+            SUM(CASE WHEN t.escalated AND EXISTS (
+                SELECT 1 FROM ticket_events e JOIN ticket_events f ON f.ticket_id = e.ticket_id
+                WHERE e.ticket_id = t.id AND e.kind = 'escalated' AND f.actor_kind = 'staff' AND f.kind IN ('comment', 'status')
+                AND \(sql.epoch("f.at")) > \(sql.epoch("e.at")) AND \(sql.epoch("f.at")) - \(sql.epoch("e.at")) <= \(followUp)
+            ) THEN 1 ELSE 0 END) AS followed_up,
+            SUM(CASE WHEN t.type = 'fault' AND ((t.resolved_at IS NOT NULL AND \(resolved) - \(created) <= \(limit)) OR t.created_at <= 
+            """) + "\(bind: now.addingTimeInterval(-TicketFigures.faultTarget))) THEN 1 ELSE 0 END) AS faults_due " +
+            "FROM tickets t WHERE t.created_at >= \(bind: period.from) AND t.created_at < \(bind: period.to) GROUP BY k"
+        return try await database.read { db in
+            var figures: [String: TicketFigures] = [:]
+            for row in try await db.raw(query).all() {
+                var f = TicketFigures()
+                f.tickets = try row.int("tickets")
+                f.breached = try row.int("breached")
+                f.byPriority = try (0..<priorities.count).map { try row.int("p\($0)") }
+                f.breachedByPriority = try (0..<priorities.count).map { try row.int("b\($0)") }
+                f.faultsDue = try row.int("faults_due")
+                f.faultsWithin48h = try row.int("faults_within")
+                f.escalated = try row.int("escalated")
+                f.escalationsFollowedUp = try row.int("followed_up")
                 figures[try row.text("k")] = f
             }
             return figures
