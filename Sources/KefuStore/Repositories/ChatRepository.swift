@@ -92,13 +92,6 @@ public struct ChatRepository: Sendable {
         }
     }
 
-    public func rate(_ id: String, score: Int, comment: String?) async throws {
-        try await database.transaction { db in
-            try await db.update("conversations").set("rating", to: score).set("rating_comment", to: comment)
-                .where("id", .equal, id).run()
-        }
-    }
-
     // MARK: Messages
 
     /// Stores a message under the next sequence number, or finds the one stored before under the same client id.
