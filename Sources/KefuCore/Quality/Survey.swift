@@ -32,6 +32,15 @@ public enum RatingReason: String, Codable, Sendable, CaseIterable {
 public enum SurveyAnswer: Sendable, Equatable {
     case service(csat: Int, nps: Int?, reason: RatingReason?, comment: String?)
     case bot(helpful: Bool)
+
+    /// Which of the two surveys it answers, by the name the store, the API and the socket use.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case service, bot
+    }
+
+    public var kind: Kind {
+        if case .bot = self { .bot } else { .service }
+    }
 }
 
 /// A finished (or unfinished) contact as a survey needs to know it, read from the chat or the ticket.

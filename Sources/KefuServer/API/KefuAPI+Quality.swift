@@ -61,14 +61,13 @@ extension KefuAPI {
 extension Components.Schemas.SurveyResponse {
     init(_ r: KefuCore.SurveyResponse) {
         self.init(
-            id: r.id, contactKind: r.contactKind, contactId: r.contactId, kind: .service, agentId: r.agentId,
+            id: r.id, contactKind: r.contactKind, contactId: r.contactId, kind: r.answer.kind, agentId: r.agentId,
             skill: r.skill.rawValue, endedAt: r.endedAt, answeredAt: r.answeredAt
         )
         switch r.answer {
         case .service(let csat, let nps, let reason, let comment):
             (self.csat, self.nps, self.reason, self.comment) = (csat, nps, reason, comment)
         case .bot(let helpful):
-            kind = .bot
             self.helpful = helpful
         }
     }

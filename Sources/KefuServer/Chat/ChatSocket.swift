@@ -358,7 +358,7 @@ final class Session: Sendable {
             var rated = ServerFrame(type: "rated")
             rated.conversationId = c.id
             rated.ref = frame.ref
-            rated.survey = frame.helpful == nil ? "service" : "bot"
+            rated.survey = answer.kind.rawValue
             reply(rated)
         }
     }

@@ -26,10 +26,9 @@ struct SurveyDesk: Sendable {
         guard let ownerId = contact.ownerId else { throw KefuError.notFound("会话") }
         let at = now()
         let accepted = try SurveyRules.accept(answer, for: contact, now: at).get()
-        let isBot = if case .bot = accepted { true } else { false }
         let response = SurveyResponse(
             id: Store.newID("svy"), contactKind: contact.kind, contactId: contact.id, ownerId: ownerId,
-            agentId: isBot ? nil : contact.agentId, skill: contact.skill, endedAt: contact.endedAt, answeredAt: at, answer: accepted
+            agentId: accepted.kind == .bot ? nil : contact.agentId, skill: contact.skill, endedAt: contact.endedAt, answeredAt: at, answer: accepted
         )
         guard try await store.surveys.record(response) else { throw SurveyRules.Problem.alreadyAnswered }
         return response

@@ -101,20 +101,22 @@ public struct QualityRepository: Sendable {
                 figures[try row.text("k"), default: SurveyFigures()].eligible += try row.int("n")
             }
             for row in try await db.raw(answers).all() {
-                var f = figures[try row.text("k")] ?? SurveyFigures()
+                let k = try row.text("k")
+                var f = figures[k] ?? SurveyFigures()
                 f.answered += try row.int("n")
                 f.satisfied += try row.int("satisfied")
                 f.negative += try row.int("negative")
                 f.npsAnswers += try row.int("nps_answers")
                 f.promoters += try row.int("promoters")
                 f.detractors += try row.int("detractors")
-                figures[try row.text("k")] = f
+                figures[k] = f
             }
             for row in try await db.raw(bot).all() {
-                var f = figures[try row.text("k")] ?? SurveyFigures()
+                let k = try row.text("k")
+                var f = figures[k] ?? SurveyFigures()
                 f.botRatings += try row.int("n")
                 f.botHelpful += try row.int("helpful")
-                figures[try row.text("k")] = f
+                figures[k] = f
             }
             return figures
         }

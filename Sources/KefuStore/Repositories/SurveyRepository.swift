@@ -18,19 +18,14 @@ public struct SurveyRepository: Sendable {
     public func record(_ r: SurveyResponse) async throws -> Bool {
         try await database.transaction { db in
             var csat: Int?, nps: Int?, reason: String?, comment: String?, helpful: Bool?
-            let kind: String
             switch r.answer {
-            case .service(let c, let n, let why, let text):
-                kind = "service"
-                (csat, nps, reason, comment) = (c, n, why?.rawValue, text)
-            case .bot(let wasHelpful):
-                kind = "bot"
-                helpful = wasHelpful
+            case .service(let c, let n, let why, let text): (csat, nps, reason, comment) = (c, n, why?.rawValue, text)
+            case .bot(let wasHelpful): helpful = wasHelpful
             }
             let stored = try await db.raw("""
                 INSERT INTO survey_responses (id, contact_kind, contact_id, kind, owner_id, agent_id, skill, ended_at, answered_at, \
                 csat, nps, reason, comment, helpful) VALUES (\(bind: r.id), \(bind: r.contactKind.rawValue), \(bind: r.contactId), \
-                \(bind: kind), \(bind: r.ownerId), \(bind: r.agentId), \(bind: r.skill.rawValue), \(bind: r.endedAt), \(bind: r.answeredAt), \
+                \(bind: r.answer.kind.rawValue), \(bind: r.ownerId), \(bind: r.agentId), \(bind: r.skill.rawValue), \(bind: r.endedAt), \(bind: r.answeredAt), \
                 \(bind: csat), \(bind: nps), \(bind: reason), \(bind: comment), \(bind: helpful)) \
                 ON CONFLICT (contact_kind, contact_id, kind) DO NOTHING RETURNING id
                 """).first()
@@ -40,10 +35,11 @@ public struct SurveyRepository: Sendable {
 
     /// The contact's service answer (`bot: false`) or bot answer.
     public func response(_ kind: ContactKind, _ contactId: String, bot: Bool = false) async throws -> SurveyResponse? {
-        try await database.read { db in
+        let answerKind: SurveyAnswer.Kind = bot ? .bot : .service
+        return try await database.read { db in
             try await db.select().columns("*").from("survey_responses")
                 .where("contact_kind", .equal, kind.rawValue).where("contact_id", .equal, contactId)
-                .where("kind", .equal, bot ? "bot" : "service").first().map(Self.response)
+                .where("kind", .equal, answerKind.rawValue).first().map(Self.response)
         }
     }
 
@@ -80,17 +76,15 @@ public struct SurveyRepository: Sendable {
 
     static func response(_ row: any SQLRow) throws -> SurveyResponse {
         let answer: SurveyAnswer
-        switch try row.text("kind") {
-        case "bot":
+        switch try decodeEnum(SurveyAnswer.Kind.self, try row.text("kind"), column: "kind") {
+        case .bot:
             answer = .bot(helpful: try row.bool("helpful"))
-        case "service":
+        case .service:
             answer = .service(
                 csat: try row.int("csat"), nps: try row.decode(column: "nps", as: Int?.self),
                 reason: try row.optionalText("reason").map { try decodeEnum(RatingReason.self, $0, column: "reason") },
                 comment: try row.optionalText("comment")
             )
-        case let other:
-            throw CorruptRow(description: "unknown survey kind '\(other)'")
         }
         return SurveyResponse(
             id: try row.text("id"), contactKind: try decodeEnum(ContactKind.self, try row.text("contact_kind"), column: "contact_kind"),
