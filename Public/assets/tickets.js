@@ -30,7 +30,12 @@ for (const id of ["f-status", "f-priority", "f-group", "f-type", "f-mine", "f-br
 $("#f-search").addEventListener("submit", (e) => { e.preventDefault(); loadList(); });
 $("#f-q").addEventListener("search", loadList);
 
+// Each list load's number: a search typed while an earlier load is still on its way (Enter fires both
+// `search` and `submit`, the minute's refresh runs on its own) must not be overwritten by that load.
+let listRequest = 0;
+
 async function loadList() {
+  const mine = ++listRequest;
   const params = new URLSearchParams();
   const pick = (id, key) => { if ($("#" + id).value) params.set(key, $("#" + id).value); };
   // A number asked for is found whatever its state: the search ignores the status filter.
@@ -43,12 +48,14 @@ async function loadList() {
   if (outageFilter) params.set("outageId", outageFilter);
   showError($("#list-error"), null);
   try {
-    tickets = await api("GET", "/api/v1/tickets?" + params);
+    const found = await api("GET", "/api/v1/tickets?" + params);
+    if (mine !== listRequest) return;
+    tickets = found;
     $("#count").textContent = q ? `“${q}” 共 ${tickets.length} 张` : `共 ${tickets.length} 张`;
     $("#tickets").replaceChildren(...(tickets.length ? tickets.map(item)
       : [h("li", { class: "hint" }, q ? "没有找到该工单号或手机号的工单" : "没有符合条件的工单")]));
   } catch (e) {
-    showError($("#list-error"), e);
+    if (mine === listRequest) showError($("#list-error"), e);
   }
 }
 
