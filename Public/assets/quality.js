@@ -77,6 +77,9 @@ function render() {
   $("#kpis").replaceChildren(
     tile("30秒首响率", pct(c.shareWithin30s), { target: goal.firstResponseWithin30s, ok: c.shareWithin30s == null ? undefined : c.shareWithin30s >= goal.firstResponseWithin30s }),
     tile("满意度 CSAT", pct(s.csat), { target: goal.csat, ok: s.csat == null ? undefined : s.csat >= goal.csat }),
+    tile("差评48小时复盘率", pct(s.reviewedOnTimeShare), {
+      target: goal.reviewedWithin48h, ok: s.reviewedOnTimeShare == null ? undefined : s.reviewedOnTimeShare >= goal.reviewedWithin48h,
+    }),
     tile("NPS", num(s.nps), { note: `${s.npsAnswers} 人回答` }),
     tile("参评率", pct(s.responseRate), { note: `${s.answered}/${s.eligible} 次服务` }),
     tile("平均首次响应", secs(c.averageFirstResponseSeconds), { note: `${c.taken} 个人工会话` }),

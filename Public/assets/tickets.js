@@ -76,6 +76,11 @@ function refreshCountdowns() {
   if (shown) { const t = tickets.find((x) => x.id === shown); const slot = $("#detail .sla-slot"); if (t && slot) slot.replaceChildren(slaBadge(t)); }
 }
 
+const noticeLabel = {
+  sla_breach: "超时", sla_warning: "预警", follow_up_due: "跟进", incident: "P0 事件", assigned: "新分派", escalated: "升级",
+  review_overdue: "复盘逾期", review_concluded: "复盘结论", review_appealed: "待裁定", review_decided: "申诉裁定",
+};
+
 async function loadAlerts() {
   const [outages, notes] = await Promise.all([
     api("GET", "/api/v1/outages?active=true").catch(() => []),
@@ -91,8 +96,10 @@ async function loadAlerts() {
   if (unread.length) {
     parts.push(h("div", { class: "card" }, h("div", { class: "row", style: "align-items: center" }, h("h2", { style: "margin: 0" }, `提醒（${unread.length}）`),
       h("button", { onclick: async () => { await api("POST", "/api/v1/notifications/read").catch(() => {}); loadAlerts(); } }, "全部已读")),
-      h("ul", { class: "list" }, unread.slice(0, 8).map((n) => h("li", { onclick: () => n.ticketId && open(n.ticketId) },
-        h("span", { class: "badge " + (n.kind === "sla_breach" || n.kind === "incident" ? "bad" : "warn") }, { sla_breach: "超时", sla_warning: "预警", follow_up_due: "跟进", incident: "P0 事件", assigned: "新分派", escalated: "升级" }[n.kind] || n.kind),
+      h("ul", { class: "list" }, unread.slice(0, 8).map((n) => h("li", {
+        onclick: () => (n.reviewId ? location.assign("/reviews/?tab=all&id=" + encodeURIComponent(n.reviewId)) : n.ticketId && open(n.ticketId)),
+      },
+        h("span", { class: "badge " + (["sla_breach", "incident", "review_overdue"].includes(n.kind) ? "bad" : "warn") }, noticeLabel[n.kind] || "提醒"),
         " ", n.text, h("span", { class: "hint" }, " · " + dateTime(n.createdAt)))))));
   }
   $("#alerts").replaceChildren(...parts);

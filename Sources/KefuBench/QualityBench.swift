@@ -190,7 +190,7 @@ struct QualityBench {
             if dimension == nil {
                 let parts: [(String, () async throws -> Void)] = [
                     ("chat figures", { _ = try await store.quality.chatFigures(period, by: nil) }),
-                    ("survey figures", { _ = try await store.quality.surveyFigures(period, by: nil) }),
+                    ("survey figures", { _ = try await store.quality.surveyFigures(period, by: nil, now: Date()) }),
                     ("ticket figures", { _ = try await store.quality.ticketFigures(period, by: nil, now: Date()) }),
                 ]
                 for (part, read) in parts {

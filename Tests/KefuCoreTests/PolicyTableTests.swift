@@ -24,6 +24,13 @@ import Testing
         createdBy: "cA", createdAt: t0, updatedAt: t0, resolvedAt: nil, closedAt: nil, reopenCount: 0
     )
 
+    /// A 2 given for customer cA's chat, credited to agent1, with QA's finding recorded.
+    static let review = RatingReview(
+        id: "rvw-a", surveyId: "svy-a", contactKind: .chat, contactId: "conv-a", ownerId: "cA", agentId: "s-agent1", skill: .mobile, csat: 2,
+        reason: .attitude, comment: nil, openedAt: t0, dueAt: t0.addingTimeInterval(ReviewRules.due), status: .concluded,
+        finding: .init(cause: .agent, action: "辅导", calledBack: true, by: "s-qa", at: t0)
+    )
+
     static func staff(_ id: String, _ role: Role) -> Principal { .staff(id: id, username: id, role: role, agentNo: "K0") }
 
     static let principals: [(String, Principal)] = [
@@ -42,17 +49,18 @@ import Testing
         "ticket", "comment", "confirm", "reopen", "assignSelf", "assignOther", "work", "create", "override",
         "recordRead", "recordWrite",
         "rateChat", "rateTicket", "qualityRead",
+        "reviewRead", "reviewConclude", "reviewAppeal", "reviewDecide",
     ]
 
     static let expected: [String: String] = [
-        "customer, owner": "A A F H A A  A A A A F F F A F  A A  A A F",
-        "customer, other": "H H F H H H  H H H H H H H F F  H H  H H F",
-        "visitor": "H H F H H H  H H H H H H H F F  H H  H H F",
-        "agent, holds it": "A A A A A A  A A A A A F A A A  A A  F F F",
-        "agent, other": "H H H H H H  A A A A A F A A A  A A  F F F",
-        "team lead": "H A A A A H  A A A A A A A A A  A A  F F A",
-        "qa": "H A F A A H  A F F F F F F F F  A F  F F A",
-        "admin": "H A A A A H  A A A A A A A A A  A A  F F A",
+        "customer, owner": "A A F H A A  A A A A F F F A F  A A  A A F  F F F F",
+        "customer, other": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F",
+        "visitor": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F",
+        "agent, holds it": "A A A A A A  A A A A A F A A A  A A  F F F  A F A F",
+        "agent, other": "H H H H H H  A A A A A F A A A  A A  F F F  H H H H",
+        "team lead": "H A A A A H  A A A A A A A A A  A A  F F A  A F F A",
+        "qa": "H A F A A H  A F F F F F F F F  A F  F F A  A A F F",
+        "admin": "H A A A A H  A A A A A A A A A  A A  F F A  A A F A",
     ]
 
     static func letter(_ access: Access) -> String {
@@ -86,6 +94,10 @@ import Testing
             SurveyPolicy.answer(p, RatedContact(chat: c)),
             SurveyPolicy.answer(p, RatedContact(ticket: ticket)),
             SurveyPolicy.read(p),
+            ReviewPolicy.read(p, review),
+            ReviewPolicy.act(p, .conclude(cause: .agent, action: "x", calledBack: false), review),
+            ReviewPolicy.act(p, .appeal(text: "x"), review),
+            ReviewPolicy.act(p, .decide(upheld: true, note: "x"), review),
         ]
         return answers.map(letter).joined()
     }
@@ -117,6 +129,19 @@ import Testing
         #expect(try TranscriptPolicy.searchScope(Self.staff("s-qa", .qa)) == .all)
         #expect(throws: KefuError.forbidden) { try TranscriptPolicy.searchScope(.customer(id: "cA", phone: "1")) }
         #expect(throws: KefuError.forbidden) { try TranscriptPolicy.searchScope(.visitor(id: "vV")) }
+        #expect(try ReviewPolicy.listScope(Self.staff("s-agent1", .agent)) == .creditedTo(agentId: "s-agent1"))
+        #expect(try ReviewPolicy.listScope(Self.staff("s-lead", .teamLead)) == .all)
+        #expect(throws: KefuError.forbidden) { try ReviewPolicy.listScope(.customer(id: "cA", phone: "1")) }
+    }
+
+    /// A lead who took the chat themselves may appeal its finding but not decide it.
+    @Test func nobodyJudgesTheirOwnRating() {
+        var own = Self.review
+        own.agentId = "s-lead"
+        own.status = .appealed
+        own.appeal = .init(text: "申诉", at: Self.t0)
+        #expect(ReviewPolicy.act(Self.staff("s-lead", .teamLead), .decide(upheld: true, note: "x"), own) == .forbidden)
+        #expect(ReviewPolicy.act(Self.staff("s-lead2", .teamLead), .decide(upheld: true, note: "x"), own) == .allowed)
     }
 
     @Test func onlyTheCustomerSeesTheirRecordUnmasked() {

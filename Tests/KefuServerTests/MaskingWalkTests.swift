@@ -73,8 +73,19 @@ import Testing
             )
             let webhookId = try #require((try await client.json(.get, "/api/v1/webhooks", token: admin).json as? [[String: Any]])?.first?["id"] as? String)
             let bill = try #require(try await store.customers.view360(id: "cus-100000")?.bills.first?.id)
-            let ids = ["customerId": "cus-100000", "billId": bill, "conversationId": conversationId, "ticketId": ticketId, "webhookId": webhookId]
+            // A 1 with the typed numbers in its comment opens a review, whose words are the customer's.
+            #expect(try await store.surveys.record(SurveyResponse(
+                id: Store.newID("svy"), contactKind: .chat, contactId: conversationId, ownerId: "cus-100000", agentId: "staff-agent1",
+                skill: .mobile, endedAt: Date(), answeredAt: Date(),
+                answer: .service(csat: 1, nps: nil, reason: .other, comment: "打\(Self.typedPhone)，身份证\(Self.typedID)")
+            )))
+            let reviewId = try #require(try await store.reviews.list(.init()).first?.id)
+            let ids = [
+                "customerId": "cus-100000", "billId": bill, "conversationId": conversationId, "ticketId": ticketId, "webhookId": webhookId,
+                "reviewId": reviewId,
+            ]
             var targets: [String] = []
+            let iso = ISO8601DateFormatter()
             let contract = String(decoding: try await client.json(.get, "/openapi.yaml").data, as: UTF8.self)
             // The bot's training phrases are the project's written examples ("给13800138000充值"), no one's
             // data; the demo opens no account, so there is no agreement to read.
@@ -86,7 +97,8 @@ import Testing
             }
             targets += [
                 "/api/v1/tickets/draft?conversationId=\(conversationId)", "/api/v1/transcripts/\(conversationId)?format=text",
-                "/api/v1/transcripts?phone=13800138000", "/api/v1/audit?limit=500",
+                "/api/v1/transcripts?phone=13800138000", "/api/v1/audit?limit=500", "/api/v1/reviews?tab=all",
+                "/api/v1/quality/survey-responses?from=\(iso.string(from: Date().addingTimeInterval(-86_400)))&to=\(iso.string(from: Date().addingTimeInterval(86_400)))",
             ]
             var walked = 0
             for role in ["admin", "lead", "agent1", "qa"] {

@@ -88,28 +88,40 @@ import Testing
         #expect(total.resolved == 3 && total.handlingSeconds == 80 + 190 + 88)
         #expect(total.abandonmentRate == 0.2 && total.containment == 1.0 / 6)
 
-        let surveys = try #require(try await store.quality.surveyFigures(day, by: nil)[""])
+        let surveys = try #require(try await store.quality.surveyFigures(day, by: nil, now: at(86_400))[""])
         #expect(surveys.eligible == 5)  // B, C, D, F and the ticket
         #expect(surveys.answered == 3 && surveys.satisfied == 2 && surveys.negative == 1)
         #expect(surveys.npsAnswers == 3 && surveys.promoters == 1 && surveys.detractors == 1 && surveys.nps == 0)
         #expect(surveys.responseRate == 0.6 && surveys.botRatings == 1 && surveys.botHelpful == 1)
+        #expect(surveys.reviewsDue == 0 && surveys.reviewedOnTimeShare == nil)
+        // C's 2 opened a review due 48 hours after the answer: past that without a finding it counts as
+        // missed; a finding within it, as on time, credited where C's answer is.
+        let missed = try #require(try await store.quality.surveyFigures(day, by: nil, now: at(260 + 48 * 3600 + 1))[""])
+        #expect(missed.reviewsDue == 1 && missed.reviewedOnTime == 0 && missed.reviewedOnTimeShare == 0)
+        let review = try #require(try await store.reviews.list(.init()).first)
+        _ = try await store.reviews.apply(
+            .conclude(cause: .agent, action: "辅导", calledBack: false), reviewId: review.id, actorId: "staff-qa", now: at(3600),
+            audit: StoreContract.entry(), check: { _ in }
+        )
+        let reviewed = try await store.quality.surveyFigures(day, by: .agent, now: at(7200))["staff-agent2"]
+        #expect(reviewed?.reviewsDue == 1 && reviewed?.reviewedOnTime == 1 && reviewed?.reviewedOnTimeShare == 1)
 
         // By agent: the chat is the last holder's (C is agent2's), the bot's and the unassigned apart.
         let byAgent = try await store.quality.chatFigures(day, by: .agent)
         #expect(byAgent["staff-agent1"]?.chats == 3 && byAgent["staff-agent2"]?.chats == 1 && byAgent["bot"]?.chats == 2)
         #expect(byAgent["staff-agent2"]?.firstResponseSeconds == 55)
-        let surveysByAgent = try await store.quality.surveyFigures(day, by: .agent)
+        let surveysByAgent = try await store.quality.surveyFigures(day, by: .agent, now: at(86_400))
         #expect(surveysByAgent["staff-agent1"]?.eligible == 3 && surveysByAgent["staff-agent1"]?.answered == 1)
         #expect(surveysByAgent["staff-agent2"]?.eligible == 2 && surveysByAgent["staff-agent2"]?.satisfied == 1)
         #expect(surveysByAgent["bot"]?.botRatings == 1)
         // By channel, China's day and hour.
         let byChannel = try await store.quality.chatFigures(day, by: .channel)
         #expect(byChannel["visitor"]?.chats == 1 && byChannel["customer"]?.chats == 5)
-        #expect(try await store.quality.surveyFigures(day, by: .channel)["visitor"]?.eligible == 1)
+        #expect(try await store.quality.surveyFigures(day, by: .channel, now: at(86_400))["visitor"]?.eligible == 1)
         let chinaDay = CalendarDate(year: 2026, month: 11, day: 2)!.daysSinceEpoch
         #expect(Array(try await store.quality.chatFigures(day, by: .day).keys) == [String(chinaDay)])
         #expect(Array(try await store.quality.chatFigures(day, by: .hour).keys) == ["10"])
-        #expect(try await store.quality.surveyFigures(day, by: .hour)["11"]?.eligible == 1)  // the ticket, resolved at 11:00
+        #expect(try await store.quality.surveyFigures(day, by: .hour, now: at(86_400))["11"]?.eligible == 1)  // the ticket, resolved at 11:00
         // Tickets: the resolved fault (1 h), two escalated faults never resolved, one followed up by staff
         // within 24 h, the other only by the customer; both out of their response time by five hours.
         let customerActor = TicketAction.Actor(kind: "customer", id: "cus-100001")

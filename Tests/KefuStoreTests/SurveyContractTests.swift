@@ -76,12 +76,16 @@ import Testing
                         """).run()
                 }
             }
-            #expect(try await db.migrate() == [12, 13])
+            #expect(try await db.migrate() == [12, 13, 14])
             let carried = try #require(try await store.surveys.response(.chat, "conv-r"))
             #expect(carried.answer == .service(csat: 2, nps: nil, reason: nil, comment: "慢"))
             #expect(carried.agentId == "staff-agent1" && carried.skill == .billing && carried.endedAt == Self.t0)
             #expect(try await store.surveys.response(.chat, "conv-n") == nil)
             #expect(try await store.chat.conversation(id: "conv-r")?.state == .closed)
+            // Its 2 opens a review, due 48 hours after it was given (the chat's closing, the only time known).
+            let review = try #require(try await store.reviews.list(.init()).first)
+            #expect(review.contactId == "conv-r" && review.surveyId == carried.id && review.status == .open)
+            #expect(review.dueAt == Self.t0.addingTimeInterval(30 + 48 * 3600))
         }
     }
 }

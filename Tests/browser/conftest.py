@@ -179,6 +179,36 @@ def customer_chat(browser, server, phone, group):
     return context, page
 
 
+def rated_chat(server, browser, score, reason=None, among=range(199, 180, -1)):
+    """A chat of its own: a customer who is not VIP, from `among` (the end of the demo list, which the
+    other tests do not log in as), is answered by agent1 and rates it `score` on the chat's survey.
+    Returns the conversation's id."""
+    from playwright.sync_api import expect
+    lead = staff_token(server, "lead")
+    for n in among:
+        view = api_call(server, "GET", f"/api/v1/customers/cus-100{n}/360", lead)
+        if view["customer"]["vipLevel"] == 0:
+            break
+    phone = api_call(server, "POST", f"/api/v1/customers/{view['customer']['id']}/unmask", lead, {"reason": "测试评价"})["contactPhone"]
+    context, customer = customer_chat(browser, server, phone, "手机业务")
+    customer.get_by_role("button", name="转人工").click()
+    chat = api_call(server, "GET", f"/api/v1/transcripts?phone={phone}&limit=1", lead)[0]
+    agent_context, agent = desk(browser, server, "agent1")
+    agent.locator(f"#chats li[data-id='{chat['id']}']").click()
+    agent.get_by_label("回复").fill("您好，请问有什么可以帮您？")
+    agent.get_by_role("button", name="发送", exact=True).click()
+    agent.get_by_role("button", name="结束会话").click()
+    customer.get_by_role("button", name=f"{score}分").click()
+    if reason:
+        customer.get_by_role("button", name=reason, exact=True).click()
+        customer.get_by_label("评价内容").fill("等了很久，问题也没解决")
+    customer.get_by_role("button", name="提交评价").click()
+    expect(customer.get_by_text("本次会话已结束。")).to_be_visible()
+    for c in (context, agent_context):
+        c.close()
+    return chat["id"]
+
+
 # What no page may show its user: JavaScript's empty values, internal ids, keys and digests.
 LEAKS = [
     (re.compile(r"\bnull\b|\bundefined\b|\bNaN\b|\[object Object\]"), "a JavaScript value"),

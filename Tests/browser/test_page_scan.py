@@ -57,6 +57,13 @@ def test_no_page_shows_internals(server, browser):
             page.goto(server.url + "/quality/")
             expect(page.locator("#kpis .kpi").first).to_be_visible()
             problems[f"{username} quality"] = leaks(page)
+        page.goto(server.url + "/reviews/")
+        expect(page.locator("#tabs [role=tab]").first).to_be_visible()
+        first = page.locator("#reviews li[data-id]").first
+        if first.count():
+            first.click()
+            expect(page.locator("#detail .card").first).to_be_visible()
+        problems[f"{username} reviews"] = leaks(page)
         context.close()
 
     found = {where: what for where, what in problems.items() if what}

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
-from conftest import api_call, customer_chat, desk, phone_context, shot, staff_page, staff_token
+from conftest import api_call, desk, phone_context, rated_chat, shot, staff_page, staff_token
 
 
 def pct(x):
@@ -21,42 +21,19 @@ def seven_days():
     return z(start), z(end)
 
 
-def one_rated_chat(server, browser):
-    """A chat of its own for the report: a customer (from the end of the demo list, which no other test
-    logs in as) is answered by agent1 and rates it 4."""
-    lead = staff_token(server, "lead")
-    for n in range(199, 180, -1):
-        view = api_call(server, "GET", f"/api/v1/customers/cus-100{n}/360", lead)
-        if view["customer"]["vipLevel"] == 0:
-            break
-    phone = api_call(server, "POST", f"/api/v1/customers/{view['customer']['id']}/unmask", lead, {"reason": "测试报表"})["contactPhone"]
-    context, customer = customer_chat(browser, server, phone, "手机业务")
-    customer.get_by_role("button", name="转人工").click()
-    chat = api_call(server, "GET", f"/api/v1/transcripts?phone={phone}&limit=1", lead)[0]
-    agent_context, agent = desk(browser, server, "agent1")
-    agent.locator(f"#chats li[data-id='{chat['id']}']").click()
-    agent.get_by_label("回复").fill("您好，请问有什么可以帮您？")
-    agent.get_by_role("button", name="发送", exact=True).click()
-    agent.get_by_role("button", name="结束会话").click()
-    customer.get_by_role("button", name="4分").click()
-    customer.get_by_role("button", name="提交评价").click()
-    expect(customer.get_by_text("本次会话已结束。")).to_be_visible()
-    for c in (context, agent_context):
-        c.close()
-
-
 def test_the_report_shows_what_the_api_says(server, browser):
-    one_rated_chat(server, browser)
+    rated_chat(server, browser, 4)
     start, end = seven_days()
     api = api_call(server, "GET", f"/api/v1/quality/report?from={start}&to={end}&by=agent", staff_token(server, "qa"))
     context, page = staff_page(browser, server, "qa", "/quality/")
     tiles = page.locator("#kpis .kpi")
-    expect(tiles).to_have_count(11)
+    expect(tiles).to_have_count(12)
     total = api["total"]
     expect(page.locator("[data-kpi='30秒首响率'] .kpi-value")).to_have_text(pct(total["chats"].get("shareWithin30s")))
     expect(page.locator("[data-kpi='满意度 CSAT'] .kpi-value")).to_have_text(pct(total["surveys"].get("csat")))
     expect(page.locator("[data-kpi='参评率']")).to_contain_text(f"{total['surveys']['answered']}/{total['surveys']['eligible']}")
     expect(page.locator("[data-kpi='30秒首响率']")).to_contain_text("目标 ≥ 90.0%")
+    expect(page.locator("[data-kpi='差评48小时复盘率'] .kpi-value")).to_have_text(pct(total["surveys"].get("reviewedOnTimeShare")))
     expect(page.locator("[data-kpi='工单 SLA 超时'] .kpi-value")).to_have_text(pct(total["tickets"].get("breachRate")))
     expect(page.locator("[data-kpi='故障48小时解决率']")).to_contain_text(f"{total['tickets']['faultsWithin48h']}/{total['tickets']['faultsDue']}")
     # The distribution's legend counts are the API's buckets.
@@ -98,7 +75,7 @@ def test_the_report_shows_what_the_api_says(server, browser):
     phone.add_cookies([{"name": "kefu_session", "value": staff_token(server, "lead"), "url": server.url}])
     lead = phone.new_page()
     lead.goto(server.url + "/quality/")
-    expect(lead.locator("#kpis .kpi")).to_have_count(11)
+    expect(lead.locator("#kpis .kpi")).to_have_count(12)
     shot(lead, "quality-report-phone")
     assert lead.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.close()

@@ -125,3 +125,26 @@ extension StaffNotification: MaskedForStaff {
         return copy
     }
 }
+
+extension SurveyResponse: MaskedForStaff {
+    public func maskedForStaff() -> SurveyResponse {
+        var copy = self
+        if case .service(let csat, let nps, let reason, let comment) = answer {
+            copy.answer = .service(csat: csat, nps: nps, reason: reason, comment: comment.map { Masking.text($0) })
+        }
+        return copy
+    }
+}
+
+/// A review's words are the customer's comment and what staff wrote about the contact, which may quote
+/// the customer's numbers.
+extension RatingReview: MaskedForStaff {
+    public func maskedForStaff() -> RatingReview {
+        var copy = self
+        copy.comment = comment.map { Masking.text($0) }
+        copy.finding?.action = Masking.text(finding?.action ?? "")
+        copy.appeal?.text = Masking.text(appeal?.text ?? "")
+        copy.decision?.note = Masking.text(decision?.note ?? "")
+        return copy
+    }
+}

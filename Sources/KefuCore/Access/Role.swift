@@ -12,9 +12,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
             [.customerRead, .customerWrite, .catalogRead, .chatHandle, .ticketRead, .ticketHandle]
         case .teamLead:
             [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage,
-             .ticketRead, .ticketHandle, .ticketAssign, .outageManage, .qualityRead]
+             .ticketRead, .ticketHandle, .ticketAssign, .outageManage, .qualityRead, .reviewDecide]
         case .qa:
-            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead, .qualityRead]
+            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead, .qualityRead, .reviewConclude]
         case .admin:
             Set(Permission.allCases)
         }
@@ -57,4 +57,8 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case botManage = "bot.manage"
     /// Read survey answers and the service-quality figures.
     case qualityRead = "quality.read"
+    /// Record the finding of a negative rating's review (差评复盘).
+    case reviewConclude = "review.conclude"
+    /// Decide an agent's appeal of a review's finding.
+    case reviewDecide = "review.decide"
 }

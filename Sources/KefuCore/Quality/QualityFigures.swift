@@ -12,6 +12,8 @@ public enum QualityTargets {
     public static let csat = 0.90
     /// Seconds a first response may take to count as on time.
     public static let firstResponseSeconds: Double = 30
+    /// Every negative rating reviewed within 48 hours.
+    public static let reviewedWithin48h = 1.0
 }
 
 /// A chat's figures for one group of a report, as counts and sums, so groups add up to the total and
@@ -86,6 +88,10 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
     public var detractors = 0
     public var botRatings = 0
     public var botHelpful = 0
+    /// Reviews of the negative answers that can be judged now: concluded, or past their 48 hours.
+    public var reviewsDue = 0
+    /// Of those, the ones whose finding was recorded within the 48 hours.
+    public var reviewedOnTime = 0
 
     public init() {}
 
@@ -94,6 +100,8 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
     public var nps: Double? { npsAnswers == 0 ? nil : 100 * Double(promoters - detractors) / Double(npsAnswers) }
     public var responseRate: Double? { eligible == 0 ? nil : Double(answered) / Double(eligible) }
     public var botHelpfulShare: Double? { botRatings == 0 ? nil : Double(botHelpful) / Double(botRatings) }
+    /// The operator's "every negative rating reviewed within 48 h", as a share.
+    public var reviewedOnTimeShare: Double? { reviewsDue == 0 ? nil : Double(reviewedOnTime) / Double(reviewsDue) }
 
     public static func + (a: SurveyFigures, b: SurveyFigures) -> SurveyFigures {
         var s = SurveyFigures()
@@ -106,6 +114,8 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
         s.detractors = a.detractors + b.detractors
         s.botRatings = a.botRatings + b.botRatings
         s.botHelpful = a.botHelpful + b.botHelpful
+        s.reviewsDue = a.reviewsDue + b.reviewsDue
+        s.reviewedOnTime = a.reviewedOnTime + b.reviewedOnTime
         return s
     }
 }

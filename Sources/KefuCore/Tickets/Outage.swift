@@ -67,15 +67,17 @@ public struct StaffNotification: Codable, Hashable, Sendable {
     public var text: String
     public var ticketId: String?
     public var outageId: String?
+    public var reviewId: String?
     public var createdAt: Date
     public var read: Bool
 
-    public init(id: String, kind: String, text: String, ticketId: String?, outageId: String?, createdAt: Date, read: Bool) {
+    public init(id: String, kind: String, text: String, ticketId: String?, outageId: String?, reviewId: String? = nil, createdAt: Date, read: Bool) {
         self.id = id
         self.kind = kind
         self.text = text
         self.ticketId = ticketId
         self.outageId = outageId
+        self.reviewId = reviewId
         self.createdAt = createdAt
         self.read = read
     }

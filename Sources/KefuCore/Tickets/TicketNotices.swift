@@ -13,14 +13,20 @@ public struct TicketNotice: Sendable, Equatable {
     public var text: String
     public var ticketId: String?
     public var outageId: String?
+    /// A negative rating's review (差评复盘).
+    public var reviewId: String?
 
-    public init(audience: [Audience], except: String? = nil, kind: String, text: String, ticketId: String? = nil, outageId: String? = nil) {
+    public init(
+        audience: [Audience], except: String? = nil, kind: String, text: String, ticketId: String? = nil, outageId: String? = nil,
+        reviewId: String? = nil
+    ) {
         self.audience = audience
         self.except = except
         self.kind = kind
         self.text = text
         self.ticketId = ticketId
         self.outageId = outageId
+        self.reviewId = reviewId
     }
 
     /// The people this notice goes to, once each, given who the team leads are.

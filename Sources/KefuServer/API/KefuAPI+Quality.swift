@@ -54,7 +54,7 @@ extension KefuAPI {
         let responses = try await store.surveys.responses(
             from: period.from, to: period.to, agentId: input.query.agentId, limit: input.query.limit ?? 200
         )
-        return .ok(.init(body: .json(responses.map(Components.Schemas.SurveyResponse.init))))
+        return .ok(.init(body: .json(PersonalData.shown(responses, to: try requirePrincipal()).map(Components.Schemas.SurveyResponse.init))))
     }
 }
 

@@ -28,6 +28,11 @@ func backgroundJobs(
                 logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])
             }
         },
+        Periodic("review deadlines", every: config.tickets.timerInterval, after: gate, logger: logger) {
+            for review in try await store.reviews.flagOverdue(now: now()) {
+                logger.info("negative rating review overdue", metadata: ["review": "\(review.id)"])
+            }
+        },
         Periodic("webhook delivery", every: config.tickets.webhookInterval, after: gate, logger: logger) {
             _ = try await webhooks.deliverDue()
         },

@@ -64,7 +64,7 @@ struct QualityReport: Sendable {
             from: period.from, to: period.to, by: dimension?.rawValue,
             targets: .init(
                 firstResponseWithin30s: QualityTargets.firstResponseWithin30s, csat: QualityTargets.csat,
-                firstResponseSeconds: QualityTargets.firstResponseSeconds
+                firstResponseSeconds: QualityTargets.firstResponseSeconds, reviewedWithin48h: QualityTargets.reviewedWithin48h
             ),
             total: Self.view(total), rows: rows.map(Self.view)
         )
@@ -84,7 +84,8 @@ struct QualityReport: Sendable {
             surveys: .init(
                 eligible: s.eligible, answered: s.answered, responseRate: s.responseRate, satisfied: s.satisfied, csat: s.csat,
                 negative: s.negative, npsAnswers: s.npsAnswers, promoters: s.promoters, detractors: s.detractors, nps: s.nps,
-                botRatings: s.botRatings, botHelpful: s.botHelpful, botHelpfulShare: s.botHelpfulShare
+                botRatings: s.botRatings, botHelpful: s.botHelpful, botHelpfulShare: s.botHelpfulShare,
+                reviewsDue: s.reviewsDue, reviewedOnTime: s.reviewedOnTime, reviewedOnTimeShare: s.reviewedOnTimeShare
             ),
             tickets: .init(
                 tickets: t.tickets, breached: t.breached, breachRate: t.breachRate,
@@ -100,7 +101,7 @@ struct QualityReport: Sendable {
     static let csvHeader = [
         "分组", "会话数", "机器人独立完成", "转人工排队", "人工接入", "放弃", "放弃率", "平均排队秒", "首响0-15秒", "首响15-30秒", "首响30-60秒",
         "首响超60秒", "无人工回复", "30秒首响率", "平均首响秒", "人工解决", "平均处理秒", "应评价", "已评价", "参评率", "满意", "满意度",
-        "差评(≤2)", "NPS样本", "推荐者", "贬损者", "NPS", "机器人评价", "机器人有帮助",
+        "差评(≤2)", "NPS样本", "推荐者", "贬损者", "NPS", "机器人评价", "机器人有帮助", "应复盘", "48小时内复盘",
         "工单数", "SLA超时", "P0超时", "P1超时", "P2超时", "P3超时", "故障应结", "故障48小时内解决", "升级", "升级24小时内跟进",
     ]
 
@@ -114,6 +115,7 @@ struct QualityReport: Sendable {
                 .number(c.shareWithin30s), .number(c.averageFirstResponse), .count(c.resolved), .number(c.averageHandling),
                 .count(s.eligible), .count(s.answered), .number(s.responseRate), .count(s.satisfied), .number(s.csat), .count(s.negative),
                 .count(s.npsAnswers), .count(s.promoters), .count(s.detractors), .number(s.nps), .count(s.botRatings), .count(s.botHelpful),
+                .count(s.reviewsDue), .count(s.reviewedOnTime),
                 .count(t.tickets), .count(t.breached),
             ] + t.breachedByPriority.map { .count($0) } + [
                 .count(t.faultsDue), .count(t.faultsWithin48h), .count(t.escalated), .count(t.escalationsFollowedUp),

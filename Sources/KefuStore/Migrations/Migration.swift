@@ -35,6 +35,17 @@ struct ColumnTypes: Sendable {
             blob = "BYTEA"
             randomHex = "replace(gen_random_uuid()::text, '-', '')"
         }
+        self.dialect = dialect
+    }
+
+    private let dialect: Database.Dialect
+
+    /// An instant `seconds` after the one in `column`.
+    func plusSeconds(_ column: String, _ seconds: Int) -> String {
+        switch dialect {
+        case .sqlite: "(\(column) + \(seconds))"
+        case .postgres: "(\(column) + interval '\(seconds) seconds')"
+        }
     }
 }
 

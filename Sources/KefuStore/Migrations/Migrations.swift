@@ -14,5 +14,6 @@ enum Migrations {
         Migration011_QueuesAndReadState.migration,
         Migration012_Surveys.migration,
         Migration013_ReportTimes.migration,
+        Migration014_RatingReviews.migration,
     ]
 }

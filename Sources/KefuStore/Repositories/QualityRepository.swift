@@ -13,7 +13,7 @@ public struct QualityRepository: Sendable {
         _ period: ReportPeriod, by dimension: QualityDimension?, now: Date
     ) async throws -> (chats: [String: ChatFigures], surveys: [String: SurveyFigures], tickets: [String: TicketFigures]) {
         async let chats = chatFigures(period, by: dimension)
-        async let surveys = surveyFigures(period, by: dimension)
+        async let surveys = surveyFigures(period, by: dimension, now: now)
         async let tickets = ticketFigures(period, by: dimension, now: now)
         return try await (chats, surveys, tickets)
     }
@@ -67,8 +67,8 @@ public struct QualityRepository: Sendable {
     }
 
     /// Survey figures of the contacts (chats with a person, tickets) that ended in `period`, and the
-    /// bot's ratings given in it, by `dimension`.
-    public func surveyFigures(_ period: ReportPeriod, by dimension: QualityDimension?) async throws -> [String: SurveyFigures] {
+    /// bot's ratings given in it, by `dimension`; `now` decides which reviews have had their 48 hours.
+    public func surveyFigures(_ period: ReportPeriod, by dimension: QualityDimension?, now: Date) async throws -> [String: SurveyFigures] {
         let sql = SQLDialectTimes(database.dialect)
         let chatEnd = "COALESCE(c.resolved_at, c.closed_at)", ticketEnd = "COALESCE(t.resolved_at, t.closed_at)"
         let eligibleChats = SQLQueryString("""
@@ -95,6 +95,14 @@ public struct QualityRepository: Sendable {
             FROM survey_responses s LEFT JOIN conversations c ON c.id = s.contact_id
             WHERE s.kind = 'bot' AND s.answered_at >= 
             """) + "\(bind: period.from) AND s.answered_at < \(bind: period.to) GROUP BY k"
+        // A review is judged once concluded, or once its deadline passed without a finding.
+        let reviews = SQLQueryString("""
+            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", at: "s.ended_at", sql)) AS k,
+            SUM(CASE WHEN r.concluded_at IS NOT NULL AND r.concluded_at <= r.due_at THEN 1 ELSE 0 END) AS on_time,
+            SUM(CASE WHEN r.concluded_at IS NOT NULL OR r.due_at < 
+            """) + "\(bind: now) THEN 1 ELSE 0 END) AS due FROM rating_reviews r JOIN survey_responses s ON s.id = r.survey_id " +
+            "LEFT JOIN conversations c ON s.contact_kind = 'chat' AND c.id = s.contact_id " +
+            "WHERE s.ended_at >= \(bind: period.from) AND s.ended_at < \(bind: period.to) GROUP BY k"
         return try await database.read { db in
             var figures: [String: SurveyFigures] = [:]
             for row in try await db.raw(eligibleChats).all() + (try await db.raw(eligibleTickets).all()) {
@@ -116,6 +124,13 @@ public struct QualityRepository: Sendable {
                 var f = figures[k] ?? SurveyFigures()
                 f.botRatings += try row.int("n")
                 f.botHelpful += try row.int("helpful")
+                figures[k] = f
+            }
+            for row in try await db.raw(reviews).all() {
+                let k = try row.text("k")
+                var f = figures[k] ?? SurveyFigures()
+                f.reviewsDue += try row.int("due")
+                f.reviewedOnTime += try row.int("on_time")
                 figures[k] = f
             }
             return figures

@@ -60,6 +60,16 @@ public struct StaffRepository: Sendable {
         }
     }
 
+    /// Several people at once by id, for lists that name the agents they mention.
+    public func find(ids: Set<String>) async throws -> [String: StaffUser] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in
+            let users = try await db.select().columns(Self.columns.map { SQLIdentifier($0) }).from("staff_users")
+                .where("id", .in, Array(ids)).all().map(Self.user)
+            return Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     public func list() async throws -> [StaffUser] {
         try await database.read { db in
             try await db.select().columns(Self.columns.map { SQLIdentifier($0) }).from("staff_users")

@@ -22,6 +22,7 @@ public struct Store: Sendable {
     public var knowledge: KnowledgeRepository { KnowledgeRepository(database: database) }
     public var surveys: SurveyRepository { SurveyRepository(database: database) }
     public var quality: QualityRepository { QualityRepository(database: database) }
+    public var reviews: ReviewRepository { ReviewRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }

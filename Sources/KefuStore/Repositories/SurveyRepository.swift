@@ -14,7 +14,8 @@ public struct SurveyRepository: Sendable {
     }
 
     /// Stores the answer unless the contact already has one of its kind; false when it had (the unique
-    /// key decides, so two answers sent at once cannot both be kept).
+    /// key decides, so two answers sent at once cannot both be kept). A rating low enough opens its
+    /// review in the same transaction, so none is ever stored without one.
     public func record(_ r: SurveyResponse) async throws -> Bool {
         try await database.transaction { db in
             var csat: Int?, nps: Int?, reason: String?, comment: String?, helpful: Bool?
@@ -29,7 +30,9 @@ public struct SurveyRepository: Sendable {
                 \(bind: csat), \(bind: nps), \(bind: reason), \(bind: comment), \(bind: helpful)) \
                 ON CONFLICT (contact_kind, contact_id, kind) DO NOTHING RETURNING id
                 """).first()
-            return stored != nil
+            guard stored != nil else { return false }
+            try await ReviewRepository.open(for: r, db)
+            return true
         }
     }
 

@@ -135,11 +135,13 @@ extension TicketRepository {
             if let known { leads = known } else { leads = try await teamLeads(db) }
         }
         let rows: [[any Encodable & Sendable]] = notices.flatMap { notice in
-            notice.recipients(teamLeads: leads).sorted().map { [Rows.newID("ntf"), $0, notice.kind, notice.text, notice.ticketId, notice.outageId, now] }
+            notice.recipients(teamLeads: leads).sorted().map {
+                [Rows.newID("ntf"), $0, notice.kind, notice.text, notice.ticketId, notice.outageId, notice.reviewId, now]
+            }
         }
         guard !rows.isEmpty else { return }
         try await Rows.insert(
-            db, into: "notifications", columns: ["id", "recipient_id", "kind", "text", "ticket_id", "outage_id", "created_at"], rows: rows
+            db, into: "notifications", columns: ["id", "recipient_id", "kind", "text", "ticket_id", "outage_id", "review_id", "created_at"], rows: rows
         )
     }
 
@@ -151,7 +153,7 @@ extension TicketRepository {
                     StaffNotification(
                         id: try row.text("id"), kind: try row.text("kind"), text: try row.text("text"),
                         ticketId: try row.optionalText("ticket_id"), outageId: try row.optionalText("outage_id"),
-                        createdAt: try row.date("created_at"), read: try row.decode(column: "read_at", as: Date?.self) != nil
+                        reviewId: try row.optionalText("review_id"), createdAt: try row.date("created_at"), read: try row.decode(column: "read_at", as: Date?.self) != nil
                     )
                 }
         }
