@@ -93,6 +93,7 @@ function render() {
   // Drawn at the card's own width, so text keeps its size on a phone and on a wide screen.
   const width = Math.max(300, Math.min(900, $("#frt-chart").clientWidth || 600));
   $("#frt-chart").replaceChildren(distribution(c, width));
+  $("#handover-chart").replaceChildren(handovers(c, width));
   const byName = { agent: "客服", skill: "技能组", channel: "渠道", day: "日期", hour: "时段" }[report.by] || "分组";
   $("#compare-title").textContent = `按${byName}：30秒首响率与满意度`;
   $("#compare-chart").replaceChildren(report.rows.length ? comparison(report.rows, goal, width) : h("p", { class: "hint" }, "该区间没有数据。"));
@@ -125,6 +126,22 @@ function distribution(c, width) {
     const lx = (i % perLine) * (width / perLine), ly = 40 + Math.floor(i / perLine) * 20;
     chart.append(svg("rect", { x: lx, y: ly, width: 12, height: 12, fill: color }),
       svg("text", { x: lx + 16, y: ly + 11, "font-size": 13, fill: "#1d2733", "data-bucket": key }, `${label} ${n}`));
+  });
+  return chart;
+}
+
+// Why the bot handed chats to a person: one bar a reason, its count and share of all hand-overs.
+function handovers(c, width) {
+  const total = c.handovers.reduce((n, r) => n + r.chats, 0);
+  if (!total) return h("p", { class: "hint" }, "该区间没有机器人转人工的会话。");
+  const left = width < 480 ? 120 : 170, rowHeight = 26;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${c.handovers.length * rowHeight + 4}`, role: "img", "aria-label": "转人工原因", class: "chart" });
+  const most = Math.max(...c.handovers.map((r) => r.chats));
+  c.handovers.forEach((r, i) => {
+    const y = i * rowHeight + 4, w = most ? (r.chats / most) * (width - left - 90) : 0;
+    chart.append(svg("text", { x: left - 8, y: y + 13, "font-size": 13, "text-anchor": "end", fill: "#1d2733" }, r.label.replace("客户", "")),
+      svg("rect", { x: left, y, width: Math.max(w, r.chats ? 2 : 0), height: 16, fill: "#0b63c5" }, svg("title", {}, `${r.label}：${r.chats}`)),
+      svg("text", { x: left + w + 6, y: y + 13, "font-size": 12, fill: "#5d6b7a", "data-reason": r.reason }, `${r.chats}（${pct(r.chats / total)}）`));
   });
   return chart;
 }

@@ -35,8 +35,8 @@ import Testing
         #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.9, runnerUp: (.recharge, 0.05), angry: false, failuresSoFar: 0) == .answer(intent: .billQuery))
         #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.5, runnerUp: (.billingDispute, 0.45), angry: false, failuresSoFar: 0) == .clarify(first: .billQuery, second: .billingDispute))
         #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.3, runnerUp: nil, angry: false, failuresSoFar: 0) == .notUnderstood)
-        #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.3, runnerUp: nil, angry: false, failuresSoFar: 1) == .handOver(reason: "机器人两次未能理解"))
-        #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.99, runnerUp: nil, angry: true, failuresSoFar: 0) == .handOver(reason: "客户情绪激动或要求投诉"))
-        #expect(BotPolicy.decide(intent: .humanAgent, confidence: 0.8, runnerUp: nil, angry: false, failuresSoFar: 0) == .handOver(reason: "客户要求人工服务"))
+        #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.3, runnerUp: nil, angry: false, failuresSoFar: 1) == .handOver(reason: .notUnderstood))
+        #expect(BotPolicy.decide(intent: .billQuery, confidence: 0.99, runnerUp: nil, angry: true, failuresSoFar: 0) == .handOver(reason: .upset))
+        #expect(BotPolicy.decide(intent: .humanAgent, confidence: 0.8, runnerUp: nil, angry: false, failuresSoFar: 0) == .handOver(reason: .askedInWords))
     }
 }

@@ -409,6 +409,8 @@ import Testing
             let stored = try #require(try await store.chat.conversation(id: id))
             #expect(stored.state == .queued)
             #expect(stored.skill == .broadband || stored.skill == .vip)
+            // Why and about what, kept on the chat for the quality report.
+            #expect(stored.handoverReason == .upset && stored.intent?.displayName == "宽带故障")
             // The summary is for the agent: stored staff-only, and the customer never got it.
             let notes = try await store.chat.messages(conversationId: id, after: 0, includingStaffOnly: true).filter { $0.visibility == .staff }
             #expect(notes.count == 1 && notes[0].text.contains("转接摘要") && notes[0].text.contains("宽带故障"))

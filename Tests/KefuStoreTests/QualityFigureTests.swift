@@ -27,20 +27,23 @@ import Testing
             )
             _ = try await chat.create(c, greeting: "您好")
         }
-        func move(_ id: String, _ state: ConversationState, _ seconds: TimeInterval, agent: String?? = nil) async throws {
-            _ = try await chat.transition(id, to: state, now: at(seconds), agentId: agent)
+        func move(
+            _ id: String, _ state: ConversationState, _ seconds: TimeInterval, agent: String?? = nil,
+            handover: (reason: HandoverReason, intent: Intent?)? = nil
+        ) async throws {
+            _ = try await chat.transition(id, to: state, now: at(seconds), agentId: agent, handover: handover)
         }
         func agentWrites(_ id: String, _ seconds: TimeInterval) async throws {
             _ = try await chat.append(conversationId: id, sender: .agent, senderId: "x", clientId: nil, text: "您好", now: at(seconds))
         }
         try await start("A")                                              // the bot's alone
         try await start("B")                                              // queue 10, taken 20, first reply 25, resolved 100
-        try await move("B", .queued, 10)
+        try await move("B", .queued, 10, handover: (.button, .billQuery))
         try await move("B", .assigned, 20, agent: .some("staff-agent1"))
         try await agentWrites("B", 25)
         try await move("B", .resolved, 100)
         try await start("C")                                              // queue 5, agent1 at 10, back to the queue, agent2 at 50
-        try await move("C", .queued, 5)
+        try await move("C", .queued, 5, handover: (.notUnderstood, nil))
         try await move("C", .assigned, 10, agent: .some("staff-agent1"))
         try await move("C", .queued, 20, agent: .some(nil))
         try await move("C", .assigned, 50, agent: .some("staff-agent2"))
@@ -51,7 +54,7 @@ import Testing
         try await move("D", .assigned, 8, agent: .some("staff-agent1"))
         try await move("D", .closed, 500)
         try await start("E")                                              // left the queue
-        try await move("E", .queued, 5)
+        try await move("E", .queued, 5, handover: (.upset, .complaint))
         try await move("E", .closed, 30)
         try await start("F", visitor: true)                               // a visitor: queue 1, taken 2, reply 40, resolved 90
         try await move("F", .queued, 1)
@@ -87,6 +90,10 @@ import Testing
         #expect(total.shareWithin30s == 0.25)
         #expect(total.resolved == 3 && total.handlingSeconds == 80 + 190 + 88)
         #expect(total.abandonmentRate == 0.2 && total.containment == 1.0 / 6)
+        // Hand-overs by why; a transfer back to the queue (C) is not one, and keeps the first reading.
+        #expect(total.handoversByReason == [1, 0, 1, 1] && total.handovers(.button) == 1)
+        #expect(try await chat.conversation(id: "B")?.intent == .billQuery)
+        #expect(try await chat.conversation(id: "C")?.handoverReason == .notUnderstood)
 
         let surveys = try #require(try await store.quality.surveyFigures(day, by: nil, now: at(86_400))[""])
         #expect(surveys.eligible == 5)  // B, C, D, F and the ticket

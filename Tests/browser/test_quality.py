@@ -39,6 +39,11 @@ def test_the_report_shows_what_the_api_says(server, browser):
     # The distribution's legend counts are the API's buckets.
     for key, n in total["chats"]["firstResponseBuckets"].items():
         expect(page.locator(f"#frt-chart [data-bucket='{key}']")).to_contain_text(str(n))
+    # Hand-overs by why, as the API counts them; the test's chat was handed over by the 转人工 button.
+    handovers = {r["reason"]: r["chats"] for r in total["chats"]["handovers"]}
+    assert handovers["button"] >= 1, handovers
+    for reason, n in handovers.items():
+        expect(page.locator(f"#handover-chart [data-reason='{reason}']")).to_contain_text(f"{n}（")
     # Each agent's row in the table as the API has it.
     rows = page.locator("#rows tbody tr")
     expect(rows).to_have_count(len(api["rows"]) + 1)

@@ -1,3 +1,25 @@
+/// Why a chat went from the bot to a person: what the quality report counts hand-overs by, and what
+/// the agent's summary says.
+public enum HandoverReason: String, Codable, Sendable, CaseIterable {
+    /// Anger or a complaint: a person at once.
+    case upset
+    /// The customer asked for a person in words.
+    case askedInWords = "asked"
+    /// The customer pressed 转人工 (or chose a group from the menu for a person).
+    case button
+    /// The bot failed to understand twice in a row.
+    case notUnderstood = "not_understood"
+
+    public var label: String {
+        switch self {
+        case .upset: "客户情绪激动或要求投诉"
+        case .askedInWords: "客户要求人工服务"
+        case .button: "客户点击“转人工”"
+        case .notUnderstood: "机器人两次未能理解"
+        }
+    }
+}
+
 /// The bot's decisions that do not depend on I/O: which group serves an intent, when a message is angry,
 /// and when to ask rather than answer.
 public enum BotPolicy {
@@ -24,7 +46,7 @@ public enum BotPolicy {
     public static let ambiguityMargin = 0.12
 
     public enum Decision: Equatable, Sendable {
-        case handOver(reason: String)
+        case handOver(reason: HandoverReason)
         case clarify(first: Intent, second: Intent)
         case answer(intent: Intent)
         case notUnderstood
@@ -34,10 +56,10 @@ public enum BotPolicy {
     public static func decide(
         intent: Intent, confidence: Double, runnerUp: (intent: Intent, confidence: Double)?, angry: Bool, failuresSoFar: Int
     ) -> Decision {
-        if angry || intent == .complaint { return .handOver(reason: "客户情绪激动或要求投诉") }
-        if intent == .humanAgent && confidence >= lowConfidence { return .handOver(reason: "客户要求人工服务") }
+        if angry || intent == .complaint { return .handOver(reason: .upset) }
+        if intent == .humanAgent && confidence >= lowConfidence { return .handOver(reason: .askedInWords) }
         if confidence < lowConfidence {
-            return failuresSoFar >= 1 ? .handOver(reason: "机器人两次未能理解") : .notUnderstood
+            return failuresSoFar >= 1 ? .handOver(reason: .notUnderstood) : .notUnderstood
         }
         if let runnerUp, confidence - runnerUp.confidence < ambiguityMargin, runnerUp.intent != intent {
             return .clarify(first: intent, second: runnerUp.intent)

@@ -59,13 +59,20 @@ public struct Conversation: Codable, Hashable, Sendable {
     public var closedAt: Date?
     public var lastCustomerMessageAt: Date?
     public var idleReminderSentAt: Date?
+    /// What the bot read the problem as when it handed the chat to a person (nil when it could not tell).
+    public var intent: Intent?
+    /// Why the bot handed it over; nil for a chat the bot kept, or one queued without the bot.
+    public var handoverReason: HandoverReason?
 
     public init(
         id: String, customerId: String?, visitorName: String, state: ConversationState, skill: SkillGroup, vip: Bool,
         agentId: String? = nil, lastSeq: Int = 0, createdAt: Date, queuedAt: Date? = nil, assignedAt: Date? = nil,
         firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil,
-        visitorId: String? = nil, skillChosen: Bool = true, resolvedAt: Date? = nil
+        visitorId: String? = nil, skillChosen: Bool = true, resolvedAt: Date? = nil, intent: Intent? = nil,
+        handoverReason: HandoverReason? = nil
     ) {
+        self.intent = intent
+        self.handoverReason = handoverReason
         self.visitorId = visitorId
         self.skillChosen = skillChosen
         self.resolvedAt = resolvedAt

@@ -39,8 +39,14 @@ public struct ChatFigures: Sendable, Equatable, Codable {
     /// Taken chats resolved by an agent, and the time from the first agent taking them to the resolution.
     public var resolved = 0
     public var handlingSeconds: Double = 0
+    /// Chats the bot handed to a person, by why, in `HandoverReason.allCases` order.
+    public var handoversByReason = [Int](repeating: 0, count: HandoverReason.allCases.count)
 
     public init() {}
+
+    public func handovers(_ reason: HandoverReason) -> Int {
+        handoversByReason[HandoverReason.allCases.firstIndex(of: reason)!]
+    }
 
     /// Share of chats a person took whose first agent message came within 30 s of the first queueing;
     /// a taken chat no agent ever wrote in counts as late.
@@ -71,6 +77,7 @@ public struct ChatFigures: Sendable, Equatable, Codable {
         s.firstResponseWithin60 = a.firstResponseWithin60 + b.firstResponseWithin60
         s.resolved = a.resolved + b.resolved
         s.handlingSeconds = a.handlingSeconds + b.handlingSeconds
+        s.handoversByReason = zip(a.handoversByReason, b.handoversByReason).map(+)
         return s
     }
 }

@@ -71,7 +71,7 @@ struct ChatBot: Sendable {
     /// a choice, the last intent that describes the problem (not the request for a person, nor the
     /// complaint about it); an angry VIP goes to the VIP desk.
     func handOver(
-        _ c: Conversation, party: ChatParty, reason: String, understanding: Understanding?, text: String?,
+        _ c: Conversation, party: ChatParty, reason: HandoverReason, understanding: Understanding?, text: String?,
         recent: [ChatMessage], asked: SkillGroup? = nil
     ) async throws {
         func isTopic(_ intent: Intent) -> Bool { intent.describesAProblem && intent != .complaint }
@@ -82,10 +82,12 @@ struct ChatBot: Sendable {
         let soothing = angry || understanding?.intent == .complaint ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
         let about = (topical ?? understanding?.intent).map(\.displayName) ?? "未识别"
         try await service.post(
-            c, sender: .bot, senderId: nil, text: "转接摘要——意图：\(about)；关键词：\(keywords)；原因：\(reason)。\(soothing)", visibility: .staff
+            c, sender: .bot, senderId: nil, text: "转接摘要——意图：\(about)；关键词：\(keywords)；原因：\(reason.label)。\(soothing)", visibility: .staff
         )
         let group = asked ?? (c.skillChosen ? c.skill : topical?.skillGroup ?? c.skill)
-        try await service.requestHuman(c, skill: (party.customer?.vipLevel ?? 0) > 0 && angry ? .vip : group)
+        try await service.requestHuman(
+            c, skill: (party.customer?.vipLevel ?? 0) > 0 && angry ? .vip : group, handover: (reason, topical ?? understanding?.intent)
+        )
     }
 
     /// The customer pressed 转人工: the same hand-over as asking in words, summary included.
@@ -93,7 +95,7 @@ struct ChatBot: Sendable {
         let recent = try await service.store.chat.messages(conversationId: c.id, after: max(0, c.lastSeq - 6))
         let last = recent.last { $0.sender == .customer }
         try await handOver(
-            c, party: party, reason: "客户点击“转人工”", understanding: last.map { nlu.understand($0.text) }, text: last?.text,
+            c, party: party, reason: .button, understanding: last.map { nlu.understand($0.text) }, text: last?.text,
             recent: recent, asked: skill
         )
     }

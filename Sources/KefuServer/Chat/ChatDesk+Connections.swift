@@ -133,7 +133,7 @@ extension ChatDesk {
     /// The customer pressed 转人工 (or asked a client to): the bot hands over with its summary.
     func humanRequested(_ c: Conversation, party: ChatParty, skill: SkillGroup?) async throws {
         guard c.state == .bot else { return }
-        guard let brain else { return try await requestHuman(c, skill: skill) }
+        guard let brain else { return try await requestHuman(c, skill: skill, handover: (.button, nil)) }
         try await ChatBot(service: self, brain: brain, nlu: brain.nlu).humanRequested(c, party: party, skill: skill)
     }
 

@@ -83,9 +83,9 @@ struct ChatDesk: Sendable {
 
     /// The customer asked for a person (or the bot gave up): into the queue of `skill`, then try to
     /// route; a customer nobody can serve now is told so at once.
-    func requestHuman(_ c: Conversation, skill: SkillGroup? = nil) async throws {
+    func requestHuman(_ c: Conversation, skill: SkillGroup? = nil, handover: (reason: HandoverReason, intent: Intent?)? = nil) async throws {
         guard c.state == .bot else { return }
-        let queued = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill ?? c.skill)
+        let queued = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill ?? c.skill, handover: handover)
         let notice = try await post(queued, sender: .system, senderId: nil, text: "正在为您转接人工客服（\(queued.skill.displayName)），请稍候…")
         // The state as the notice found it: a sweep may have routed the chat since the transition, and the
         // customer must not be shown it waiting after it was given an agent.

@@ -79,7 +79,8 @@ struct QualityReport: Sendable {
                 abandonmentRate: c.abandonmentRate, averageQueueWaitSeconds: c.averageQueueWait, responded: c.responded,
                 averageFirstResponseSeconds: c.averageFirstResponse, shareWithin30s: c.shareWithin30s,
                 firstResponseBuckets: .init(upTo15: buckets[0], upTo30: buckets[1], upTo60: buckets[2], over60: buckets[3], never: buckets[4]),
-                resolved: c.resolved, averageHandlingSeconds: c.averageHandling
+                resolved: c.resolved, averageHandlingSeconds: c.averageHandling,
+                handovers: HandoverReason.allCases.map { .init(reason: $0, label: $0.label, chats: c.handovers($0)) }
             ),
             surveys: .init(
                 eligible: s.eligible, answered: s.answered, responseRate: s.responseRate, satisfied: s.satisfied, csat: s.csat,
@@ -100,7 +101,9 @@ struct QualityReport: Sendable {
 
     static let csvHeader = [
         "分组", "会话数", "机器人独立完成", "转人工排队", "人工接入", "放弃", "放弃率", "平均排队秒", "首响0-15秒", "首响15-30秒", "首响30-60秒",
-        "首响超60秒", "无人工回复", "30秒首响率", "平均首响秒", "人工解决", "平均处理秒", "应评价", "已评价", "参评率", "满意", "满意度",
+        "首响超60秒", "无人工回复", "30秒首响率", "平均首响秒", "人工解决", "平均处理秒",
+    ] + HandoverReason.allCases.map { "转人工：" + $0.label } + [
+        "应评价", "已评价", "参评率", "满意", "满意度",
         "差评(≤2)", "NPS样本", "推荐者", "贬损者", "NPS", "机器人评价", "机器人有帮助", "应复盘", "48小时内复盘",
         "工单数", "SLA超时", "P0超时", "P1超时", "P2超时", "P3超时", "故障应结", "故障48小时内解决", "升级", "升级24小时内跟进",
     ]
@@ -113,6 +116,7 @@ struct QualityReport: Sendable {
                 .text(row.label), .count(c.chats), .count(c.botOnly), .count(c.queued), .count(c.taken), .count(c.abandoned),
                 .number(c.abandonmentRate), .number(c.averageQueueWait), .count(b[0]), .count(b[1]), .count(b[2]), .count(b[3]), .count(b[4]),
                 .number(c.shareWithin30s), .number(c.averageFirstResponse), .count(c.resolved), .number(c.averageHandling),
+            ] + c.handoversByReason.map { .count($0) } + [
                 .count(s.eligible), .count(s.answered), .number(s.responseRate), .count(s.satisfied), .number(s.csat), .count(s.negative),
                 .count(s.npsAnswers), .count(s.promoters), .count(s.detractors), .number(s.nps), .count(s.botRatings), .count(s.botHelpful),
                 .count(s.reviewsDue), .count(s.reviewedOnTime),

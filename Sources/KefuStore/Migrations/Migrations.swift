@@ -15,5 +15,6 @@ enum Migrations {
         Migration012_Surveys.migration,
         Migration013_ReportTimes.migration,
         Migration014_RatingReviews.migration,
+        Migration015_Handovers.migration,
     ]
 }

@@ -69,8 +69,10 @@ public struct ChatRepository: Sendable {
     }
 
     /// Moves a conversation along its lifecycle, refusing moves the lifecycle does not allow.
+    /// A hand-over from the bot says why and what about, written with the move to the queue.
     public func transition(
-        _ id: String, to state: ConversationState, now: Date, skill: SkillGroup? = nil, agentId: String?? = nil
+        _ id: String, to state: ConversationState, now: Date, skill: SkillGroup? = nil, agentId: String?? = nil,
+        handover: (reason: HandoverReason, intent: Intent?)? = nil
     ) async throws -> Conversation {
         try await database.transaction { db in
             guard var conversation = try await Self.conversation(id, db, forUpdate: true) else { throw Failure.noSuchConversation }
@@ -80,6 +82,7 @@ public struct ChatRepository: Sendable {
             conversation.state = state
             if let skill { conversation.skill = skill }
             if let agentId { conversation.agentId = agentId }
+            if let handover { (conversation.handoverReason, conversation.intent) = (handover.reason, handover.intent) }
             switch state {
             case .queued: conversation.queuedAt = now
             case .assigned: conversation.assignedAt = now
@@ -220,7 +223,7 @@ public struct ChatRepository: Sendable {
     static let conversationColumns = [
         "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
         "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at", "visitor_id",
-        "skill_chosen", "resolved_at", "first_queued_at", "first_assigned_at",
+        "skill_chosen", "resolved_at", "first_queued_at", "first_assigned_at", "intent", "handover_reason",
     ]
 
     static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
@@ -229,7 +232,7 @@ public struct ChatRepository: Sendable {
             rows: [[
                 c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
                 c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt, c.visitorId,
-                c.skillChosen, c.resolvedAt, c.queuedAt, c.assignedAt,
+                c.skillChosen, c.resolvedAt, c.queuedAt, c.assignedAt, c.intent?.rawValue, c.handoverReason?.rawValue,
             ]]
         )
     }
@@ -244,6 +247,7 @@ public struct ChatRepository: Sendable {
             .set("closed_at", to: c.closedAt).set("last_customer_message_at", to: c.lastCustomerMessageAt)
             .set("idle_reminder_sent_at", to: c.idleReminderSentAt).set("skill_chosen", to: c.skillChosen)
             .set("resolved_at", to: c.resolvedAt)
+            .set("intent", to: c.intent?.rawValue).set("handover_reason", to: c.handoverReason?.rawValue)
             // Reports only: the first queue and the first agent stay, whatever transfers follow.
             .set("first_queued_at", to: SQLFunction("COALESCE", args: SQLColumn("first_queued_at"), SQLBind(c.queuedAt)))
             .set("first_assigned_at", to: SQLFunction("COALESCE", args: SQLColumn("first_assigned_at"), SQLBind(c.assignedAt)))
@@ -269,7 +273,9 @@ public struct ChatRepository: Sendable {
             lastCustomerMessageAt: try row.decode(column: "last_customer_message_at", as: Date?.self),
             idleReminderSentAt: try row.decode(column: "idle_reminder_sent_at", as: Date?.self),
             visitorId: try row.optionalText("visitor_id"), skillChosen: try row.bool("skill_chosen"),
-            resolvedAt: try row.decode(column: "resolved_at", as: Date?.self)
+            resolvedAt: try row.decode(column: "resolved_at", as: Date?.self),
+            intent: try row.optionalText("intent").flatMap(Intent.init(rawValue:)),
+            handoverReason: try row.optionalText("handover_reason").flatMap(HandoverReason.init(rawValue:))
         )
     }
 

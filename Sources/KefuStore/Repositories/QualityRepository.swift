@@ -23,6 +23,11 @@ public struct QualityRepository: Sendable {
         let sql = SQLDialectTimes(database.dialect)
         let c = "c"
         let queuedAt = sql.epoch("\(c).first_queued_at"), takenAt = sql.epoch("\(c).first_assigned_at")
+        let reasons = HandoverReason.allCases.map(\.rawValue)
+        let handoverColumns = reasons.enumerated().map { n, r in
+            "CASE WHEN \(c).handover_reason = '\(r)' THEN 1 ELSE 0 END AS h\(n)"
+        }.joined(separator: ", ")
+        let handoverSums = (0..<reasons.count).map { "SUM(h\($0)) AS h\($0)" }.joined(separator: ", ")
         let inner = """
             SELECT \(groupKey(dimension, owner: "\(c).customer_id", agent: "\(c).agent_id", skill: "\(c).skill", at: "\(c).created_at", sql)) AS k,
             CASE WHEN \(c).first_queued_at IS NULL THEN 1 ELSE 0 END AS bot_only,
@@ -33,14 +38,15 @@ public struct QualityRepository: Sendable {
             CASE WHEN \(c).first_assigned_at IS NOT NULL AND \(c).first_response_at IS NOT NULL
                 THEN \(sql.epoch("\(c).first_response_at")) - \(queuedAt) END AS frt,
             CASE WHEN \(c).first_assigned_at IS NOT NULL AND \(c).resolved_at IS NOT NULL
-                THEN \(sql.epoch("\(c).resolved_at")) - \(takenAt) END AS handling
+                THEN \(sql.epoch("\(c).resolved_at")) - \(takenAt) END AS handling,
+            \(handoverColumns)
             FROM conversations \(c) WHERE \(c).created_at >= 
             """
         let query = SQLQueryString("""
             SELECT k, COUNT(*) AS chats, SUM(bot_only) AS bot_only, SUM(queued) AS queued, SUM(taken) AS taken,
             SUM(abandoned) AS abandoned, COALESCE(SUM(wait), 0) AS wait, COUNT(frt) AS responded, COALESCE(SUM(frt), 0) AS frt,
             SUM(CASE WHEN frt <= 15 THEN 1 ELSE 0 END) AS within15, SUM(CASE WHEN frt <= 30 THEN 1 ELSE 0 END) AS within30,
-            SUM(CASE WHEN frt <= 60 THEN 1 ELSE 0 END) AS within60, COUNT(handling) AS resolved, COALESCE(SUM(handling), 0) AS handling
+            SUM(CASE WHEN frt <= 60 THEN 1 ELSE 0 END) AS within60, COUNT(handling) AS resolved, COALESCE(SUM(handling), 0) AS handling, \(handoverSums)
             FROM (
             """) + SQLQueryString(inner) + "\(bind: period.from) AND c.created_at < \(bind: period.to)) AS per_chat GROUP BY k"
         return try await database.read { db in
@@ -60,6 +66,7 @@ public struct QualityRepository: Sendable {
                 f.firstResponseWithin60 = try row.int("within60")
                 f.resolved = try row.int("resolved")
                 f.handlingSeconds = try row.decode(column: "handling", as: Double.self)
+                f.handoversByReason = try (0..<reasons.count).map { try row.int("h\($0)") }
                 figures[try row.text("k")] = f
             }
             return figures
