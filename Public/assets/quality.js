@@ -71,14 +71,21 @@ const num = (x) => (x == null ? "—" : x.toFixed(1));
 
 function render() {
   const t = report.total, c = t.chats, s = t.surveys, k = t.tickets, goal = report.targets;
-  const tile = (label, value, { target, ok, note } = {}) => h("div", { class: "card kpi" + (ok === undefined ? "" : ok ? " ok" : " bad"), "data-kpi": label },
+  const tile = (label, value, { target, ok, note, sub } = {}) => h("div", { class: "card kpi" + (ok === undefined ? "" : ok ? " ok" : " bad"), "data-kpi": label },
     h("div", { class: "hint" }, label), h("div", { class: "kpi-value" }, value),
-    h("div", { class: "hint" }, target ? `目标 ≥ ${pct(target)}` : note || "\u00a0"));
+    h("div", { class: "hint" }, target ? `目标 ≥ ${pct(target)}` : note || "\u00a0"),
+    sub ? h("div", { class: "hint" }, sub) : null);
   $("#kpis").replaceChildren(
     tile("30秒首响率", pct(c.shareWithin30s), { target: goal.firstResponseWithin30s, ok: c.shareWithin30s == null ? undefined : c.shareWithin30s >= goal.firstResponseWithin30s }),
     tile("满意度 CSAT", pct(s.csat), { target: goal.csat, ok: s.csat == null ? undefined : s.csat >= goal.csat }),
+    tile("首次解决率 FCR", pct(s.firstContactResolution), {
+      target: goal.firstContactResolution,
+      ok: s.firstContactResolution == null ? undefined : s.firstContactResolution >= goal.firstContactResolution,
+      sub: `${s.fcrResolved}/${s.fcrContacts} 次服务${s.fcrPending ? `，${s.fcrPending} 次未满7天` : ""}`,
+    }),
     tile("差评48小时复盘率", pct(s.reviewedOnTimeShare), {
       target: goal.reviewedWithin48h, ok: s.reviewedOnTimeShare == null ? undefined : s.reviewedOnTimeShare >= goal.reviewedWithin48h,
+      sub: `${s.reviewedOnTime}/${s.reviewsDue} 条差评`,
     }),
     tile("NPS", num(s.nps), { note: `${s.npsAnswers} 人回答` }),
     tile("参评率", pct(s.responseRate), { note: `${s.answered}/${s.eligible} 次服务` }),

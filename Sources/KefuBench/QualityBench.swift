@@ -114,7 +114,9 @@ struct QualityBench {
         }
         try await say(.customer, "转人工", after: 15)
         clock = clock.addingTimeInterval(1)
-        _ = try await store.chat.transition(id, to: .queued, now: clock)
+        // What the bot read the problem as: a handful of common ones, so repeats on the same one happen.
+        let intent = [Intent.billQuery, .broadbandFault, .dataUsage, .packageChange, .recharge, nil].randomElement(using: &random)!
+        _ = try await store.chat.transition(id, to: .queued, now: clock, handover: (.button, intent))
         if roll < 35 {
             _ = try await store.chat.transition(id, to: .closed, now: clock.addingTimeInterval(Double.random(in: 30...300, using: &random)))
             return written

@@ -63,14 +63,17 @@ public struct Conversation: Codable, Hashable, Sendable {
     public var intent: Intent?
     /// Why the bot handed it over; nil for a chat the bot kept, or one queued without the bot.
     public var handoverReason: HandoverReason?
+    /// An agent sent it on to another skill group: it was not solved where it first landed.
+    public var groupTransferred: Bool
 
     public init(
         id: String, customerId: String?, visitorName: String, state: ConversationState, skill: SkillGroup, vip: Bool,
         agentId: String? = nil, lastSeq: Int = 0, createdAt: Date, queuedAt: Date? = nil, assignedAt: Date? = nil,
         firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil,
         visitorId: String? = nil, skillChosen: Bool = true, resolvedAt: Date? = nil, intent: Intent? = nil,
-        handoverReason: HandoverReason? = nil
+        handoverReason: HandoverReason? = nil, groupTransferred: Bool = false
     ) {
+        self.groupTransferred = groupTransferred
         self.intent = intent
         self.handoverReason = handoverReason
         self.visitorId = visitorId
@@ -133,5 +136,15 @@ public struct ChatMessage: Codable, Hashable, Sendable {
         self.attachmentMime = attachmentMime
         self.visibility = visibility
         self.createdAt = createdAt
+    }
+}
+
+extension Conversation {
+    /// Puts the chat in `skill`'s hands. Moving a chat a person held to another group is a group
+    /// transfer, which first-contact resolution counts against it; the bot's routing before anyone took
+    /// it, or a transfer within the group, is not.
+    public mutating func route(to skill: SkillGroup) {
+        if state == .assigned, skill != self.skill { groupTransferred = true }
+        self.skill = skill
     }
 }

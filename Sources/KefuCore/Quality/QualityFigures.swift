@@ -14,6 +14,10 @@ public enum QualityTargets {
     public static let firstResponseSeconds: Double = 30
     /// Every negative rating reviewed within 48 hours.
     public static let reviewedWithin48h = 1.0
+    /// Problems solved at the first contact.
+    public static let firstContactResolution = 0.85
+    /// How long after a contact ends a new one on the same problem still counts against it.
+    public static let repeatWindow: TimeInterval = 7 * 86_400
 }
 
 /// A chat's figures for one group of a report, as counts and sums, so groups add up to the total and
@@ -99,6 +103,13 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
     public var reviewsDue = 0
     /// Of those, the ones whose finding was recorded within the 48 hours.
     public var reviewedOnTime = 0
+    /// Contacts (customers' chats with a person, tickets not opened from one) whose 7 days since
+    /// the end are over, so whether they were solved at the first contact is known.
+    public var fcrContacts = 0
+    /// Of those, resolved at the first contact (docs/metrics.md has the rule).
+    public var fcrResolved = 0
+    /// Contacts that ended in the period whose 7 days are not over yet: in neither count.
+    public var fcrPending = 0
 
     public init() {}
 
@@ -109,6 +120,7 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
     public var botHelpfulShare: Double? { botRatings == 0 ? nil : Double(botHelpful) / Double(botRatings) }
     /// The operator's "every negative rating reviewed within 48 h", as a share.
     public var reviewedOnTimeShare: Double? { reviewsDue == 0 ? nil : Double(reviewedOnTime) / Double(reviewsDue) }
+    public var firstContactResolution: Double? { fcrContacts == 0 ? nil : Double(fcrResolved) / Double(fcrContacts) }
 
     public static func + (a: SurveyFigures, b: SurveyFigures) -> SurveyFigures {
         var s = SurveyFigures()
@@ -123,6 +135,9 @@ public struct SurveyFigures: Sendable, Equatable, Codable {
         s.botHelpful = a.botHelpful + b.botHelpful
         s.reviewsDue = a.reviewsDue + b.reviewsDue
         s.reviewedOnTime = a.reviewedOnTime + b.reviewedOnTime
+        s.fcrContacts = a.fcrContacts + b.fcrContacts
+        s.fcrResolved = a.fcrResolved + b.fcrResolved
+        s.fcrPending = a.fcrPending + b.fcrPending
         return s
     }
 }

@@ -64,7 +64,8 @@ struct QualityReport: Sendable {
             from: period.from, to: period.to, by: dimension?.rawValue,
             targets: .init(
                 firstResponseWithin30s: QualityTargets.firstResponseWithin30s, csat: QualityTargets.csat,
-                firstResponseSeconds: QualityTargets.firstResponseSeconds, reviewedWithin48h: QualityTargets.reviewedWithin48h
+                firstResponseSeconds: QualityTargets.firstResponseSeconds, reviewedWithin48h: QualityTargets.reviewedWithin48h,
+                firstContactResolution: QualityTargets.firstContactResolution
             ),
             total: Self.view(total), rows: rows.map(Self.view)
         )
@@ -86,7 +87,9 @@ struct QualityReport: Sendable {
                 eligible: s.eligible, answered: s.answered, responseRate: s.responseRate, satisfied: s.satisfied, csat: s.csat,
                 negative: s.negative, npsAnswers: s.npsAnswers, promoters: s.promoters, detractors: s.detractors, nps: s.nps,
                 botRatings: s.botRatings, botHelpful: s.botHelpful, botHelpfulShare: s.botHelpfulShare,
-                reviewsDue: s.reviewsDue, reviewedOnTime: s.reviewedOnTime, reviewedOnTimeShare: s.reviewedOnTimeShare
+                reviewsDue: s.reviewsDue, reviewedOnTime: s.reviewedOnTime, reviewedOnTimeShare: s.reviewedOnTimeShare,
+                fcrContacts: s.fcrContacts, fcrResolved: s.fcrResolved, fcrPending: s.fcrPending,
+                firstContactResolution: s.firstContactResolution
             ),
             tickets: .init(
                 tickets: t.tickets, breached: t.breached, breachRate: t.breachRate,
@@ -104,7 +107,7 @@ struct QualityReport: Sendable {
         "首响超60秒", "无人工回复", "30秒首响率", "平均首响秒", "人工解决", "平均处理秒",
     ] + HandoverReason.allCases.map { "转人工：" + $0.label } + [
         "应评价", "已评价", "参评率", "满意", "满意度",
-        "差评(≤2)", "NPS样本", "推荐者", "贬损者", "NPS", "机器人评价", "机器人有帮助", "应复盘", "48小时内复盘",
+        "差评(≤2)", "NPS样本", "推荐者", "贬损者", "NPS", "机器人评价", "机器人有帮助", "应复盘", "48小时内复盘", "FCR样本", "首次解决", "FCR观察期内",
         "工单数", "SLA超时", "P0超时", "P1超时", "P2超时", "P3超时", "故障应结", "故障48小时内解决", "升级", "升级24小时内跟进",
     ]
 
@@ -119,7 +122,7 @@ struct QualityReport: Sendable {
             ] + c.handoversByReason.map { .count($0) } + [
                 .count(s.eligible), .count(s.answered), .number(s.responseRate), .count(s.satisfied), .number(s.csat), .count(s.negative),
                 .count(s.npsAnswers), .count(s.promoters), .count(s.detractors), .number(s.nps), .count(s.botRatings), .count(s.botHelpful),
-                .count(s.reviewsDue), .count(s.reviewedOnTime),
+                .count(s.reviewsDue), .count(s.reviewedOnTime), .count(s.fcrContacts), .count(s.fcrResolved), .count(s.fcrPending),
                 .count(t.tickets), .count(t.breached),
             ] + t.breachedByPriority.map { .count($0) } + [
                 .count(t.faultsDue), .count(t.faultsWithin48h), .count(t.escalated), .count(t.escalationsFollowedUp),

@@ -41,12 +41,7 @@ struct ColumnTypes: Sendable {
     private let dialect: Database.Dialect
 
     /// An instant `seconds` after the one in `column`.
-    func plusSeconds(_ column: String, _ seconds: Int) -> String {
-        switch dialect {
-        case .sqlite: "(\(column) + \(seconds))"
-        case .postgres: "(\(column) + interval '\(seconds) seconds')"
-        }
-    }
+    func plusSeconds(_ column: String, _ seconds: Int) -> String { SQLDialectTimes(dialect).plus(column, seconds: seconds) }
 }
 
 extension Database {

@@ -1,11 +1,14 @@
-/// What the bot read a chat as and why it handed it to a person, kept on the chat from the hand-over:
-/// the report counts hand-overs by reason, and first-contact resolution compares later contacts by
-/// intent. Earlier chats have neither (their summary line is text for people).
+/// What first-contact resolution needs to know of a chat: what the bot read it as and why it handed it
+/// to a person (kept from the hand-over; the report also counts hand-overs by reason), and whether an
+/// agent sent it on to another group. Earlier chats have none of it (their summary line is text for
+/// people, and their transfers were not recorded apart).
 enum Migration015_Handovers {
-    static let migration = Migration(version: 15, name: "hand-overs") { _ in
+    static let migration = Migration(version: 15, name: "hand-overs and group transfers") { t in
         [
             "ALTER TABLE conversations ADD COLUMN intent TEXT",
             "ALTER TABLE conversations ADD COLUMN handover_reason TEXT",
+            "ALTER TABLE conversations ADD COLUMN group_transferred \(t.bool) NOT NULL DEFAULT FALSE",
+            "CREATE INDEX tickets_conversation ON tickets (conversation_id)",
         ]
     }
 }

@@ -79,8 +79,8 @@ public struct ChatRepository: Sendable {
             guard conversation.state.canMove(to: state) else {
                 throw Failure.invalidTransition(from: conversation.state, to: state)
             }
+            if let skill { conversation.route(to: skill) }
             conversation.state = state
-            if let skill { conversation.skill = skill }
             if let agentId { conversation.agentId = agentId }
             if let handover { (conversation.handoverReason, conversation.intent) = (handover.reason, handover.intent) }
             switch state {
@@ -224,6 +224,7 @@ public struct ChatRepository: Sendable {
         "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
         "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at", "visitor_id",
         "skill_chosen", "resolved_at", "first_queued_at", "first_assigned_at", "intent", "handover_reason",
+        "group_transferred",
     ]
 
     static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
@@ -233,6 +234,7 @@ public struct ChatRepository: Sendable {
                 c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
                 c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt, c.visitorId,
                 c.skillChosen, c.resolvedAt, c.queuedAt, c.assignedAt, c.intent?.rawValue, c.handoverReason?.rawValue,
+                c.groupTransferred,
             ]]
         )
     }
@@ -248,6 +250,7 @@ public struct ChatRepository: Sendable {
             .set("idle_reminder_sent_at", to: c.idleReminderSentAt).set("skill_chosen", to: c.skillChosen)
             .set("resolved_at", to: c.resolvedAt)
             .set("intent", to: c.intent?.rawValue).set("handover_reason", to: c.handoverReason?.rawValue)
+            .set("group_transferred", to: c.groupTransferred)
             // Reports only: the first queue and the first agent stay, whatever transfers follow.
             .set("first_queued_at", to: SQLFunction("COALESCE", args: SQLColumn("first_queued_at"), SQLBind(c.queuedAt)))
             .set("first_assigned_at", to: SQLFunction("COALESCE", args: SQLColumn("first_assigned_at"), SQLBind(c.assignedAt)))
@@ -275,7 +278,8 @@ public struct ChatRepository: Sendable {
             visitorId: try row.optionalText("visitor_id"), skillChosen: try row.bool("skill_chosen"),
             resolvedAt: try row.decode(column: "resolved_at", as: Date?.self),
             intent: try row.optionalText("intent").flatMap(Intent.init(rawValue:)),
-            handoverReason: try row.optionalText("handover_reason").flatMap(HandoverReason.init(rawValue:))
+            handoverReason: try row.optionalText("handover_reason").flatMap(HandoverReason.init(rawValue:)),
+            groupTransferred: try row.bool("group_transferred")
         )
     }
 

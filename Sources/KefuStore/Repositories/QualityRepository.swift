@@ -110,6 +110,7 @@ public struct QualityRepository: Sendable {
             """) + "\(bind: now) THEN 1 ELSE 0 END) AS due FROM rating_reviews r JOIN survey_responses s ON s.id = r.survey_id " +
             "LEFT JOIN conversations c ON s.contact_kind = 'chat' AND c.id = s.contact_id " +
             "WHERE s.ended_at >= \(bind: period.from) AND s.ended_at < \(bind: period.to) GROUP BY k"
+        let (fcrChats, fcrTickets) = firstContactQueries(dimension, period, now: now, sql)
         return try await database.read { db in
             var figures: [String: SurveyFigures] = [:]
             for row in try await db.raw(eligibleChats).all() + (try await db.raw(eligibleTickets).all()) {
@@ -133,6 +134,14 @@ public struct QualityRepository: Sendable {
                 f.botHelpful += try row.int("helpful")
                 figures[k] = f
             }
+            for row in try await db.raw(fcrChats).all() + (try await db.raw(fcrTickets).all()) {
+                let k = try row.text("k")
+                var f = figures[k] ?? SurveyFigures()
+                f.fcrPending += try row.int("pending")
+                f.fcrContacts += try row.int("n") - (try row.int("pending"))
+                f.fcrResolved += try row.int("first")
+                figures[k] = f
+            }
             for row in try await db.raw(reviews).all() {
                 let k = try row.text("k")
                 var f = figures[k] ?? SurveyFigures()
@@ -142,6 +151,59 @@ public struct QualityRepository: Sendable {
             }
             return figures
         }
+    }
+
+    /// First-contact resolution over the contacts that ended in `period`: a customer's chat a person
+    /// took, and a ticket not opened from such a chat (one opened from it is part of that contact). Each
+    /// row says whether its 7 days are over (`pending` when not) and whether it was solved at first
+    /// contact: ended resolved, not sent on to another group, no ticket of it reopened, and no new chat
+    /// or ticket of the customer on the same intent within 7 days (for a contact whose intent is
+    /// unknown, any new contact). See docs/metrics.md.
+    private func firstContactQueries(
+        _ dimension: QualityDimension?, _ period: ReportPeriod, now: Date, _ sql: SQLDialectTimes
+    ) -> (SQLQueryString, SQLQueryString) {
+        let window = Int(QualityTargets.repeatWindow)
+        let settled = now.addingTimeInterval(-QualityTargets.repeatWindow)
+        func noRepeat(customer: String, intent: String, end: String, exceptChat: String?, exceptTicket: String?) -> String {
+            let inWindow = { (created: String) in "\(created) > \(end) AND \(created) <= \(sql.plus(end, seconds: window))" }
+            let chatExcept = exceptChat.map { " AND n.id <> \($0)" } ?? ""
+            let ticketExcept = [exceptTicket.map { "m.id <> \($0)" }, exceptChat.map { "(m.conversation_id IS NULL OR m.conversation_id <> \($0))" }]
+                .compactMap { $0 }.map { " AND " + $0 }.joined()
+            return """
+                NOT EXISTS (SELECT 1 FROM conversations n WHERE n.customer_id = \(customer)\(chatExcept)
+                    AND (\(intent) IS NULL OR n.intent = \(intent)) AND \(inWindow("n.created_at")))
+                AND NOT EXISTS (SELECT 1 FROM tickets m WHERE m.customer_id = \(customer)\(ticketExcept)
+                    AND (\(intent) IS NULL OR m.intent = \(intent)) AND \(inWindow("m.created_at")))
+                """
+        }
+        let chatEnd = "COALESCE(c.resolved_at, c.closed_at)", ticketEnd = "COALESCE(t.resolved_at, t.closed_at)"
+        let chats = SQLQueryString("""
+            SELECT k, COUNT(*) AS n, SUM(pending) AS pending, SUM(first) AS first FROM (
+            SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", at: chatEnd, sql)) AS k,
+            CASE WHEN \(chatEnd) > 
+            """) + "\(bind: settled) THEN 1 ELSE 0 END AS pending, CASE WHEN \(unsafeRaw: chatEnd) <= \(bind: settled) " + SQLQueryString("""
+                AND c.resolved_at IS NOT NULL AND NOT c.group_transferred
+                AND NOT EXISTS (SELECT 1 FROM tickets r WHERE r.conversation_id = c.id AND r.reopen_count > 0)
+                AND \(noRepeat(customer: "c.customer_id", intent: "c.intent", end: chatEnd, exceptChat: "c.id", exceptTicket: nil))
+            THEN 1 ELSE 0 END AS first
+            FROM conversations c WHERE c.first_assigned_at IS NOT NULL AND c.customer_id IS NOT NULL
+            AND c.state IN ('resolved', 'closed') AND \(chatEnd) >= 
+            """) + "\(bind: period.from) AND \(unsafeRaw: chatEnd) < \(bind: period.to)) AS per_contact GROUP BY k"
+        let tickets = SQLQueryString("""
+            SELECT k, COUNT(*) AS n, SUM(pending) AS pending, SUM(first) AS first FROM (
+            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", at: ticketEnd, sql)) AS k,
+            CASE WHEN \(ticketEnd) > 
+            """) + "\(bind: settled) THEN 1 ELSE 0 END AS pending, CASE WHEN \(unsafeRaw: ticketEnd) <= \(bind: settled) " + SQLQueryString("""
+                AND t.resolved_at IS NOT NULL AND t.reopen_count = 0
+                AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'transferred')
+                AND \(noRepeat(customer: "t.customer_id", intent: "t.intent", end: ticketEnd, exceptChat: nil, exceptTicket: "t.id"))
+            THEN 1 ELSE 0 END AS first
+            FROM tickets t WHERE t.status IN ('resolved', 'closed')
+            AND NOT EXISTS (SELECT 1 FROM conversations o WHERE o.id = t.conversation_id AND o.first_assigned_at IS NOT NULL
+                AND o.customer_id IS NOT NULL)
+            AND \(ticketEnd) >= 
+            """) + "\(bind: period.from) AND \(unsafeRaw: ticketEnd) < \(bind: period.to)) AS per_contact GROUP BY k"
+        return (chats, tickets)
     }
 
     /// Ticket figures of the tickets opened in `period`, by `dimension`; `now` decides which fault
@@ -217,4 +279,10 @@ struct SQLDialectTimes {
     }
 
     func text(_ expression: String) -> String { "CAST(\(expression) AS TEXT)" }
+
+    /// An instant `seconds` after the one `expression` gives, in the column's own type, so a comparison
+    /// with a column can still use its index.
+    func plus(_ expression: String, seconds: Int) -> String {
+        dialect == .sqlite ? "(\(expression) + \(seconds))" : "(\(expression) + interval '\(seconds) seconds')"
+    }
 }
