@@ -101,7 +101,7 @@ function render() {
   const width = Math.max(300, Math.min(900, $("#frt-chart").clientWidth || 600));
   $("#frt-chart").replaceChildren(distribution(c, width));
   $("#handover-chart").replaceChildren(handovers(c, width));
-  const byName = { agent: "客服", skill: "技能组", channel: "渠道", day: "日期", hour: "时段" }[report.by] || "分组";
+  const byName = { agent: "客服", skill: "技能组", intent: "意图", district: "地区", channel: "渠道", day: "日期", hour: "时段" }[report.by] || "分组";
   $("#compare-title").textContent = `按${byName}：30秒首响率与满意度`;
   $("#compare-chart").replaceChildren(report.rows.length ? comparison(report.rows, goal, width) : h("p", { class: "hint" }, "该区间没有数据。"));
   table();

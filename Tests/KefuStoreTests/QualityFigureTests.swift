@@ -94,6 +94,12 @@ import Testing
         #expect(total.handoversByReason == [1, 0, 1, 1] && total.handovers(.button) == 1)
         #expect(try await chat.conversation(id: "B")?.intent == .billQuery)
         #expect(try await chat.conversation(id: "C")?.handoverReason == .notUnderstood)
+        // By what the bot read the problem as, and by the customer's district (the visitor has none).
+        let byIntent = try await store.quality.chatFigures(day, by: .intent)
+        #expect(byIntent["bill_query"]?.chats == 1 && byIntent["complaint"]?.chats == 1 && byIntent["none"]?.chats == 4)
+        let district = try #require(try await store.customers.find(id: "cus-100000")?.district)
+        let byDistrict = try await store.quality.chatFigures(day, by: .district)
+        #expect(byDistrict[district]?.chats == 5 && byDistrict["none"]?.chats == 1)
 
         let surveys = try #require(try await store.quality.surveyFigures(day, by: nil, now: at(86_400))[""])
         #expect(surveys.eligible == 5)  // B, C, D, F and the ticket

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a quality report is broken down by. Days and hours are China's (UTC+8), as the centre works.
 public enum QualityDimension: String, Codable, Sendable, CaseIterable {
-    case agent, skill, channel, day, hour
+    case agent, skill, intent, district, channel, day, hour
 }
 
 /// The operator's own targets, shown beside each figure that has one.

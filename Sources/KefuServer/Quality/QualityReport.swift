@@ -51,6 +51,8 @@ struct QualityReport: Sendable {
             guard let staff = try await store.staff.find(id: key) else { return (key, "已删除的账号") }
             return (key, "\(staff.agentNo) \(staff.displayName)")
         case .skill: return (key, SkillGroup(rawValue: key)?.displayName ?? key)
+        case .intent: return (key, Intent(rawValue: key)?.displayName ?? "未识别")
+        case .district: return (key, key == "none" ? "未知（访客）" : key)
         case .channel: return (key, key == "visitor" ? "访客" : "登录客户")
         case .day:
             let day = CalendarDate(daysSinceEpoch: Int(key) ?? 0).description

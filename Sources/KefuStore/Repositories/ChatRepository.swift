@@ -29,6 +29,9 @@ public struct ChatRepository: Sendable {
             var conversation = conversation
             conversation.lastSeq = 1
             try await Self.insert(conversation, db)
+            try await RepeatContacts.mark(
+                customerId: conversation.customerId, intent: nil, at: conversation.createdAt, exceptChat: conversation.id, exceptTicket: nil, db
+            )
             let message = ChatMessage(
                 conversationId: conversation.id, seq: 1, clientId: nil, sender: .bot, senderId: nil, text: greeting,
                 createdAt: conversation.createdAt
@@ -91,6 +94,11 @@ public struct ChatRepository: Sendable {
             default: break
             }
             try await Self.update(conversation, db)
+            if let intent = handover?.intent {
+                try await RepeatContacts.mark(
+                    customerId: conversation.customerId, intent: intent, at: conversation.createdAt, exceptChat: conversation.id, exceptTicket: nil, db
+                )
+            }
             return conversation
         }
     }

@@ -29,7 +29,7 @@ public struct QualityRepository: Sendable {
         }.joined(separator: ", ")
         let handoverSums = (0..<reasons.count).map { "SUM(h\($0)) AS h\($0)" }.joined(separator: ", ")
         let inner = """
-            SELECT \(groupKey(dimension, owner: "\(c).customer_id", agent: "\(c).agent_id", skill: "\(c).skill", at: "\(c).created_at", sql)) AS k,
+            SELECT \(groupKey(dimension, owner: "\(c).customer_id", agent: "\(c).agent_id", skill: "\(c).skill", intent: "\(c).intent", district: "(SELECT u.district FROM customers u WHERE u.id = c.customer_id)", at: "\(c).created_at", sql)) AS k,
             CASE WHEN \(c).first_queued_at IS NULL THEN 1 ELSE 0 END AS bot_only,
             CASE WHEN \(c).first_queued_at IS NOT NULL THEN 1 ELSE 0 END AS queued,
             CASE WHEN \(c).first_assigned_at IS NOT NULL THEN 1 ELSE 0 END AS taken,
@@ -78,18 +78,13 @@ public struct QualityRepository: Sendable {
     public func surveyFigures(_ period: ReportPeriod, by dimension: QualityDimension?, now: Date) async throws -> [String: SurveyFigures] {
         let sql = SQLDialectTimes(database.dialect)
         let chatEnd = "COALESCE(c.resolved_at, c.closed_at)", ticketEnd = "COALESCE(t.resolved_at, t.closed_at)"
-        let eligibleChats = SQLQueryString("""
-            SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", at: chatEnd, sql)) AS k, COUNT(*) AS n
-            FROM conversations c WHERE c.agent_id IS NOT NULL AND c.state IN ('resolved', 'closed') AND \(chatEnd) >= 
-            """) + "\(bind: period.from) AND \(unsafeRaw: chatEnd) < \(bind: period.to) GROUP BY k"
-        let eligibleTickets = SQLQueryString("""
-            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", at: ticketEnd, sql)) AS k, COUNT(*) AS n
-            FROM tickets t WHERE t.status IN ('resolved', 'closed') AND \(ticketEnd) >= 
-            """) + "\(bind: period.from) AND \(unsafeRaw: ticketEnd) < \(bind: period.to) GROUP BY k"
         // A chat's answer is a visitor's if the chat was; a ticket's is always a customer's.
         let owner = "CASE WHEN c.id IS NOT NULL AND c.customer_id IS NULL THEN NULL ELSE 'customer' END"
+        // An answer's problem is its chat's or its ticket's; its district the customer's (a visitor has none).
+        let answerIntent = "CASE WHEN s.contact_kind = 'chat' THEN c.intent ELSE (SELECT x.intent FROM tickets x WHERE x.id = s.contact_id) END"
+        let answerDistrict = "(SELECT u.district FROM customers u WHERE u.id = s.owner_id)"
         let answers = SQLQueryString("""
-            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", at: "s.ended_at", sql)) AS k, COUNT(*) AS n,
+            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", intent: answerIntent, district: answerDistrict, at: "s.ended_at", sql)) AS k, COUNT(*) AS n,
             SUM(CASE WHEN s.csat >= 4 THEN 1 ELSE 0 END) AS satisfied, SUM(CASE WHEN s.csat <= 2 THEN 1 ELSE 0 END) AS negative,
             COUNT(s.nps) AS nps_answers, SUM(CASE WHEN s.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
             SUM(CASE WHEN s.nps <= 6 THEN 1 ELSE 0 END) AS detractors
@@ -97,24 +92,30 @@ public struct QualityRepository: Sendable {
             WHERE s.kind = 'service' AND s.ended_at >= 
             """) + "\(bind: period.from) AND s.ended_at < \(bind: period.to) GROUP BY k"
         let bot = SQLQueryString("""
-            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", at: "s.answered_at", sql)) AS k, COUNT(*) AS n,
+            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", intent: answerIntent, district: answerDistrict, at: "s.answered_at", sql)) AS k, COUNT(*) AS n,
             SUM(CASE WHEN s.helpful THEN 1 ELSE 0 END) AS helpful
             FROM survey_responses s LEFT JOIN conversations c ON c.id = s.contact_id
             WHERE s.kind = 'bot' AND s.answered_at >= 
             """) + "\(bind: period.from) AND s.answered_at < \(bind: period.to) GROUP BY k"
         // A review is judged once concluded, or once its deadline passed without a finding.
         let reviews = SQLQueryString("""
-            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", at: "s.ended_at", sql)) AS k,
+            SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", intent: answerIntent, district: answerDistrict, at: "s.ended_at", sql)) AS k,
             SUM(CASE WHEN r.concluded_at IS NOT NULL AND r.concluded_at <= r.due_at THEN 1 ELSE 0 END) AS on_time,
             SUM(CASE WHEN r.concluded_at IS NOT NULL OR r.due_at < 
             """) + "\(bind: now) THEN 1 ELSE 0 END) AS due FROM rating_reviews r JOIN survey_responses s ON s.id = r.survey_id " +
             "LEFT JOIN conversations c ON s.contact_kind = 'chat' AND c.id = s.contact_id " +
             "WHERE s.ended_at >= \(bind: period.from) AND s.ended_at < \(bind: period.to) GROUP BY k"
-        let (fcrChats, fcrTickets) = firstContactQueries(dimension, period, now: now, sql)
+        let (contactChats, contactTickets) = contactQueries(dimension, period, now: now, sql)
         return try await database.read { db in
             var figures: [String: SurveyFigures] = [:]
-            for row in try await db.raw(eligibleChats).all() + (try await db.raw(eligibleTickets).all()) {
-                figures[try row.text("k"), default: SurveyFigures()].eligible += try row.int("n")
+            for row in try await db.raw(contactChats).all() + (try await db.raw(contactTickets).all()) {
+                let k = try row.text("k")
+                var f = figures[k] ?? SurveyFigures()
+                f.eligible += try row.int("eligible")
+                f.fcrPending += try row.int("pending")
+                f.fcrContacts += try row.int("fcr") - (try row.int("pending"))
+                f.fcrResolved += try row.int("first")
+                figures[k] = f
             }
             for row in try await db.raw(answers).all() {
                 let k = try row.text("k")
@@ -134,14 +135,6 @@ public struct QualityRepository: Sendable {
                 f.botHelpful += try row.int("helpful")
                 figures[k] = f
             }
-            for row in try await db.raw(fcrChats).all() + (try await db.raw(fcrTickets).all()) {
-                let k = try row.text("k")
-                var f = figures[k] ?? SurveyFigures()
-                f.fcrPending += try row.int("pending")
-                f.fcrContacts += try row.int("n") - (try row.int("pending"))
-                f.fcrResolved += try row.int("first")
-                figures[k] = f
-            }
             for row in try await db.raw(reviews).all() {
                 let k = try row.text("k")
                 var f = figures[k] ?? SurveyFigures()
@@ -153,55 +146,44 @@ public struct QualityRepository: Sendable {
         }
     }
 
-    /// First-contact resolution over the contacts that ended in `period`: a customer's chat a person
-    /// took, and a ticket not opened from such a chat (one opened from it is part of that contact). Each
-    /// row says whether its 7 days are over (`pending` when not) and whether it was solved at first
-    /// contact: ended resolved, not sent on to another group, no ticket of it reopened, and no new chat
-    /// or ticket of the customer on the same intent within 7 days (for a contact whose intent is
-    /// unknown, any new contact). See docs/metrics.md.
-    private func firstContactQueries(
+    /// The contacts that ended in `period`, read once for two figures: which take a survey (`eligible`:
+    /// chats an agent held, tickets) and first-contact resolution, whose contacts are a customer's chat
+    /// a person took and a ticket not opened from such a chat (one opened from it is part of that
+    /// contact). Each says whether its 7 days are over (`pending` when not) and whether it was solved
+    /// at first contact: ended resolved, not sent on to another group, no ticket of it reopened, and not
+    /// marked repeated (`RepeatContacts`: a new chat or ticket of the customer on the same intent within
+    /// 7 days). See docs/metrics.md.
+    private func contactQueries(
         _ dimension: QualityDimension?, _ period: ReportPeriod, now: Date, _ sql: SQLDialectTimes
     ) -> (SQLQueryString, SQLQueryString) {
-        let window = Int(QualityTargets.repeatWindow)
         let settled = now.addingTimeInterval(-QualityTargets.repeatWindow)
-        func noRepeat(customer: String, intent: String, end: String, exceptChat: String?, exceptTicket: String?) -> String {
-            let inWindow = { (created: String) in "\(created) > \(end) AND \(created) <= \(sql.plus(end, seconds: window))" }
-            let chatExcept = exceptChat.map { " AND n.id <> \($0)" } ?? ""
-            let ticketExcept = [exceptTicket.map { "m.id <> \($0)" }, exceptChat.map { "(m.conversation_id IS NULL OR m.conversation_id <> \($0))" }]
-                .compactMap { $0 }.map { " AND " + $0 }.joined()
-            return """
-                NOT EXISTS (SELECT 1 FROM conversations n WHERE n.customer_id = \(customer)\(chatExcept)
-                    AND (\(intent) IS NULL OR n.intent = \(intent)) AND \(inWindow("n.created_at")))
-                AND NOT EXISTS (SELECT 1 FROM tickets m WHERE m.customer_id = \(customer)\(ticketExcept)
-                    AND (\(intent) IS NULL OR m.intent = \(intent)) AND \(inWindow("m.created_at")))
-                """
-        }
         let chatEnd = "COALESCE(c.resolved_at, c.closed_at)", ticketEnd = "COALESCE(t.resolved_at, t.closed_at)"
+        let sums = "SELECT k, SUM(eligible) AS eligible, SUM(fcr) AS fcr, SUM(pending) AS pending, SUM(first) AS first FROM ("
+        let chatContact = "c.first_assigned_at IS NOT NULL AND c.customer_id IS NOT NULL"
         let chats = SQLQueryString("""
-            SELECT k, COUNT(*) AS n, SUM(pending) AS pending, SUM(first) AS first FROM (
-            SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", at: chatEnd, sql)) AS k,
-            CASE WHEN \(chatEnd) > 
-            """) + "\(bind: settled) THEN 1 ELSE 0 END AS pending, CASE WHEN \(unsafeRaw: chatEnd) <= \(bind: settled) " + SQLQueryString("""
-                AND c.resolved_at IS NOT NULL AND NOT c.group_transferred
+            \(sums) SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", intent: "c.intent", district: "(SELECT u.district FROM customers u WHERE u.id = c.customer_id)", at: chatEnd, sql)) AS k,
+            CASE WHEN c.agent_id IS NOT NULL THEN 1 ELSE 0 END AS eligible,
+            CASE WHEN \(chatContact) THEN 1 ELSE 0 END AS fcr,
+            CASE WHEN \(chatContact) AND \(chatEnd) > 
+            """) + "\(bind: settled) THEN 1 ELSE 0 END AS pending, CASE WHEN \(unsafeRaw: chatContact) AND \(unsafeRaw: chatEnd) <= \(bind: settled) " + SQLQueryString("""
+                AND c.resolved_at IS NOT NULL AND NOT c.group_transferred AND NOT c.repeated
                 AND NOT EXISTS (SELECT 1 FROM tickets r WHERE r.conversation_id = c.id AND r.reopen_count > 0)
-                AND \(noRepeat(customer: "c.customer_id", intent: "c.intent", end: chatEnd, exceptChat: "c.id", exceptTicket: nil))
             THEN 1 ELSE 0 END AS first
-            FROM conversations c WHERE c.first_assigned_at IS NOT NULL AND c.customer_id IS NOT NULL
+            FROM conversations c WHERE (c.agent_id IS NOT NULL OR c.first_assigned_at IS NOT NULL)
             AND c.state IN ('resolved', 'closed') AND \(chatEnd) >= 
             """) + "\(bind: period.from) AND \(unsafeRaw: chatEnd) < \(bind: period.to)) AS per_contact GROUP BY k"
+        let ticketContact = """
+            NOT EXISTS (SELECT 1 FROM conversations o WHERE o.id = t.conversation_id AND o.first_assigned_at IS NOT NULL AND o.customer_id IS NOT NULL)
+            """
         let tickets = SQLQueryString("""
-            SELECT k, COUNT(*) AS n, SUM(pending) AS pending, SUM(first) AS first FROM (
-            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", at: ticketEnd, sql)) AS k,
-            CASE WHEN \(ticketEnd) > 
-            """) + "\(bind: settled) THEN 1 ELSE 0 END AS pending, CASE WHEN \(unsafeRaw: ticketEnd) <= \(bind: settled) " + SQLQueryString("""
-                AND t.resolved_at IS NOT NULL AND t.reopen_count = 0
+            \(sums) SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", intent: "t.intent", district: "t.district", at: ticketEnd, sql)) AS k,
+            1 AS eligible, CASE WHEN \(ticketContact) THEN 1 ELSE 0 END AS fcr,
+            CASE WHEN \(ticketContact) AND \(ticketEnd) > 
+            """) + "\(bind: settled) THEN 1 ELSE 0 END AS pending, CASE WHEN \(unsafeRaw: ticketContact) AND \(unsafeRaw: ticketEnd) <= \(bind: settled) " + SQLQueryString("""
+                AND t.resolved_at IS NOT NULL AND t.reopen_count = 0 AND NOT t.repeated
                 AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'transferred')
-                AND \(noRepeat(customer: "t.customer_id", intent: "t.intent", end: ticketEnd, exceptChat: nil, exceptTicket: "t.id"))
             THEN 1 ELSE 0 END AS first
-            FROM tickets t WHERE t.status IN ('resolved', 'closed')
-            AND NOT EXISTS (SELECT 1 FROM conversations o WHERE o.id = t.conversation_id AND o.first_assigned_at IS NOT NULL
-                AND o.customer_id IS NOT NULL)
-            AND \(ticketEnd) >= 
+            FROM tickets t WHERE t.status IN ('resolved', 'closed') AND \(ticketEnd) >= 
             """) + "\(bind: period.from) AND \(unsafeRaw: ticketEnd) < \(bind: period.to)) AS per_contact GROUP BY k"
         return (chats, tickets)
     }
@@ -217,7 +199,7 @@ public struct QualityRepository: Sendable {
             "SUM(CASE WHEN t.priority = '\(p)' THEN 1 ELSE 0 END) AS p\(n), SUM(CASE WHEN t.priority = '\(p)' AND t.breached THEN 1 ELSE 0 END) AS b\(n)"
         }.joined(separator: ", ")
         let query = SQLQueryString("""
-            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", at: "t.created_at", sql)) AS k,
+            SELECT \(groupKey(dimension, owner: "t.customer_id", agent: "t.assignee_id", skill: "t.ticket_group", intent: "t.intent", district: "t.district", at: "t.created_at", sql)) AS k,
             COUNT(*) AS tickets, SUM(CASE WHEN t.breached THEN 1 ELSE 0 END) AS breached, \(byPriority),
             SUM(CASE WHEN t.type = 'fault' AND t.resolved_at IS NOT NULL AND \(resolved) - \(created) <= \(limit) THEN 1 ELSE 0 END) AS faults_within,
             SUM(CASE WHEN t.escalated THEN 1 ELSE 0 END) AS escalated,
@@ -248,12 +230,17 @@ public struct QualityRepository: Sendable {
     }
 
     /// The group a row falls in, always as text: "" for a report without a breakdown, "bot" for the
-    /// agent of an answer nobody is credited with.
-    private func groupKey(_ dimension: QualityDimension?, owner: String, agent: String, skill: String, at time: String, _ sql: SQLDialectTimes) -> String {
+    /// agent of an answer nobody is credited with, "none" for an unknown intent or a visitor's district.
+    private func groupKey(
+        _ dimension: QualityDimension?, owner: String, agent: String, skill: String, intent: String, district: String, at time: String,
+        _ sql: SQLDialectTimes
+    ) -> String {
         switch dimension {
         case nil: "''"
         case .agent: "COALESCE(\(agent), 'bot')"
         case .skill: skill
+        case .intent: "COALESCE(\(intent), 'none')"
+        case .district: "COALESCE(\(district), 'none')"
         case .channel: "CASE WHEN \(owner) IS NULL THEN 'visitor' ELSE 'customer' END"
         case .day: sql.text(sql.whole("(\(sql.epoch(time)) + \(SQLDialectTimes.chinaOffset)) / 86400"))
         case .hour: sql.text("(\(sql.whole("(\(sql.epoch(time)) + \(SQLDialectTimes.chinaOffset)) / 3600"))) % 24")

@@ -107,6 +107,9 @@ public struct TicketRepository: Sendable {
                 createdBy: draft.actor.id, createdAt: now, updatedAt: now, resolvedAt: nil, closedAt: nil, reopenCount: 0
             )
             try await Self.insert(ticket, db)
+            try await RepeatContacts.mark(
+                customerId: customer.id, intent: draft.intent, at: now, exceptChat: draft.conversationId, exceptTicket: ticket.id, db
+            )
             var events = [
                 TicketEvent(
                     id: Rows.newID("tev"), ticketId: ticket.id, at: now, actorKind: draft.actor.kind, actorId: draft.actor.id,
