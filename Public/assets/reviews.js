@@ -30,6 +30,7 @@ staffSession((me) => {
   $("#scope-hint").textContent = everyone
     ? "满意度 1–2 分的评价自动生成复盘任务，须在 48 小时内完成。"
     : "记在您名下的 1–2 分评价。对复盘结论有异议，可在结论记录后 3 天内申诉一次。";
+  if (everyone) agentFilter();
   const wanted = new URLSearchParams(location.search);
   if (tabs.some(([key]) => key === wanted.get("tab"))) tab = wanted.get("tab");
   loadList();
@@ -46,13 +47,24 @@ function drawTabs(counts) {
   }));
 }
 
+// QA and team leads look at one agent's tasks, among those who take chats and tickets.
+async function agentFilter() {
+  const people = await api("GET", "/api/v1/admin/users").catch(() => []);
+  const serving = people.filter((p) => !p.disabled && (p.role === "agent" || p.role === "team_lead"));
+  if (!serving.length) return;
+  $("#f-agent").append(...serving.map((p) => h("option", { value: p.id }, `${p.agentNo} ${p.displayName}`)));
+  $("#agent-filter").hidden = false;
+  $("#f-agent").addEventListener("change", loadList);
+}
+
 // The most recent load wins: a tab clicked while an earlier list is on its way replaces it.
 async function loadList() {
   const mine = ++listLoad;
   const error = $("#list-error");
   showError(error, null);
   try {
-    const queue = await api("GET", "/api/v1/reviews?tab=" + tab);
+    const agent = $("#f-agent").value;
+    const queue = await api("GET", "/api/v1/reviews?tab=" + tab + (agent ? "&agentId=" + encodeURIComponent(agent) : ""));
     if (mine !== listLoad) return;
     drawTabs(queue.counts);
     const list = $("#reviews");

@@ -23,6 +23,7 @@ export async function staffSession(onReady) {
     $("#logout").hidden = false;
     // Links to pages the role may use, and only those.
     for (const link of document.querySelectorAll("[data-needs]")) link.hidden = !who.permissions.includes(link.dataset.needs);
+    reviewsWaiting(who);
     onReady(who);
   };
   $("#logout").addEventListener("click", async () => {
@@ -45,4 +46,17 @@ export async function staffSession(onReady) {
   const who = await me().catch(() => null);
   if (who && who.kind === "staff") ready(who);
   else $("#login").hidden = false;
+}
+
+/// The 差评复盘 link says how many tasks wait on this person: QA the open ones, a lead the appeals,
+/// an agent the findings they may still appeal.
+async function reviewsWaiting(who) {
+  const link = document.querySelector('nav a[href="/reviews/"]');
+  if (!link) return;
+  const tab = who.permissions.includes("review.conclude") ? "open" : who.permissions.includes("review.decide") ? "appealed" : "concluded";
+  const queue = await api("GET", `/api/v1/reviews?tab=${tab}&limit=100`).catch(() => null);
+  if (!queue) return;
+  const waiting = tab === "concluded" ? queue.items.filter((r) => r.allowed.includes("appeal")).length : queue.counts[tab];
+  link.querySelector(".unread")?.remove();
+  if (waiting) link.append(" ", h("span", { class: "unread", "aria-label": `${waiting} 项待处理` }, String(waiting)));
 }

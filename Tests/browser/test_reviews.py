@@ -20,6 +20,10 @@ def test_a_negative_rating_is_reviewed_appealed_and_decided(server, browser):
     expect(item).to_contain_text("响应慢")
     expect(item).to_contain_text("张小雨（K3001）")
     expect(item).to_contain_text("剩余")
+    # One agent's tasks: agent2's list does not hold agent1's.
+    qa.get_by_label("按客服筛选").select_option(label="K3002 陈宽")
+    expect(item).to_have_count(0)
+    qa.get_by_label("按客服筛选").select_option(label="K3001 张小雨")
     item.click()
     expect(qa.get_by_text("等了很久，问题也没解决").first).to_be_visible()
     expect(qa.locator("#detail .chat-log")).to_contain_text("您好，请问有什么可以帮您？")
@@ -47,6 +51,8 @@ def test_a_negative_rating_is_reviewed_appealed_and_decided(server, browser):
     agent = phone.new_page()
     agent.goto(server.url + "/reviews/?tab=concluded")
     expect(agent.get_by_role("heading", name="我的差评复盘")).to_be_visible()
+    # The nav tells the agent a finding waits for them.
+    expect(agent.locator('nav a[href="/reviews/"] .unread')).to_have_text("1")
     agent.locator(f"#reviews li[data-id='{review['id']}']").click()
     expect(agent.get_by_role("region", name="复盘结论")).to_contain_text("坐席服务")
     agent.get_by_label("申诉理由").fill("客户排队时系统故障，首响延迟非本人原因")

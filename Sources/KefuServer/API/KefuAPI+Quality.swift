@@ -9,10 +9,7 @@ extension KefuAPI {
     func listOpenSurveys(_ input: Operations.ListOpenSurveys.Input) async throws -> Operations.ListOpenSurveys.Output {
         let principal = try requirePrincipal()
         let open = try await surveys.open(for: principal)
-        var agentNumbers: [String: String] = [:]
-        for id in Set(open.compactMap(\.contact.agentId)) {
-            agentNumbers[id] = try await store.staff.find(id: id)?.agentNo
-        }
+        let agentNumbers = try await store.staff.find(ids: Set(open.compactMap(\.contact.agentId))).mapValues(\.agentNo)
         return .ok(.init(body: .json(open.map { item in
             let ended = item.contact.endedAt ?? now()
             return .init(

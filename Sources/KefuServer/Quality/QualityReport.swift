@@ -20,9 +20,12 @@ struct QualityReport: Sendable {
 
     static func build(_ period: ReportPeriod, by dimension: QualityDimension?, store: Store, now: Date) async throws -> QualityReport {
         let (chats, surveys, tickets) = try await store.quality.figures(period, by: dimension, now: now)
+        let keys = Set(chats.keys).union(surveys.keys).union(tickets.keys)
+        // Every agent the rows name, read at once.
+        let staff = dimension == .agent ? try await store.staff.find(ids: keys.subtracting(["bot"])) : [:]
         var rows: [Row] = []
-        for key in Set(chats.keys).union(surveys.keys).union(tickets.keys) {
-            let (shown, label) = try await name(key, dimension, store)
+        for key in keys {
+            let (shown, label) = name(key, dimension, staff)
             rows.append(Row(
                 key: shown, label: label, chats: chats[key] ?? ChatFigures(), surveys: surveys[key] ?? SurveyFigures(),
                 tickets: tickets[key] ?? TicketFigures()
@@ -43,12 +46,12 @@ struct QualityReport: Sendable {
     }
 
     /// The key as the API shows it and the name a person reads.
-    private static func name(_ key: String, _ dimension: QualityDimension?, _ store: Store) async throws -> (String, String) {
+    private static func name(_ key: String, _ dimension: QualityDimension?, _ people: [String: StaffUser]) -> (String, String) {
         switch dimension {
         case nil: return ("", "合计")
         case .agent:
             if key == "bot" { return (key, "未指定客服") }
-            guard let staff = try await store.staff.find(id: key) else { return (key, "已删除的账号") }
+            guard let staff = people[key] else { return (key, "已删除的账号") }
             return (key, "\(staff.agentNo) \(staff.displayName)")
         case .skill: return (key, SkillGroup(rawValue: key)?.displayName ?? key)
         case .intent: return (key, Intent(rawValue: key)?.displayName ?? "未识别")
