@@ -471,6 +471,7 @@ final class ServerProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
             "serve", "--port", String(port), "--database", database, "--agent-chat-limit", String(agentChatLimit),
+            "--demo-history-days", "0",
         ] + (nodeName.map { ["--node-name", $0] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging(["KEFU_LOG_LEVEL": "warning"]) { _, new in new }
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

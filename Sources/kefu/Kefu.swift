@@ -56,6 +56,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Flag(name: .customLong("no-demo"), help: "Do not load the demo data on first start.") var noDemo = false
     @Option(help: "How many demo customers to generate on first start.") var demoCustomers = 2000
+    @Option(help: "Days of past service (chats, tickets, ratings, reviews) the demo writes on first start; 0 for none.")
+    var demoHistoryDays = 30
     @Flag(help: "Production mode: refuses the development SMS sender and demo data.") var production = false
     @Option(help: "Folder of the web pages.") var publicDir = "Public"
     @Option(help: "SMS gateway URL (see docs/sms-gateway.md); without it codes go to the log. Also $KEFU_SMS_GATEWAY_URL.")
@@ -94,6 +96,7 @@ struct Serve: AsyncParsableCommand {
         config.database = try database.resolved()
         config.loadDemo = !noDemo
         config.demoCustomers = demoCustomers
+        config.demoHistoryDays = demoHistoryDays
         config.production = production
         config.publicDirectory = publicDir
         config.secureCookies = secureCookies

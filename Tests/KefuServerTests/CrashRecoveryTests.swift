@@ -26,7 +26,7 @@ import Glibc
             let handle = try FileHandle(forWritingTo: log)
             handle.seekToEndOfFile()
             process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.binary)
-            process.arguments = ["serve", "--port", String(port), "--database", "sqlite://\(database)", "--demo-customers", "20", "--public-dir", CrashRecoveryTests.root.appendingPathComponent("Public").path]
+            process.arguments = ["serve", "--port", String(port), "--database", "sqlite://\(database)", "--demo-customers", "20", "--demo-history-days", "0", "--public-dir", CrashRecoveryTests.root.appendingPathComponent("Public").path]
             process.standardOutput = handle
             process.standardError = handle
             try process.run()

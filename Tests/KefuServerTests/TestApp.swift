@@ -57,6 +57,8 @@ struct TestApp {
         config.port = 0
         config.database = .sqliteMemory
         config.demoCustomers = 40
+        // Tests build the history each needs; DemoHistoryTests look at the demo's own.
+        config.demoHistoryDays = 0
         config.bcryptCost = 4
         return config
     }

@@ -31,7 +31,7 @@ class Server:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [binary, "serve", "--port", str(self.port), "--database", f"sqlite://{self.dir}/kefu.sqlite",
-             "--demo-customers", "200",
+             "--demo-customers", "200", "--demo-history-days", "0",
              # One node: only the console's 重新训练 retrains, so a test can see the bot before and after.
              "--bot-reload-interval", "3600",
              # Customers log in from addresses of their own (customer_login), as on real phones: from one

@@ -15,6 +15,8 @@ public struct AppConfig: Sendable {
     public var database: DatabaseURL = .sqliteFile(path: "kefu.sqlite")
     public var loadDemo: Bool = true
     public var demoCustomers: Int = 2000
+    /// Days of past chats, tickets, ratings and reviews the demo writes on a first start (0: none).
+    public var demoHistoryDays: Int = 30
     public var production: Bool = false
     public var publicDirectory: String = "Public"
     public var staffSessionTTL: TimeInterval = 8 * 3600

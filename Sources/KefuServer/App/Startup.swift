@@ -35,14 +35,33 @@ struct Startup: Sendable {
         guard try await !loader.isLoaded() else { return }
         var generator = DemoGenerator(customerCount: config.demoCustomers, asOf: CalendarDate(chinaTime: now()))
         let started = ContinuousClock.now
-        if let summary = try await loader.load(generator.generate(), hash: hasher.hash) {
-            logger.info(
-                "loaded demo data",
-                metadata: [
-                    "customers": "\(summary.customers)", "subscriptions": "\(summary.subscriptions)",
-                    "bills": "\(summary.bills)", "took": "\(ContinuousClock.now - started)",
-                ]
-            )
-        }
+        let data = generator.generate()
+        guard let summary = try await loader.load(data, hash: hasher.hash) else { return }
+        logger.info(
+            "loaded demo data",
+            metadata: [
+                "customers": "\(summary.customers)", "subscriptions": "\(summary.subscriptions)",
+                "bills": "\(summary.bills)", "took": "\(ContinuousClock.now - started)",
+            ]
+        )
+        guard config.demoHistoryDays > 0 else { return }
+        // The demo's agents serve their own groups; QA and the lead work the reviews.
+        let agents = data.staff.map(\.user).filter { $0.role == .agent }.map { ($0.id, $0.skills.compactMap(SkillGroup.init(rawValue:))) }
+        guard let qa = data.staff.first(where: { $0.user.role == .qa })?.user.id,
+              let lead = data.staff.first(where: { $0.user.role == .teamLead })?.user.id, !agents.isEmpty
+        else { return }
+        let plan = DemoHistory.Plan(
+            chats: 40 * config.demoHistoryDays, tickets: 3 * config.demoHistoryDays, days: config.demoHistoryDays,
+            agents: agents, qa: qa, lead: lead, customers: data.customers.map(\.id)
+        )
+        let history = try await DemoHistory(store: store, plan: plan).write(until: now())
+        logger.info(
+            "wrote demo history",
+            metadata: [
+                "days": "\(config.demoHistoryDays)", "chats": "\(history.chats)", "messages": "\(history.messages)",
+                "tickets": "\(history.tickets)", "surveys": "\(history.surveys)", "reviews": "\(history.reviews)",
+                "took": "\(ContinuousClock.now - started)",
+            ]
+        )
     }
 }
