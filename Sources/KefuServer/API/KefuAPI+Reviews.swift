@@ -61,10 +61,10 @@ extension KefuAPI {
 }
 
 extension Components.Schemas.StaffRef {
-    init?(_ id: String?, _ people: [String: StaffUser]) {
-        guard let id else { return nil }
+    /// A person a review names, by name and 工号; an account since deleted is said to be one, never shown by its id.
+    init(_ id: String, _ people: [String: StaffUser]) {
         let person = people[id]
-        self.init(id: id, name: person?.displayName ?? id, agentNo: person?.agentNo)
+        self.init(id: id, name: person?.displayName ?? "已删除的账号", agentNo: person?.agentNo)
     }
 }
 
@@ -73,14 +73,14 @@ extension Components.Schemas.RatingReview {
         let r = PersonalData.shown(review, to: principal)
         self.init(
             id: r.id, surveyId: r.surveyId, contactKind: r.contactKind, contactId: r.contactId, customerId: customerId,
-            agent: .init(r.agentId, people), skill: r.skill.rawValue, csat: r.csat, reason: r.reason, comment: r.comment,
+            agent: r.agentId.map { .init($0, people) }, skill: r.skill.rawValue, csat: r.csat, reason: r.reason, comment: r.comment,
             openedAt: r.openedAt, dueAt: r.dueAt, status: r.status, overdue: r.isOverdue(at: now), late: r.missedDeadline(at: now),
             overdueAt: r.overdueAt,
             finding: r.finding.map { f in
-                .init(cause: f.cause, action: f.action, calledBack: f.calledBack, by: .init(f.by, people) ?? .init(id: f.by, name: f.by), at: f.at)
+                .init(cause: f.cause, action: f.action, calledBack: f.calledBack, by: .init(f.by, people), at: f.at)
             },
             appealUntil: r.appealUntil, appeal: r.appeal.map { .init(text: $0.text, at: $0.at) },
-            decision: r.decision.map { d in .init(upheld: d.upheld, note: d.note, by: .init(d.by, people) ?? .init(id: d.by, name: d.by), at: d.at) },
+            decision: r.decision.map { d in .init(upheld: d.upheld, note: d.note, by: .init(d.by, people), at: d.at) },
             allowed: ReviewPolicy.allowed(principal, r, at: now)
         )
     }

@@ -29,7 +29,7 @@ public struct QualityRepository: Sendable {
         }.joined(separator: ", ")
         let handoverSums = (0..<reasons.count).map { "SUM(h\($0)) AS h\($0)" }.joined(separator: ", ")
         let inner = """
-            SELECT \(groupKey(dimension, owner: "\(c).customer_id", agent: "\(c).agent_id", skill: "\(c).skill", intent: "\(c).intent", district: "(SELECT u.district FROM customers u WHERE u.id = c.customer_id)", at: "\(c).created_at", sql)) AS k,
+            SELECT \(groupKey(dimension, owner: "\(c).customer_id", agent: "\(c).agent_id", skill: "\(c).skill", intent: "\(c).intent", district: Self.chatDistrict, at: "\(c).created_at", sql)) AS k,
             CASE WHEN \(c).first_queued_at IS NULL THEN 1 ELSE 0 END AS bot_only,
             CASE WHEN \(c).first_queued_at IS NOT NULL THEN 1 ELSE 0 END AS queued,
             CASE WHEN \(c).first_assigned_at IS NOT NULL THEN 1 ELSE 0 END AS taken,
@@ -161,7 +161,7 @@ public struct QualityRepository: Sendable {
         let sums = "SELECT k, SUM(eligible) AS eligible, SUM(fcr) AS fcr, SUM(pending) AS pending, SUM(first) AS first FROM ("
         let chatContact = "c.first_assigned_at IS NOT NULL AND c.customer_id IS NOT NULL"
         let chats = SQLQueryString("""
-            \(sums) SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", intent: "c.intent", district: "(SELECT u.district FROM customers u WHERE u.id = c.customer_id)", at: chatEnd, sql)) AS k,
+            \(sums) SELECT \(groupKey(dimension, owner: "c.customer_id", agent: "c.agent_id", skill: "c.skill", intent: "c.intent", district: Self.chatDistrict, at: chatEnd, sql)) AS k,
             CASE WHEN c.agent_id IS NOT NULL THEN 1 ELSE 0 END AS eligible,
             CASE WHEN \(chatContact) THEN 1 ELSE 0 END AS fcr,
             CASE WHEN \(chatContact) AND \(chatEnd) > 
@@ -228,6 +228,9 @@ public struct QualityRepository: Sendable {
             return figures
         }
     }
+
+    /// A chat's district is its customer's (a visitor has none): chats do not carry one.
+    static let chatDistrict = "(SELECT u.district FROM customers u WHERE u.id = c.customer_id)"
 
     /// The group a row falls in, always as text: "" for a report without a breakdown, "bot" for the
     /// agent of an answer nobody is credited with, "none" for an unknown intent or a visitor's district.

@@ -17,13 +17,14 @@ enum RepeatContacts {
         guard let customerId else { return }
         let since = at.addingTimeInterval(-QualityTargets.repeatWindow)
         let sameProblem: SQLQueryString = intent.map { " AND (intent IS NULL OR intent = \(bind: $0.rawValue))" } ?? " AND intent IS NULL"
-        let chatEnd = "COALESCE(resolved_at, closed_at)", ticketEnd = "COALESCE(resolved_at, closed_at)"
+        // Both tables spell a contact's end the same way.
+        let end = "COALESCE(resolved_at, closed_at)"
         var chats = SQLQueryString("UPDATE conversations SET repeated = \(bind: true) WHERE customer_id = \(bind: customerId)") +
-            " AND repeated = \(bind: false) AND \(unsafeRaw: chatEnd) < \(bind: at) AND \(unsafeRaw: chatEnd) >= \(bind: since)" + sameProblem
+            " AND repeated = \(bind: false) AND \(unsafeRaw: end) < \(bind: at) AND \(unsafeRaw: end) >= \(bind: since)" + sameProblem
         if let exceptChat { chats = chats + " AND id <> \(bind: exceptChat)" }
         try await db.raw(chats).run()
         var tickets = SQLQueryString("UPDATE tickets SET repeated = \(bind: true) WHERE customer_id = \(bind: customerId)") +
-            " AND repeated = \(bind: false) AND \(unsafeRaw: ticketEnd) < \(bind: at) AND \(unsafeRaw: ticketEnd) >= \(bind: since)" + sameProblem
+            " AND repeated = \(bind: false) AND \(unsafeRaw: end) < \(bind: at) AND \(unsafeRaw: end) >= \(bind: since)" + sameProblem
         if let exceptChat { tickets = tickets + " AND (conversation_id IS NULL OR conversation_id <> \(bind: exceptChat))" }
         if let exceptTicket { tickets = tickets + " AND id <> \(bind: exceptTicket)" }
         try await db.raw(tickets).run()
