@@ -3,10 +3,9 @@
 import { api } from "./api.js";
 import { $, h, showError } from "./dom.js";
 import { staffSession } from "./staff-login.js";
+import { DAY, periodPicker, chinaDay, rangeText } from "./period.js";
+import { svg } from "./svg.js";
 
-const SVG = "http://www.w3.org/2000/svg";
-const DAY = 86400000;
-const CHINA = 8 * 3600000;
 let report = null;
 
 staffSession((who) => {
@@ -18,32 +17,10 @@ staffSession((who) => {
   load();
 });
 
-for (const id of ["q-period", "q-by", "q-from", "q-to"]) $("#" + id).addEventListener("change", load);
-
-// China's midnight `days` days before today, as a Date.
-function chinaMidnight(daysAgo) {
-  const local = Date.now() + CHINA;
-  return new Date(local - (local % DAY) - daysAgo * DAY - CHINA);
-}
-
-function chinaDate(text) {
-  const [y, m, d] = text.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d) - CHINA);
-}
-
-function period() {
-  const choice = $("#q-period").value;
-  $("#q-custom").hidden = choice !== "custom";
-  const tomorrow = chinaMidnight(-1);
-  if (choice === "today") return [chinaMidnight(0), tomorrow];
-  if (choice === "7" || choice === "30") return [chinaMidnight(Number(choice) - 1), tomorrow];
-  if (choice === "month") {
-    const local = new Date(Date.now() + CHINA);
-    return [new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - CHINA), tomorrow];
-  }
-  if (!$("#q-from").value || !$("#q-to").value) return null;
-  return [chinaDate($("#q-from").value), new Date(chinaDate($("#q-to").value).getTime() + DAY)];
-}
+const picker = periodPicker(load);
+$("#period-picker").replaceWith(...picker.elements);
+$("#q-by").addEventListener("change", load);
+const period = () => picker.range();
 
 async function load() {
   const error = $("#q-error");
@@ -52,18 +29,17 @@ async function load() {
   if (!range) { $("#q-range").textContent = "请选择开始和结束日期"; return; }
   const query = new URLSearchParams({ from: range[0].toISOString(), to: range[1].toISOString(), by: $("#q-by").value });
   $("#q-csv").href = "/api/v1/quality/report?" + query + "&format=csv";
-  $("#q-csv").setAttribute("download", `服务质量-${shown(range[0])}-${shown(new Date(range[1].getTime() - DAY))}.csv`);
+  $("#q-csv").setAttribute("download", `服务质量-${chinaDay(range[0])}-${chinaDay(new Date(range[1].getTime() - DAY))}.csv`);
   try {
     report = await api("GET", "/api/v1/quality/report?" + query);
   } catch (e) {
     showError(error, e);
     return;
   }
-  $("#q-range").textContent = `统计区间：${shown(range[0])} 至 ${shown(new Date(range[1].getTime() - DAY))}（北京时间）`;
+  $("#q-range").textContent = "统计区间：" + rangeText(range);
   render();
 }
 
-function shown(date) { return new Date(date.getTime() + CHINA).toISOString().slice(0, 10); }
 
 export const pct = (x) => (x == null ? "—" : (x * 100).toFixed(1) + "%");
 export const secs = (x) => (x == null ? "—" : x < 60 ? x.toFixed(1) + " 秒" : `${Math.floor(x / 60)} 分 ${Math.round(x % 60)} 秒`);
@@ -107,12 +83,6 @@ function render() {
   table();
 }
 
-function svg(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-  for (const child of children) element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  return element;
-}
 
 const BUCKETS = [["upTo15", "0–15秒", "#1a7f37"], ["upTo30", "15–30秒", "#6cc070"], ["upTo60", "30–60秒", "#f0b429"], ["over60", "60秒以上", "#e07b39"], ["never", "未回复", "#c62828"]];
 

@@ -8,6 +8,7 @@ import { bubble } from "./chat-client.js";
 import { historyList, duration } from "./tickets-common.js";
 import { render360 } from "./customer360.js";
 import { reasons } from "./survey.js";
+import { agentFilter } from "./agent-filter.js";
 
 const reasonLabel = Object.fromEntries(reasons);
 const statusLabel = { open: "待复盘", concluded: "已复盘", appealed: "申诉中", decided: "已裁定" };
@@ -30,7 +31,7 @@ staffSession((me) => {
   $("#scope-hint").textContent = everyone
     ? "满意度 1–2 分的评价自动生成复盘任务，须在 48 小时内完成。"
     : "记在您名下的 1–2 分评价。对复盘结论有异议，可在结论记录后 3 天内申诉一次。";
-  if (everyone) agentFilter();
+  if (everyone) agentFilter($("#f-agent"), loadList, $("#agent-filter"));
   const wanted = new URLSearchParams(location.search);
   if (tabs.some(([key]) => key === wanted.get("tab"))) tab = wanted.get("tab");
   loadList();
@@ -45,16 +46,6 @@ function drawTabs(counts) {
       onclick: () => { tab = key; history.replaceState(null, "", "?tab=" + key); loadList(); },
     }, text, n ? h("span", { class: key === "overdue" ? "unread" : "badge", style: "margin-left: 4px" }, n) : null);
   }));
-}
-
-// QA and team leads look at one agent's tasks, among those who take chats and tickets.
-async function agentFilter() {
-  const people = await api("GET", "/api/v1/admin/users").catch(() => []);
-  const serving = people.filter((p) => !p.disabled && (p.role === "agent" || p.role === "team_lead"));
-  if (!serving.length) return;
-  $("#f-agent").append(...serving.map((p) => h("option", { value: p.id }, `${p.agentNo} ${p.displayName}`)));
-  $("#agent-filter").hidden = false;
-  $("#f-agent").addEventListener("change", loadList);
 }
 
 // The most recent load wins: a tab clicked while an earlier list is on its way replaces it.

@@ -16,7 +16,7 @@ struct Kefu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kefu",
         abstract: "Kefu: online customer service for a telecom operator.",
-        subcommands: [Serve.self, Migrate.self, User.self, Demo.self, Billing.self, NLUCommand.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Demo.self, Billing.self, QA.self, NLUCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -262,6 +262,26 @@ struct Billing: AsyncParsableCommand {
             print(run.ran
                 ? "billed \(run.month): \(run.bills) bills, \(run.changesApplied) plan changes applied"
                 : "\(run.month) was already billed")
+        }
+    }
+}
+
+struct QA: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "qa", abstract: "Automatic QA scores.", subcommands: [Score.self])
+
+    struct Score: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score the closed chats that have no QA score (those closed before scoring existed), by the rules in force when each closed."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let scored = try await Database.withDatabase(try database.resolved(), logger: makeLogger()) { db in
+                try await db.migrate()
+                return try await Store(database: db).qaScores.scoreMissing(now: Date())
+            }
+            print("scored \(scored) chats")
         }
     }
 }

@@ -31,6 +31,12 @@ import Testing
         finding: .init(cause: .agent, action: "辅导", calledBack: true, by: "s-qa", at: t0)
     )
 
+    /// The QA score of customer cA's chat, credited to agent1.
+    static let qaScore = QAScore(
+        conversationId: "conv-a", agentId: "s-agent1", skill: .mobile, closedAt: t0, rulesVersion: 1, items: [], automatic: 80,
+        adjustment: nil, scoredAt: t0
+    )
+
     static func staff(_ id: String, _ role: Role) -> Principal { .staff(id: id, username: id, role: role, agentNo: "K0") }
 
     static let principals: [(String, Principal)] = [
@@ -50,17 +56,18 @@ import Testing
         "recordRead", "recordWrite",
         "rateChat", "rateTicket", "qualityRead",
         "reviewRead", "reviewConclude", "reviewAppeal", "reviewDecide",
+        "qaRead", "qaAdjust", "qaRules",
     ]
 
     static let expected: [String: String] = [
-        "customer, owner": "A A F H A A  A A A A F F F A F  A A  A A F  F F F F",
-        "customer, other": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F",
-        "visitor": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F",
-        "agent, holds it": "A A A A A A  A A A A A F A A A  A A  F F F  A F A F",
-        "agent, other": "H H H H H H  A A A A A F A A A  A A  F F F  H H H H",
-        "team lead": "H A A A A H  A A A A A A A A A  A A  F F A  A F F A",
-        "qa": "H A F A A H  A F F F F F F F F  A F  F F A  A A F F",
-        "admin": "H A A A A H  A A A A A A A A A  A A  F F A  A A F A",
+        "customer, owner": "A A F H A A  A A A A F F F A F  A A  A A F  F F F F  F F F",
+        "customer, other": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F  F F F",
+        "visitor": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F  F F F",
+        "agent, holds it": "A A A A A A  A A A A A F A A A  A A  F F F  A F A F  A F F",
+        "agent, other": "H H H H H H  A A A A A F A A A  A A  F F F  H H H H  H H F",
+        "team lead": "H A A A A H  A A A A A A A A A  A A  F F A  A F F A  A F F",
+        "qa": "H A F A A H  A F F F F F F F F  A F  F F A  A A F F  A A F",
+        "admin": "H A A A A H  A A A A A A A A A  A A  F F A  A A F A  A A A",
     ]
 
     static func letter(_ access: Access) -> String {
@@ -98,6 +105,9 @@ import Testing
             ReviewPolicy.act(p, .conclude(cause: .agent, action: "x", calledBack: false), review),
             ReviewPolicy.act(p, .appeal(text: "x"), review),
             ReviewPolicy.act(p, .decide(upheld: true, note: "x"), review),
+            QAScorePolicy.read(p, qaScore),
+            QAScorePolicy.adjust(p, qaScore),
+            QAScorePolicy.manageRules(p),
         ]
         return answers.map(letter).joined()
     }
@@ -142,6 +152,15 @@ import Testing
         own.appeal = .init(text: "申诉", at: Self.t0)
         #expect(ReviewPolicy.act(Self.staff("s-lead", .teamLead), .decide(upheld: true, note: "x"), own) == .forbidden)
         #expect(ReviewPolicy.act(Self.staff("s-lead2", .teamLead), .decide(upheld: true, note: "x"), own) == .allowed)
+    }
+
+    /// An admin who took the chat reads its QA score but does not adjust it.
+    @Test func nobodyAdjustsTheScoreOfTheirOwnChat() {
+        var own = Self.qaScore
+        own.agentId = "s-admin"
+        #expect(QAScorePolicy.read(Self.staff("s-admin", .admin), own) == .allowed)
+        #expect(QAScorePolicy.adjust(Self.staff("s-admin", .admin), own) == .forbidden)
+        #expect(QAScorePolicy.adjust(Self.staff("s-admin2", .admin), own) == .allowed)
     }
 
     @Test func onlyTheCustomerSeesTheirRecordUnmasked() {

@@ -64,6 +64,16 @@ def test_no_page_shows_internals(server, browser):
             first.click()
             expect(page.locator("#detail .card").first).to_be_visible()
         problems[f"{username} reviews"] = leaks(page)
+        page.goto(server.url + "/qa/")
+        expect(page.locator("#kpis .kpi").first).to_be_visible()
+        first = page.locator("#scores li[data-id]").first
+        if first.count():
+            first.click()
+            expect(page.locator("#items")).to_be_visible()
+        problems[f"{username} qa scores"] = leaks(page)
+        page.locator("#views [data-view=rules]").click()
+        expect(page.locator("#rules-items")).to_be_visible()
+        problems[f"{username} qa rules"] = leaks(page)
         context.close()
 
     found = {where: what for where, what in problems.items() if what}

@@ -148,3 +148,18 @@ extension RatingReview: MaskedForStaff {
         return copy
     }
 }
+
+/// A check's reason may quote the chat (the customer's angry words, the business done) and QA's note
+/// may too: both masked as the transcript is.
+extension QAScore: MaskedForStaff {
+    public func maskedForStaff() -> QAScore {
+        var copy = self
+        copy.items = items.map { item in
+            var item = item
+            item.reason = Masking.text(item.reason)
+            return item
+        }
+        copy.adjustment?.note = Masking.text(adjustment?.note ?? "")
+        return copy
+    }
+}

@@ -14,7 +14,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
             [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage,
              .ticketRead, .ticketHandle, .ticketAssign, .outageManage, .qualityRead, .reviewDecide]
         case .qa:
-            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead, .qualityRead, .reviewConclude]
+            [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead, .qualityRead, .reviewConclude, .qaAdjust]
         case .admin:
             Set(Permission.allCases)
         }
@@ -61,4 +61,8 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case reviewConclude = "review.conclude"
     /// Decide an agent's appeal of a review's finding.
     case reviewDecide = "review.decide"
+    /// Adjust a chat's automatic QA score, with a note, or score it again.
+    case qaAdjust = "qa.adjust"
+    /// Publish a new version of the QA rules (the checks' points, thresholds and phrases).
+    case qaRulesManage = "qa_rules.manage"
 }

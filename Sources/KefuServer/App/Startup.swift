@@ -17,8 +17,9 @@ struct Startup: Sendable {
 
     func run() async throws {
         try await database.migrate()
-        if config.loadDemo { try await loadDemo() }
+        // The knowledge first: the demo's agents send its solution articles, as agents do.
         try await store.knowledge.seedProjectKnowledge(now: now())
+        if config.loadDemo { try await loadDemo() }
         // No socket is open yet: desks this node (or, on SQLite, the one node) held before it stopped are gone.
         let released = try await store.chat.releaseDesks(database.passesNotifications ? .node(node) : .everyNode, now: now())
         if !released.isEmpty { logger.info("released desks held before the restart", metadata: ["agents": "\(released)"]) }

@@ -79,7 +79,7 @@ struct ChatBot: Sendable {
             ?? recent.filter { $0.sender == .customer }.reversed().lazy.map { nlu.understand($0.text).intent }.first(where: isTopic)
         let keywords = (understanding?.keywords ?? []).isEmpty ? "无" : understanding!.keywords.joined(separator: "、")
         let angry = text.map(BotPolicy.isAngry) ?? false
-        let soothing = angry || understanding?.intent == .complaint ? "\n建议话术：非常抱歉给您带来不便，我马上为您处理。" : ""
+        let soothing = angry || understanding?.intent == .complaint ? "\n建议话术：" + ChatScripts.soothing : ""
         let about = (topical ?? understanding?.intent).map(\.displayName) ?? "未识别"
         try await service.post(
             c, sender: .bot, senderId: nil, text: "转接摘要——意图：\(about)；关键词：\(keywords)；原因：\(reason.label)。\(soothing)", visibility: .staff

@@ -129,7 +129,7 @@ struct ChatDesk: Sendable {
             try await publishState(assignment.conversation)
             try await post(
                 assignment.conversation, sender: .system, senderId: assignment.agent.id,
-                text: "您好，客服 \(assignment.agent.agentNo) 很高兴为您服务，请问有什么可以帮您？"
+                text: ChatScripts.greeting(agentNo: assignment.agent.agentNo)
             )
         }
         try await announceQueue()
@@ -231,7 +231,7 @@ struct ChatDesk: Sendable {
     /// The agent ends the chat: closing phrase, then the survey; the slot frees at once.
     func end(_ c: Conversation, by agent: StaffUser) async throws {
         let resolved = try await store.chat.transition(c.id, to: .resolved, now: now())
-        try await post(resolved, sender: .system, senderId: agent.id, text: "感谢您的咨询，客服 \(agent.agentNo) 祝您生活愉快！请对本次服务进行评价。")
+        try await post(resolved, sender: .system, senderId: agent.id, text: ChatScripts.closing(agentNo: agent.agentNo))
         try await publishState(resolved)
         var survey = ServerFrame(type: "survey")
         survey.conversationId = c.id

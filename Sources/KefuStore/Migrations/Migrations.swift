@@ -16,5 +16,6 @@ enum Migrations {
         Migration013_ReportTimes.migration,
         Migration014_RatingReviews.migration,
         Migration015_Handovers.migration,
+        Migration016_QAScores.migration,
     ]
 }

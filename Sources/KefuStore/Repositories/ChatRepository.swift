@@ -94,6 +94,7 @@ public struct ChatRepository: Sendable {
             default: break
             }
             try await Self.update(conversation, db)
+            if state == .closed { try await QAScoreRepository.scoreClosed(conversation, now: now, db) }
             if let intent = handover?.intent {
                 try await RepeatContacts.mark(
                     customerId: conversation.customerId, intent: intent, at: conversation.createdAt, exceptChat: conversation.id, exceptTicket: nil, db
@@ -220,6 +221,7 @@ public struct ChatRepository: Sendable {
                     text: farewell, createdAt: now
                 )
                 try await Self.insert(message, db)
+                try await QAScoreRepository.scoreClosed(conversation, now: now, db)
                 claimed.append((conversation, message))
             }
             return claimed

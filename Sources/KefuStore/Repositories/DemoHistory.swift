@@ -9,7 +9,8 @@ import KefuCore
 public struct DemoHistory: Sendable {
     public struct Plan: Sendable {
         public var chats: Int
-        /// Messages per chat, the greeting included; nil for each chat's own length (4 to 9).
+        /// Messages a chat runs to, the greetings included (one a person served ends on an exchange and the
+        /// closing phrase, so may have one or two more); nil for each chat's own length (4 to 9).
         public var messagesPerChat: Int?
         public var tickets: Int
         public var days: Int
@@ -69,9 +70,20 @@ public struct DemoHistory: Sendable {
          ["您好，请问有什么可以帮您？", "很抱歉给您带来困扰。", "已为您开通骚扰电话拦截服务，免费。", "不客气，还有问题随时联系我们。"]),
     ]
 
+    /// What the chats need to know of the people and the library: each agent's 工号 for the greetings the
+    /// system says for them, and the article agents are offered for each problem.
+    struct Cast: Sendable {
+        var agentNo: [String: String]
+        var articles: [Intent: SolutionArticle]
+    }
+
     public func write(until end: Date) async throws -> Summary {
         let start = end.addingTimeInterval(-Double(plan.days) * 86_400)
-        var summary = try await writeChats(from: start, to: end)
+        let staff = try await store.staff.find(ids: Set(plan.agents.map(\.id)))
+        var articles: [Intent: SolutionArticle] = [:]
+        for article in try await store.knowledge.articles() where articles[article.intent] == nil { articles[article.intent] = article }
+        let cast = Cast(agentNo: staff.mapValues(\.agentNo), articles: articles)
+        var summary = try await writeChats(from: start, to: end, cast)
         summary.tickets = try await writeTickets(from: start, to: end, surveys: &summary.surveys)
         summary.reviews = try await workReviews(until: end)
         return summary
@@ -79,7 +91,7 @@ public struct DemoHistory: Sendable {
 
     // MARK: Chats
 
-    private func writeChats(from start: Date, to end: Date) async throws -> Summary {
+    private func writeChats(from start: Date, to end: Date, _ cast: Cast) async throws -> Summary {
         let perTask = 400
         let chunks = stride(from: 0, to: plan.chats, by: perTask).map { ($0, min($0 + perTask, plan.chats)) }
         // Everything of a chat, its survey included, lies before `end`.
@@ -92,7 +104,7 @@ public struct DemoHistory: Sendable {
                     var written = Summary()
                     for n in chunk.0..<chunk.1 {
                         let created = start.addingTimeInterval(Double.random(in: 0..<span, using: &random))
-                        let chat = try await oneChat(id: "conv-hist-\(n)", customer: plan.customers[n % plan.customers.count], at: created, &random)
+                        let chat = try await oneChat(id: "conv-hist-\(n)", customer: plan.customers[n % plan.customers.count], at: created, cast, &random)
                         written.chats += 1
                         written.messages += chat.messages
                         written.surveys += chat.rated ? 1 : 0
@@ -113,9 +125,12 @@ public struct DemoHistory: Sendable {
     }
 
     /// One chat on the clock of its own day: the bot alone (3 in 10), or handed over, left in the queue
-    /// (1 in 14 of those), or taken, answered, now and then sent on to another group, resolved and, one
-    /// time in three, rated.
-    private func oneChat(id: String, customer: String, at created: Date, _ random: inout SeededGenerator) async throws -> (messages: Int, rated: Bool) {
+    /// (1 in 14 of those), or taken (greeted for the agent, as the desk does), answered (with the
+    /// library's article most times, soothing an upset customer most times), now and then sent on to
+    /// another group, resolved with the closing phrase and, one time in three, rated.
+    private func oneChat(
+        id: String, customer: String, at created: Date, _ cast: Cast, _ random: inout SeededGenerator
+    ) async throws -> (messages: Int, rated: Bool) {
         let topic = Self.topics.randomElement(using: &random)!
         let length = plan.messagesPerChat ?? Int.random(in: 4...9, using: &random)
         _ = try await store.chat.create(
@@ -154,24 +169,29 @@ public struct DemoHistory: Sendable {
         let busy = Int.random(in: 0..<10, using: &random) < 2
         clock = clock.addingTimeInterval(Double.random(in: busy ? 20...120 : 1...15, using: &random))
         _ = try await store.chat.transition(id, to: .assigned, now: clock, agentId: .some(agent))
-        try await say(.agent, "您好，请问有什么可以帮您？", by: agent, after: Double.random(in: busy ? 10...60 : 2...12, using: &random))
+        try await say(.system, ChatScripts.greeting(agentNo: cast.agentNo[agent] ?? ""), by: agent, after: 0)
+        let soothes = reason == .upset && Int.random(in: 0..<4, using: &random) > 0
+        try await say(.agent, soothes ? ChatScripts.soothing : "请问具体是什么问题呢？", by: agent, after: Double.random(in: busy ? 10...60 : 2...12, using: &random))
         if roll >= 97, let other = plan.agents.first(where: { !$0.skills.contains(topic.skill) }), let skill = other.skills.first {
             // Sent on to another group, and taken there.
             _ = try await store.chat.transition(id, to: .queued, now: clock.addingTimeInterval(20), skill: skill, agentId: .some(nil))
             clock = clock.addingTimeInterval(60)
             agent = other.id
             _ = try await store.chat.transition(id, to: .assigned, now: clock, agentId: .some(agent))
+            try await say(.system, ChatScripts.greeting(agentNo: cast.agentNo[agent] ?? ""), by: agent, after: 0)
         }
+        let article = topic.intent.flatMap { cast.articles[$0] }.flatMap { Int.random(in: 0..<5, using: &random) > 0 ? $0 : nil }
+        // At least one exchange on the problem itself, however short the chat.
         var turn = 0
-        while written < length {
+        repeat {
             try await say(.customer, topic.customer[turn % topic.customer.count], by: customer, after: 30)
-            if written < length {
-                try await say(.agent, topic.agent[turn % topic.agent.count], by: agent, after: Double.random(in: 10...70, using: &random))
-            }
+            let reply = turn == 0 ? article?.chatText ?? topic.agent[0] : topic.agent[turn % topic.agent.count]
+            try await say(.agent, reply, by: agent, after: Double.random(in: 10...70, using: &random))
             turn += 1
-        }
+        } while written < length
         clock = clock.addingTimeInterval(30)
         let resolved = try await store.chat.transition(id, to: .resolved, now: clock)
+        try await say(.system, ChatScripts.closing(agentNo: cast.agentNo[agent] ?? ""), by: agent, after: 0)
         var rated = false
         if Int.random(in: 0..<3, using: &random) == 0 {
             rated = try await rate(RatedContact(chat: resolved), owner: customer, at: clock.addingTimeInterval(60), &random)

@@ -44,14 +44,16 @@ enum Rows {
         }
     }
 
-    /// `UPDATE table SET column = value, … WHERE id = ?`, written out as `insert` is.
-    static func update(_ db: any SQLDatabase, _ table: String, id: String, set values: [(String, any Encodable & Sendable)]) async throws {
+    /// `UPDATE table SET column = value, … WHERE id = ?` (or another key column), written out as `insert` is.
+    static func update(
+        _ db: any SQLDatabase, _ table: String, id: String, key: String = "id", set values: [(String, any Encodable & Sendable)]
+    ) async throws {
         var sql = SQLQueryString("UPDATE \(quoted(table)) SET ")
         for (index, (column, value)) in values.enumerated() {
             sql.appendLiteral((index == 0 ? "" : ", ") + quoted(column) + " = ")
             sql.appendInterpolation(bind: value)
         }
-        sql.appendLiteral(" WHERE \"id\" = ")
+        sql.appendLiteral(" WHERE " + quoted(key) + " = ")
         sql.appendInterpolation(bind: id)
         try await db.raw(sql).run()
     }

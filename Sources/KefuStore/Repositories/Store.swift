@@ -23,6 +23,7 @@ public struct Store: Sendable {
     public var surveys: SurveyRepository { SurveyRepository(database: database) }
     public var quality: QualityRepository { QualityRepository(database: database) }
     public var reviews: ReviewRepository { ReviewRepository(database: database) }
+    public var qaScores: QAScoreRepository { QAScoreRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }
