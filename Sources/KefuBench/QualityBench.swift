@@ -48,6 +48,15 @@ struct QualityBench {
                 _ = try await DemoLoader(store: store).load(demo, hash: { "bench-\($0)" })
                 let end = Date()
                 let start = end.addingTimeInterval(-30 * 86_400)
+                // The agents are staff with a 工号, so their chats are greeted, closed and QA-scored as live ones are.
+                for (n, id) in Self.agents.enumerated() {
+                    let user = StaffUser(
+                        id: id, username: "bench-\(n + 1)", displayName: "压测坐席\(n + 1)", role: .agent, agentNo: String(format: "B%04d", n + 1),
+                        skills: ["mobile", "broadband", "billing", "enterprise"], disabled: false, autoAssign: true, createdAt: start
+                    )
+                    let audit = AuditEntry(id: "aud-bench-q-\(n)", at: start, actorKind: "system", actorId: "bench", action: "staff.create", targetType: "staff", targetId: id)
+                    try await store.staff.create(user, passwordHash: "-", audit: audit)
+                }
                 let began = ContinuousClock.now
                 let plan = DemoHistory.Plan(
                     chats: options.conversations, messagesPerChat: options.messagesPerChat, tickets: options.tickets, days: 30,
@@ -56,8 +65,36 @@ struct QualityBench {
                 )
                 let history = try await DemoHistory(store: store, plan: plan).write(until: end)
                 print("history: \(history.chats) chats, \(history.messages) messages, \(history.tickets) tickets, \(history.surveys) survey answers, \(history.reviews) reviews over 30 days, written in \(String(format: "%.0f", milliseconds(ContinuousClock.now - began) / 1000)) s")
-                try await measure(store, try ReportPeriod(from: start, to: end.addingTimeInterval(1)))
+                let period = try ReportPeriod(from: start, to: end.addingTimeInterval(1))
+                try await measure(store, period)
+                try await measureQA(store, period)
             }
+        }
+    }
+
+    /// The QA score page's two reads over the month: the summary over every score (mean, pass rate per
+    /// check) and a page of the list, newest first and lowest first.
+    private func measureQA(_ store: Store, _ period: ReportPeriod) async throws {
+        var filter = QAScoreRepository.Filter()
+        (filter.from, filter.to, filter.limit) = (period.from, period.to, 100)
+        var below = filter
+        below.below = 80
+        let summary = try await store.qaScores.summary(filter)
+        print("QA scores over 30 days: \(summary.count) scored chats, mean \(String(format: "%.1f", summary.average ?? 0)); \(options.runs) runs each:")
+        let reads: [(String, () async throws -> Void)] = [
+            ("summary", { _ = try await store.qaScores.summary(filter) }),
+            ("list 100", { _ = try await store.qaScores.list(filter) }),
+            ("below 80", { _ = try await store.qaScores.list(below) }),
+        ]
+        for (name, read) in reads {
+            var times: [Double] = []
+            for _ in 0..<options.runs {
+                let began = ContinuousClock.now
+                try await read()
+                times.append(milliseconds(ContinuousClock.now - began))
+            }
+            times.sort()
+            print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) median \(String(format: "%.1f", times[times.count / 2])) ms, slowest \(String(format: "%.1f", times.last!)) ms")
         }
     }
 

@@ -17,6 +17,20 @@ public enum QACheck: String, Codable, Sendable, CaseIterable {
     /// A solution offered: a library answer, a business action or a ticket.
     case solution
 
+    /// The check's bit in a score's applied and passed masks, which the summary over a period adds up in
+    /// SQL. Fixed per check, never reused: a check added later takes the next bit.
+    public var bit: Int {
+        switch self {
+        case .greeting: 0
+        case .closing: 1
+        case .noForbiddenWord: 2
+        case .firstResponse: 3
+        case .noSilence: 4
+        case .soothing: 5
+        case .solution: 6
+        }
+    }
+
     public var label: String {
         switch self {
         case .greeting: "问候语含工号"

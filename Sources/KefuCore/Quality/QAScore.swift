@@ -134,6 +134,14 @@ public struct QAScore: Sendable, Equatable {
     /// The score that counts: QA's when they adjusted it.
     public var final: Int { adjustment?.score ?? automatic }
 
+    /// The checks that applied, and those passed, one bit each (`QACheck.bit`).
+    public var appliedMask: Int { mask { $0.outcome != .notApplicable } }
+    public var passedMask: Int { mask { $0.outcome == .passed } }
+
+    private func mask(_ counted: (Item) -> Bool) -> Int {
+        items.filter(counted).reduce(0) { $0 | 1 << $1.check.bit }
+    }
+
     /// QA's adjustment: a score of 0–100 and a note saying why, never silently.
     public mutating func adjust(to score: Int, note: String, by actor: String, at now: Date) throws {
         var problems: [String] = []

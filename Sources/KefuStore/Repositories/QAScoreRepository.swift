@@ -51,23 +51,27 @@ public struct QAScoreRepository: Sendable {
     }
 
     public func summary(_ filter: Filter) async throws -> Summary {
-        try await database.read { db in
-            let rows = try await Self.filtered(
-                db.select().column("items").column(SQLRaw("COALESCE(adjusted_score, automatic)"), as: "final")
-                    .column("adjusted_score").from("qa_scores"), filter
-            ).all()
+        var columns = [
+            "COUNT(*) AS n", "CAST(COALESCE(SUM(COALESCE(adjusted_score, automatic)), 0) AS BIGINT) AS total",
+            "SUM(CASE WHEN adjusted_score IS NOT NULL THEN 1 ELSE 0 END) AS adjusted",
+        ]
+        for check in QACheck.allCases {
+            let bit = String(1 << check.bit)
+            columns.append("SUM(CASE WHEN (applied_mask & \(bit)) <> 0 THEN 1 ELSE 0 END) AS applied_\(check.bit)")
+            columns.append("SUM(CASE WHEN (passed_mask & \(bit)) <> 0 THEN 1 ELSE 0 END) AS passed_\(check.bit)")
+        }
+        let select = columns.joined(separator: ", ")
+        return try await database.read { db in
+            guard let row = try await Self.filtered(db.select().column(SQLRaw(select)).from("qa_scores"), filter).first() else { return Summary() }
             var summary = Summary()
-            var total = 0
-            for row in rows {
-                summary.count += 1
-                total += try row.int("final")
-                if try row.decode(column: "adjusted_score", as: Int?.self) != nil { summary.adjusted += 1 }
-                for item in try Self.items(try row.text("items")) where item.outcome != .notApplicable {
-                    summary.applicable[item.check, default: 0] += 1
-                    if item.outcome == .passed { summary.passed[item.check, default: 0] += 1 }
-                }
+            summary.count = try row.int("n")
+            guard summary.count > 0 else { return summary }
+            summary.adjusted = try row.int("adjusted")
+            summary.average = Double(try row.int("total")) / Double(summary.count)
+            for check in QACheck.allCases {
+                summary.applicable[check] = try row.int("applied_\(check.bit)")
+                summary.passed[check] = try row.int("passed_\(check.bit)")
             }
-            summary.average = summary.count == 0 ? nil : Double(total) / Double(summary.count)
             return summary
         }
     }
@@ -274,7 +278,8 @@ public struct QAScoreRepository: Sendable {
         let items = String(decoding: try JSONEncoder().encode(s.items), as: UTF8.self)
         return [
             ("conversation_id", s.conversationId), ("agent_id", s.agentId), ("skill", s.skill.rawValue), ("closed_at", s.closedAt),
-            ("rules_version", s.rulesVersion), ("automatic", s.automatic), ("items", items), ("scored_at", s.scoredAt),
+            ("rules_version", s.rulesVersion), ("automatic", s.automatic), ("items", items), ("applied_mask", s.appliedMask),
+            ("passed_mask", s.passedMask), ("scored_at", s.scoredAt),
             ("adjusted_score", s.adjustment?.score), ("adjust_note", s.adjustment?.note), ("adjusted_by", s.adjustment?.by),
             ("adjusted_at", s.adjustment?.at),
         ]
