@@ -17,5 +17,6 @@ enum Migrations {
         Migration014_RatingReviews.migration,
         Migration015_Handovers.migration,
         Migration016_QAScores.migration,
+        Migration017_ContactDistricts.migration,
     ]
 }

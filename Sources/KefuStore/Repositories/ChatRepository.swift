@@ -29,6 +29,12 @@ public struct ChatRepository: Sendable {
             var conversation = conversation
             conversation.lastSeq = 1
             try await Self.insert(conversation, db)
+            // The report's district: the customer's at the time of the chat.
+            if let customerId = conversation.customerId {
+                try await db.raw(
+                    "UPDATE conversations SET district = (SELECT u.district FROM customers u WHERE u.id = \(bind: customerId)) WHERE id = \(bind: conversation.id)"
+                ).run()
+            }
             try await RepeatContacts.mark(
                 customerId: conversation.customerId, intent: nil, at: conversation.createdAt, exceptChat: conversation.id, exceptTicket: nil, db
             )

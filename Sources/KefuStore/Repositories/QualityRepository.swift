@@ -77,12 +77,11 @@ public struct QualityRepository: Sendable {
     /// bot's ratings given in it, by `dimension`; `now` decides which reviews have had their 48 hours.
     public func surveyFigures(_ period: ReportPeriod, by dimension: QualityDimension?, now: Date) async throws -> [String: SurveyFigures] {
         let sql = SQLDialectTimes(database.dialect)
-        let chatEnd = "COALESCE(c.resolved_at, c.closed_at)", ticketEnd = "COALESCE(t.resolved_at, t.closed_at)"
         // A chat's answer is a visitor's if the chat was; a ticket's is always a customer's.
         let owner = "CASE WHEN c.id IS NOT NULL AND c.customer_id IS NULL THEN NULL ELSE 'customer' END"
         // An answer's problem is its chat's or its ticket's; its district the customer's (a visitor has none).
         let answerIntent = "CASE WHEN s.contact_kind = 'chat' THEN c.intent ELSE (SELECT x.intent FROM tickets x WHERE x.id = s.contact_id) END"
-        let answerDistrict = "(SELECT u.district FROM customers u WHERE u.id = s.owner_id)"
+        let answerDistrict = "s.district"
         let answers = SQLQueryString("""
             SELECT \(groupKey(dimension, owner: owner, agent: "s.agent_id", skill: "s.skill", intent: answerIntent, district: answerDistrict, at: "s.ended_at", sql)) AS k, COUNT(*) AS n,
             SUM(CASE WHEN s.csat >= 4 THEN 1 ELSE 0 END) AS satisfied, SUM(CASE WHEN s.csat <= 2 THEN 1 ELSE 0 END) AS negative,
@@ -229,8 +228,8 @@ public struct QualityRepository: Sendable {
         }
     }
 
-    /// A chat's district is its customer's (a visitor has none): chats do not carry one.
-    static let chatDistrict = "(SELECT u.district FROM customers u WHERE u.id = c.customer_id)"
+    /// A chat's district is its customer's when it started (a visitor has none), kept on the row.
+    static let chatDistrict = "c.district"
 
     /// The group a row falls in, always as text: "" for a report without a breakdown, "bot" for the
     /// agent of an answer nobody is credited with, "none" for an unknown intent or a visitor's district.

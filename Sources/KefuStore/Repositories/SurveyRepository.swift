@@ -25,9 +25,10 @@ public struct SurveyRepository: Sendable {
             }
             let stored = try await db.raw("""
                 INSERT INTO survey_responses (id, contact_kind, contact_id, kind, owner_id, agent_id, skill, ended_at, answered_at, \
-                csat, nps, reason, comment, helpful) VALUES (\(bind: r.id), \(bind: r.contactKind.rawValue), \(bind: r.contactId), \
+                csat, nps, reason, comment, helpful, district) VALUES (\(bind: r.id), \(bind: r.contactKind.rawValue), \(bind: r.contactId), \
                 \(bind: r.answer.kind.rawValue), \(bind: r.ownerId), \(bind: r.agentId), \(bind: r.skill.rawValue), \(bind: r.endedAt), \(bind: r.answeredAt), \
-                \(bind: csat), \(bind: nps), \(bind: reason), \(bind: comment), \(bind: helpful)) \
+                \(bind: csat), \(bind: nps), \(bind: reason), \(bind: comment), \(bind: helpful), \
+                (SELECT u.district FROM customers u WHERE u.id = \(bind: r.ownerId))) \
                 ON CONFLICT (contact_kind, contact_id, kind) DO NOTHING RETURNING id
                 """).first()
             guard stored != nil else { return false }
