@@ -1,5 +1,6 @@
 import Foundation
 import KefuCore
+import KefuNLU
 import KefuStore
 import Logging
 
@@ -68,6 +69,7 @@ struct QualityBench {
                 let period = try ReportPeriod(from: start, to: end.addingTimeInterval(1))
                 try await measure(store, period)
                 try await measureQA(store, period)
+                try await measureHotTopics(store, end: end)
             }
         }
     }
@@ -95,6 +97,32 @@ struct QualityBench {
             }
             times.sort()
             print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) median \(String(format: "%.1f", times[times.count / 2])) ms, slowest \(String(format: "%.1f", times.last!)) ms")
+        }
+    }
+
+    /// The hot-topics indexer over the whole month (as the server's job would, in batches), then the
+    /// report of the last 7 and the last 30 days against the days before.
+    private func measureHotTopics(_ store: Store, end: Date) async throws {
+        let nlu = NLU(training: try NLU.bundledTraining())
+        let began = ContinuousClock.now
+        var read = 0
+        while case let done = try await store.topics.index(batch: 1_000, settledBefore: end.addingTimeInterval(1), read: { nlu.topicReading($0) }), done > 0 {
+            read += done
+        }
+        print("hot topics: indexed \(read) customer messages and tickets in \(String(format: "%.1f", milliseconds(ContinuousClock.now - began) / 1000)) s; \(options.runs) runs each:")
+        let last = CalendarDate(chinaTime: end)
+        for days in [7, 30] {
+            let period = try HotTopics.Period(from: last.addingDays(1 - days), to: last)
+            var times: [Double] = []
+            var words = 0
+            for _ in 0..<options.runs {
+                let started = ContinuousClock.now
+                let report = try await store.topics.report(period, .init(), limit: 20)
+                times.append(milliseconds(ContinuousClock.now - started))
+                words = report.frequent.count + report.rising.count
+            }
+            times.sort()
+            print("  last \(days) days: \(words) words listed, median \(String(format: "%.1f", times[times.count / 2])) ms, slowest \(String(format: "%.1f", times.last!)) ms")
         }
     }
 

@@ -51,6 +51,14 @@ public struct NLU: Sendable {
         )
     }
 
+    /// What the hot topics count of a text: its keywords less the words of small talk, and the problem
+    /// it is about when the classifier reads one with confidence.
+    public func topicReading(_ text: String) -> (keywords: [String], intent: Intent?) {
+        let understanding = understand(text)
+        let sure = understanding.confidence >= BotPolicy.lowConfidence && understanding.intent.describesAProblem
+        return (understanding.keywords.filter { !HotTopics.notTopics.contains($0) }, sure ? understanding.intent : nil)
+    }
+
     /// Domain words in the message, the rarest in the corpus (most telling) first.
     public func keywords(_ text: String) -> [String] {
         let normalized = TextNormalizer.normalize(text)

@@ -59,6 +59,7 @@ struct TestApp {
         config.demoCustomers = 40
         // Tests build the history each needs; DemoHistoryTests look at the demo's own.
         config.demoHistoryDays = 0
+        config.hotTopicsInterval = .milliseconds(200)
         config.bcryptCost = 4
         return config
     }

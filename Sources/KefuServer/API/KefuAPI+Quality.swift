@@ -84,3 +84,39 @@ extension KefuAPI {
         return .ok(.init(body: .json(report.view)))
     }
 }
+
+/// 数据反馈 over REST; `HotTopicsDesk` builds the report.
+extension KefuAPI {
+    func getHotTopics(_ input: Operations.GetHotTopics.Input) async throws -> Operations.GetHotTopics.Output {
+        let principal = try requirePrincipal()
+        let q = input.query
+        guard let from = CalendarDate(iso: q.from), let to = CalendarDate(iso: q.to) else {
+            throw KefuError(.invalid, "invalid_date", "日期格式应为 YYYY-MM-DD")
+        }
+        if let intent = q.intent, !intent.isEmpty, intent != "none", Intent(rawValue: intent) == nil {
+            throw KefuError(.invalid, "invalid_intent", "没有这个意图：\(intent)")
+        }
+        let period = try HotTopics.Period(from: from, to: to)
+        // "none" asks for what had no intent or district; the store keeps those as the empty string.
+        let filter = TopicRepository.Filter(
+            intent: q.intent.map { $0 == "none" ? "" : $0 }, district: q.district.map { $0 == "none" ? "" : $0 },
+            source: q.source.flatMap { HotTopics.Source(rawValue: $0.rawValue) }
+        )
+        let report = try await HotTopicsDesk(store: store, brain: brain, now: now).report(period, filter, limit: q.limit ?? 20, for: principal)
+        if q.format == .csv { return .ok(.init(body: .csv(HTTPBody(HotTopicsDesk.csv(report))))) }
+        func topic(_ t: TopicRepository.Topic) -> Components.Schemas.HotTopic {
+            .init(
+                keyword: t.count.keyword, count: t.count.count, previous: t.count.previous, ratio: t.count.ratio,
+                intents: t.intents.map { .init(value: $0.value, label: HotTopicsDesk.intentLabel($0.value), count: $0.count) },
+                districts: t.districts.map { .init(value: $0.value, label: $0.value.isEmpty ? "未知" : $0.value, count: $0.count) },
+                samples: t.samples.map { .init(source: .init(rawValue: $0.source.rawValue)!, contactId: $0.contactId, at: $0.at, text: $0.text) }
+            )
+        }
+        let previous = period.previous
+        return .ok(.init(body: .json(.init(
+            from: period.from.description, to: period.to.description, previousFrom: previous.from.description,
+            previousTo: previous.to.description, indexedUntil: report.indexedUntil, frequent: report.frequent.map(topic),
+            rising: report.rising.map(topic)
+        ))))
+    }
+}

@@ -46,6 +46,8 @@ public struct AppConfig: Sendable {
     public var tickets = TicketSettings()
     /// How often a node checks whether the bot's knowledge changed (on another node) and retrains.
     public var botReloadInterval: Duration = .seconds(10)
+    /// How often the hot-topics indexer reads new customer messages and tickets; tests shorten it.
+    public var hotTopicsInterval: Duration = .seconds(15)
     /// This node's name in the agents' presence. On PostgreSQL give each node a stable one
     /// (`--node-name`) so that a node starting again releases the desks it held before it stopped;
     /// without one the others release them when its heartbeat stops.

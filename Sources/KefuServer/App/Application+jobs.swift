@@ -42,6 +42,9 @@ func backgroundJobs(
         Periodic("session sweep", every: .seconds(600), after: gate, logger: logger) {
             try await store.sessions.purgeExpired(now: now())
         },
+        Periodic("hot topics", every: config.hotTopicsInterval, after: gate, logger: logger) {
+            _ = try await HotTopicsDesk(store: store, brain: brain, now: now).index()
+        },
         Periodic("bot knowledge", every: config.botReloadInterval, after: gate, logger: logger) {
             if try await brain.reloadIfChanged(from: store) {
                 logger.info("retrained the bot", metadata: ["version": "\(brain.current.version)", "phrases": "\(brain.current.phrases)"])

@@ -18,5 +18,6 @@ enum Migrations {
         Migration015_Handovers.migration,
         Migration016_QAScores.migration,
         Migration017_ContactDistricts.migration,
+        Migration018_HotTopics.migration,
     ]
 }

@@ -75,14 +75,23 @@ public struct DemoHistory: Sendable {
     struct Cast: Sendable {
         var agentNo: [String: String]
         var articles: [Intent: SolutionArticle]
+        /// From when the mobile signal problem of `surge` starts to come up.
+        var surgeFrom: Date
     }
+
+    /// A problem that appears in the last week only, as a failing cell would: what the hot topics show
+    /// rising against the week before.
+    static let surge: (intent: Intent?, skill: SkillGroup, customer: [String], agent: [String]) = (
+        .mobileSignal, .mobile, ["最近家里手机信号差，经常无服务", "在小区里打不出去电话，信号差得很", "什么时候能修好？", "好的，谢谢"],
+        ["请问您所在的小区和楼栋是？", "附近基站正在检修，已为您登记信号问题。", "预计三天内恢复，恢复后会短信通知您。", "不客气，给您带来不便非常抱歉。"]
+    )
 
     public func write(until end: Date) async throws -> Summary {
         let start = end.addingTimeInterval(-Double(plan.days) * 86_400)
         let staff = try await store.staff.find(ids: Set(plan.agents.map(\.id)))
         var articles: [Intent: SolutionArticle] = [:]
         for article in try await store.knowledge.articles() where articles[article.intent] == nil { articles[article.intent] = article }
-        let cast = Cast(agentNo: staff.mapValues(\.agentNo), articles: articles)
+        let cast = Cast(agentNo: staff.mapValues(\.agentNo), articles: articles, surgeFrom: end.addingTimeInterval(-7 * 86_400))
         var summary = try await writeChats(from: start, to: end, cast)
         summary.tickets = try await writeTickets(from: start, to: end, surveys: &summary.surveys)
         summary.reviews = try await workReviews(until: end)
@@ -131,7 +140,8 @@ public struct DemoHistory: Sendable {
     private func oneChat(
         id: String, customer: String, at created: Date, _ cast: Cast, _ random: inout SeededGenerator
     ) async throws -> (messages: Int, rated: Bool) {
-        let topic = Self.topics.randomElement(using: &random)!
+        let surging = created >= cast.surgeFrom && Int.random(in: 0..<5, using: &random) == 0
+        let topic = surging ? Self.surge : Self.topics.randomElement(using: &random)!
         let length = plan.messagesPerChat ?? Int.random(in: 4...9, using: &random)
         _ = try await store.chat.create(
             Conversation(id: id, customerId: customer, visitorName: "客户", state: .bot, skill: topic.skill, vip: false, createdAt: created, skillChosen: false),

@@ -24,6 +24,7 @@ public struct Store: Sendable {
     public var quality: QualityRepository { QualityRepository(database: database) }
     public var reviews: ReviewRepository { ReviewRepository(database: database) }
     public var qaScores: QAScoreRepository { QAScoreRepository(database: database) }
+    public var topics: TopicRepository { TopicRepository(database: database) }
 
     public static func newID(_ prefix: String) -> String { Rows.newID(prefix) }
 }
