@@ -54,8 +54,12 @@ public struct TopicRepository: Sendable {
     private func indexChats(batch: Int, settledBefore: Date, read: @escaping Reader) async throws -> Int {
         try await database.transaction { db in
             let cursor = try await Self.cursor(.chat, db)
+            // The cursor's time is compared as stored, read from its own row: an instant read back from
+            // SQLite comes rounded to the microsecond, and the last message read would be read again.
             let after: SQLQueryString = cursor.map { c in
-                " AND (m.created_at > \(bind: c.at) OR (m.created_at = \(bind: c.at) AND (m.conversation_id > \(bind: c.id) OR (m.conversation_id = \(bind: c.id) AND m.seq > \(bind: c.seq)))))"
+                let last: SQLQueryString = "COALESCE((SELECT l.created_at FROM chat_messages l WHERE l.conversation_id = \(bind: c.id) AND l.seq = \(bind: c.seq)), \(bind: c.at))"
+                return " AND (m.created_at > " + last + " OR (m.created_at = " + last
+                    + " AND (m.conversation_id > \(bind: c.id) OR (m.conversation_id = \(bind: c.id) AND m.seq > \(bind: c.seq)))))"
             } ?? ""
             let rows = try await db.raw("""
                 SELECT m.conversation_id, m.seq, m.text, m.created_at, c.intent, c.district
@@ -82,7 +86,8 @@ public struct TopicRepository: Sendable {
         try await database.transaction { db in
             let cursor = try await Self.cursor(.ticket, db)
             let after: SQLQueryString = cursor.map { c in
-                " AND (created_at > \(bind: c.at) OR (created_at = \(bind: c.at) AND id > \(bind: c.id)))"
+                let last: SQLQueryString = "COALESCE((SELECT l.created_at FROM tickets l WHERE l.id = \(bind: c.id)), \(bind: c.at))"
+                return " AND (created_at > " + last + " OR (created_at = " + last + " AND id > \(bind: c.id)))"
             } ?? ""
             let rows = try await db.raw("""
                 SELECT id, type, title, fields, intent, district, created_at FROM tickets WHERE created_at < \(bind: settledBefore)
