@@ -12,7 +12,8 @@ enum Migration018_HotTopics {
                 at \(t.timestamp) NOT NULL, intent TEXT NOT NULL, district TEXT NOT NULL,
                 PRIMARY KEY (source, contact_id, seq, keyword))
             """,
-            "CREATE INDEX topic_mentions_keyword ON topic_mentions (keyword, day)",
+            // A word's latest samples: its mentions newest first, read backwards from the period's end.
+            "CREATE INDEX topic_mentions_keyword ON topic_mentions (keyword, at)",
             """
             CREATE TABLE topic_counts (
                 day TEXT NOT NULL, keyword TEXT NOT NULL, intent TEXT NOT NULL, district TEXT NOT NULL, source TEXT NOT NULL,

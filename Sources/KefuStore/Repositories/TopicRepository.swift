@@ -244,8 +244,9 @@ public struct TopicRepository: Sendable {
             .join(SQLAlias(SQLIdentifier("tickets"), as: SQLIdentifier("t")), method: SQLJoinMethod.left,
                   on: SQLRaw("x.source = 'ticket' AND t.id = x.contact_id"))
             .where(SQLColumn("keyword", table: "x"), .equal, SQLBind(keyword))
-            .where(SQLColumn("day", table: "x"), .greaterThanOrEqual, SQLBind(from.description))
-            .where(SQLColumn("day", table: "x"), .lessThanOrEqual, SQLBind(to.description))
+            // The days as instants, so the (keyword, at) index gives the newest first without a sort.
+            .where(SQLColumn("at", table: "x"), .greaterThanOrEqual, SQLBind(from.date))
+            .where(SQLColumn("at", table: "x"), .lessThan, SQLBind(to.addingDays(1).date))
             if let intent = filter.intent { select.where(SQLColumn("intent", table: "x"), .equal, SQLBind(intent)) }
             if let district = filter.district { select.where(SQLColumn("district", table: "x"), .equal, SQLBind(district)) }
             if let source = filter.source { select.where(SQLColumn("source", table: "x"), .equal, SQLBind(source.rawValue)) }
