@@ -91,6 +91,10 @@ extension KefuAPI {
     func actOnTicket(_ input: Operations.ActOnTicket.Input) async throws -> Operations.ActOnTicket.Output {
         let principal = try requirePrincipal()
         guard case .json(let body) = input.body else { throw KefuError.invalid("需要 JSON 请求体") }
+        // The contract's lengths hold for every field sent, whichever the action reads (JSON Schema counts code points).
+        let limits: [(String, String?, Int)] = [("assigneeId", body.assigneeId, 64), ("group", body.group, 32), ("reason", body.reason, 500), ("text", body.text, 2000)]
+        let tooLong = limits.filter { ($0.1?.unicodeScalars.count ?? 0) > $0.2 }
+        if !tooLong.isEmpty { throw KefuError.unprocessable(tooLong.map { "\($0.0)：最多 \($0.2) 个字符" }) }
         let ticket = try await visibleTicket(input.path.ticketId, to: principal)
         let isCustomer: Bool
         if case .customer = principal { isCustomer = true } else { isCustomer = false }
