@@ -131,6 +131,11 @@ import Testing
             let notes = try await Store(database: database).tickets.notifications(recipientId: "staff-agent2")
             #expect(notes.contains { $0.kind == "assigned" && $0.ticketId == id })
             #expect(try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"fly"}"#).status == .badRequest)
+            // Every field sent keeps its contract length, even one the action does not read; nothing changes.
+            let long = String(repeating: "组", count: 33)
+            let overlong = try await client.json(.post, "/api/v1/tickets/\(id)/actions", token: lead, body: #"{"action":"comment","text":"好","group":"\#(long)"}"#)
+            #expect(overlong.status == .unprocessableContent && overlong.error?.fieldNames == ["group"])
+            #expect(try await client.json(.get, "/api/v1/tickets/\(id)", token: lead).decoded(Detail.self).events.filter { $0.kind.rawValue == "comment" }.isEmpty)
             // Outages are for leads and admins.
             #expect(try await client.json(.post, "/api/v1/outages", token: agent, body: #"{"district":"西湖区","service":"broadband","title":"x"}"#).status == .forbidden)
             #expect(try await client.json(.post, "/api/v1/outages", token: lead, body: #"{"district":"西湖区","service":"broadband","title":" "}"#).status == .unprocessableContent)
