@@ -23,9 +23,9 @@ final class ChatTestClient: Sendable {
     private let task: Task<Void, any Error>
     private let cursor = Mutex(0)
 
-    /// Opens `/ws/chat` with a bearer token, or with a one-use socket pass in the URL as a browser-less client would.
-    /// `origin` is sent as a browser would send its page's origin.
-    init(port: Int, token: String? = nil, pass: String? = nil, origin: String? = nil) {
+    /// Opens `/ws/chat` (or `path`) with a bearer token, or with a one-use socket pass in the URL as a browser-less
+    /// client would. `origin` is sent as a browser would send its page's origin.
+    init(port: Int, token: String? = nil, pass: String? = nil, origin: String? = nil, path: String = "/ws/chat") {
         let (outStream, outContinuation) = AsyncStream.makeStream(of: Outgoing.self)
         self.outgoing = outContinuation
         let received = self.received
@@ -35,7 +35,7 @@ final class ChatTestClient: Sendable {
         if let token { configuration.additionalHeaders[.authorization] = "Bearer \(token)" }
         if let origin { configuration.additionalHeaders[.origin] = origin }
         let config = configuration
-        let url = "ws://127.0.0.1:\(port)/ws/chat" + (pass.map { "?pass=\($0)" } ?? "")
+        let url = "ws://127.0.0.1:\(port)\(path)" + (pass.map { "?pass=\($0)" } ?? "")
         self.task = Task {
             // Ended however it ends: a refused upgrade throws before any close frame.
             defer { finished.lines.withLock { $0.append("closed") } }

@@ -38,6 +38,12 @@ import Testing
                 let id = try #require(try await customer.next("message")["conversationId"] as? String)
                 customer.send(["type": "send", "conversationId": id, "clientId": "c-1", "text": "转人工"])
                 try await customer.next("queue")
+                // A lead's wallboard on the other node shows the whole centre: the chat queued on node A.
+                let wall = ChatTestClient(port: try #require(b.port), token: try await b.login("lead"), path: "/ws/floor")
+                try await wall.next("floor") { frame in
+                    let chats = frame["chats"] as? [[String: Any]] ?? []
+                    return chats.contains { $0["id"] as? String == id && $0["state"] as? String == "queued" && $0["lastCustomerText"] as? String == "转人工" }
+                }
 
                 // The agent logs in on the other node; routing there assigns the chat.
                 let agent = ChatTestClient(port: try #require(b.port), token: try await b.login("agent1"))
@@ -46,6 +52,11 @@ import Testing
                 try await customer.next("message") { ($0.message?["text"] as? String)?.contains("K3001") == true }
                 agent.send(["type": "send", "conversationId": id, "clientId": "a-1", "text": "您好，这里是另一台服务器"])
                 try await customer.next("message") { $0.message?["text"] as? String == "您好，这里是另一台服务器" }
+                customer.send(["type": "send", "conversationId": id, "clientId": "c-3", "text": "好的"])
+                try await wall.next("floor_update") { frame in
+                    let chat = (frame["chats"] as? [[String: Any]])?.first { $0["id"] as? String == id }
+                    return chat?["state"] as? String == "assigned" && chat?["lastCustomerText"] as? String == "好的"
+                }
                 customer.send(["type": "send", "conversationId": id, "clientId": "c-2", "text": String(repeating: "长", count: 2000)])
                 try await agent.next("message") { ($0.message?["text"] as? String)?.count == 2000 }
                 customer.send(["type": "typing", "conversationId": id])
@@ -63,6 +74,7 @@ import Testing
                 #expect(agent.frames.contains { $0["code"] as? String == "session_ended" })
                 await customer.close()
                 await agent.close()
+                await wall.close()
             }
         }
     }

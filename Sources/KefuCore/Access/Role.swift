@@ -12,7 +12,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
             [.customerRead, .customerWrite, .catalogRead, .chatHandle, .ticketRead, .ticketHandle]
         case .teamLead:
             [.customerRead, .customerWrite, .catalogRead, .piiUnmask, .auditRead, .staffRead, .chatHandle, .transcriptRead, .teamRepliesManage,
-             .ticketRead, .ticketHandle, .ticketAssign, .outageManage, .qualityRead, .reviewDecide]
+             .ticketRead, .ticketHandle, .ticketAssign, .outageManage, .qualityRead, .reviewDecide, .floorWatch]
         case .qa:
             [.customerRead, .catalogRead, .auditRead, .staffRead, .transcriptRead, .ticketRead, .qualityRead, .reviewConclude, .qaAdjust]
         case .admin:
@@ -63,6 +63,8 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case reviewDecide = "review.decide"
     /// Adjust a chat's automatic QA score, with a note, or score it again.
     case qaAdjust = "qa.adjust"
+    /// Watch the live floor: the wallboard and every live chat, as it happens.
+    case floorWatch = "floor.watch"
     /// Publish a new version of the QA rules (the checks' points, thresholds and phrases).
     case qaRulesManage = "qa_rules.manage"
 }

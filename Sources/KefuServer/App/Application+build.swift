@@ -82,6 +82,7 @@ public func buildApplication(_ config: AppConfig, dependencies: AppDependencies 
 
     let router = try buildRouter(config, store: store, api: api, now: now, logger: logger)
     addChatSocket(to: router, chat: chat, origins: OriginCheck(allowed: config.allowedOrigins))
+    addFloorSocket(to: router, chat: chat, origins: OriginCheck(allowed: config.allowedOrigins))
     var app = Application(
         router: router,
         server: .http1WebSocketUpgrade(

@@ -9,7 +9,8 @@ func backgroundJobs(
     _ config: AppConfig, store: Store, chat: ChatDesk, brain: BotBrain, webhooks: WebhookDispatcher, after gate: StartupGate,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) -> [any Service] {
-    [
+    let floor = FloorKeeper(store: store, floor: chat.hub.floor, now: now)
+    return [
         Periodic("chat sweep", every: config.chat.sweepInterval, after: gate, logger: logger) {
             try await chat.sweepIdle()
             try await chat.dispatch()
@@ -44,6 +45,12 @@ func backgroundJobs(
         },
         Periodic("hot topics", every: config.hotTopicsInterval, after: gate, logger: logger) {
             _ = try await HotTopicsDesk(store: store, brain: brain, now: now).index()
+        },
+        Periodic("live floor", every: .seconds(60), after: gate, runFirst: true, logger: logger) { [floor] in
+            try await floor.reconcile()
+        },
+        Periodic("wallboard figures", every: .seconds(2), after: gate, logger: logger) { [floor] in
+            try await floor.refreshFigures()
         },
         Periodic("bot knowledge", every: config.botReloadInterval, after: gate, logger: logger) {
             if try await brain.reloadIfChanged(from: store) {

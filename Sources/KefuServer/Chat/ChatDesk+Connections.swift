@@ -29,6 +29,7 @@ extension ChatDesk {
     /// (`dispatch`) once it has told the desk, so the desk hears of its chats in order.
     func deskOpened(by agent: StaffUser) async throws -> (status: AgentStatus, limit: Int, conversations: [ConversationView], reads: [String: Int]) {
         let (status, limit) = try await store.chat.openDesk(agentId: agent.id, node: node, defaultLimit: settings.agentChatLimit, now: now())
+        hub.publish(.agent(FloorAgent(agent, status: status, limit: limit)))
         var views: [ConversationView] = []
         for c in try await store.chat.assigned(to: agent.id) { views.append(try await view(c)) }
         let reads = try await store.chat.readSeqs(readerId: agent.id, conversationIds: views.map(\.id))
@@ -52,7 +53,7 @@ extension ChatDesk {
     /// The agent's last desk on this node closed: with none left elsewhere, stop routing new chats to
     /// an agent nobody is watching.
     func deskClosed(by agent: StaffUser) async throws {
-        try await store.chat.closeDesk(agentId: agent.id, node: node, now: now())
+        if try await store.chat.closeDesk(agentId: agent.id, node: node, now: now()) { hub.publish(.away(agentIds: [agent.id])) }
     }
 
     /// The customer's or visitor's open chat, if any.
@@ -65,6 +66,7 @@ extension ChatDesk {
     func setStatus(of agent: StaffUser, to status: AgentStatus, limit: Int?) async throws -> (status: AgentStatus, limit: Int, activeChats: Int) {
         if let limit, !(1...10).contains(limit) { throw KefuError(.invalid, "invalid_limit", "同时接待上限为1到10") }
         let presence = try await store.chat.setPresence(agentId: agent.id, status: status, limit: limit, defaultLimit: settings.agentChatLimit, now: now())
+        hub.publish(.agent(FloorAgent(agent, status: presence.0, limit: presence.1)))
         let active = try await store.chat.activeCount(agentId: agent.id)
         if status == .online { try await dispatch() }
         return (presence.0, presence.1, active)

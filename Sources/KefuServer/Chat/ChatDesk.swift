@@ -35,12 +35,15 @@ struct ChatDesk: Sendable {
         )
     }
 
-    func publish(_ frame: ServerFrame, for c: Conversation, alsoAgents extra: [String] = []) {
-        hub.publish(ChatEvent(frame: frame, conversationId: c.id, customerId: c.ownerId, agentIds: ([c.agentId].compactMap { $0 } + extra)))
+    func publish(_ frame: ServerFrame, for c: Conversation, alsoAgents extra: [String] = [], floor: FloorChange? = nil) {
+        hub.publish(ChatEvent(
+            frame: frame, conversationId: c.id, customerId: c.ownerId, agentIds: ([c.agentId].compactMap { $0 } + extra), floor: floor
+        ))
     }
 
+    /// Every change of a chat's state passes here, so the live floor sees each one as it commits.
     func publishState(_ c: Conversation, alsoAgents extra: [String] = []) async throws {
-        publish(.conversation(try await view(c)), for: c, alsoAgents: extra)
+        publish(.conversation(try await view(c)), for: c, alsoAgents: extra, floor: .chat(FloorChat(c), closedAt: c.closedAt))
     }
 
     /// Stores a message and then tells both sides; a staff-only one only the staff side.
@@ -57,7 +60,7 @@ struct ChatDesk: Sendable {
         let held = appended.conversation
         switch visibility {
         case .everyone:
-            publish(.message(appended.message), for: held)
+            publish(.message(appended.message), for: held, floor: FloorChange(appended.message))
         case .staff:
             hub.publish(ChatEvent(frame: .message(appended.message), conversationId: held.id, customerId: nil, agentIds: [held.agentId].compactMap { $0 }))
         }
@@ -267,7 +270,10 @@ struct ChatDesk: Sendable {
         let tick = now()
         try await store.chat.beat(node: node, now: tick)
         let away = try await store.chat.releaseDesks(.staleBefore(tick.addingTimeInterval(-settings.deskStaleAfter), sparing: node), now: tick)
-        if !away.isEmpty { logger.warning("released the desks of a node that stopped", metadata: ["agents": "\(away)"]) }
+        if !away.isEmpty {
+            logger.warning("released the desks of a node that stopped", metadata: ["agents": "\(away)"])
+            hub.publish(.away(agentIds: away))
+        }
         let orphans = try await store.chat.orphanedChats(leftBefore: tick.addingTimeInterval(-settings.orphanedChatAfter))
         for c in orphans {
             let moved = try await store.chat.transition(c.id, to: .queued, now: now(), skill: c.skill, agentId: .some(nil))

@@ -128,4 +128,6 @@ struct ChatEvent: Sendable {
     var conversationId: String?
     var customerId: String?
     var agentIds: [String]
+    /// What the event changes on the live floor, applied on every node with it.
+    var floor: FloorChange? = nil
 }

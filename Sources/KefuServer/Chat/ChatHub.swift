@@ -1,4 +1,5 @@
 import Foundation
+import KefuCore
 import Synchronization
 
 /// Who a live connection belongs to: the hub routes events by it, and ends it with its session.
@@ -33,6 +34,8 @@ enum ChatOutbound: Sendable {
     case storedMessage(conversationId: String, seq: Int)
     /// A frame already encoded, from another node.
     case text(String)
+    /// The live floor changed: a wallboard's writer reads it (`LiveFloor.Watcher`).
+    case floorChanged
     case close(ClosingReason)
 }
 
@@ -42,6 +45,10 @@ protocol ChatHub: Sendable {
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID
     func disconnect(_ id: UUID)
     func publish(_ event: ChatEvent)
+    /// The centre's live floor as this node knows it.
+    var floor: LiveFloor { get }
+    /// A change of the floor, for this node's floor and every other's.
+    func publish(_ change: FloorChange)
     /// How many connections an agent has on this node.
     func connections(agentId: String) -> Int
     /// Closes the connections of ended sessions, on every node.
@@ -103,6 +110,9 @@ final class LocalChatHub: ChatHub {
 
     private let connections = Mutex(Connections())
     private let closed = Atomic<Int>(0)
+    let floor = LiveFloor()
+
+    func publish(_ change: FloorChange) { floor.apply(change) }
 
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID {
         let id = UUID()
@@ -116,6 +126,7 @@ final class LocalChatHub: ChatHub {
     }
 
     func publish(_ event: ChatEvent) {
+        if let change = event.floor { floor.apply(change) }
         deliver(.event(event), customerId: event.customerId, agentIds: event.agentIds)
     }
 

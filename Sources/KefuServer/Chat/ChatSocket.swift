@@ -136,6 +136,8 @@ struct ChatSocket: Sendable {
                 }
             case .text(let json):
                 try await emit(json)
+            case .floorChanged:
+                break
             case .close(.sessionEnded):
                 try await emit(text(.error("session_ended", "登录已失效，请重新登录")))
                 try await close(.policyViolation, "session ended")

@@ -1,4 +1,5 @@
 import Foundation
+import KefuCore
 import KefuStore
 import Logging
 import ServiceLifecycle
@@ -28,6 +29,8 @@ final class PostgresChatHub: ChatHub, Service {
         var seq: Int?
         var frame: String?
         var ending: SessionEnding?
+        /// A change of the live floor: every node's wallboard shows the whole centre.
+        var floor: FloorChange?
     }
 
     let local = LocalChatHub()
@@ -67,6 +70,14 @@ final class PostgresChatHub: ChatHub, Service {
     func connect(_ identity: ChatIdentity, _ outbound: AsyncStream<ChatOutbound>.Continuation) -> UUID { local.connect(identity, outbound) }
     func disconnect(_ id: UUID) { local.disconnect(id) }
     func connections(agentId: String) -> Int { local.connections(agentId: agentId) }
+    var floor: LiveFloor { local.floor }
+
+    func publish(_ change: FloorChange) {
+        local.publish(change)
+        var envelope = Envelope(node: node, agentIds: [])
+        envelope.floor = change
+        send(envelope, type: "floor")
+    }
 
     func closeAll(_ reason: ClosingReason) { local.closeAll(reason) }
     func endHere(_ ending: SessionEnding) { local.end(ending) }
@@ -84,6 +95,7 @@ final class PostgresChatHub: ChatHub, Service {
     func publish(_ event: ChatEvent) {
         local.publish(event)
         var envelope = Envelope(node: node, customerId: event.customerId, agentIds: event.agentIds, conversationId: event.conversationId)
+        envelope.floor = event.floor
         if let message = event.frame.message {
             envelope.conversationId = message.conversationId
             envelope.seq = message.seq
@@ -160,6 +172,7 @@ final class PostgresChatHub: ChatHub, Service {
 
     private func receive(_ envelope: Envelope) {
         if let ending = envelope.ending { return local.end(ending) }
+        if let change = envelope.floor { local.floor.apply(change) }
         let item: ChatOutbound
         if let conversationId = envelope.conversationId, let seq = envelope.seq {
             item = .storedMessage(conversationId: conversationId, seq: seq)

@@ -19,5 +19,6 @@ enum Migrations {
         Migration016_QAScores.migration,
         Migration017_ContactDistricts.migration,
         Migration018_HotTopics.migration,
+        Migration019_LiveFloor.migration,
     ]
 }

@@ -230,6 +230,19 @@ public struct TicketRepository: Sendable {
         }
     }
 
+    /// Open tickets past the 80% warning of a running SLA clock whose breach has not come yet: the
+    /// wallboard's "near breach". A clock paused or met has no unfired breach timer, so it is not counted.
+    public func nearBreach(now: Date) async throws -> Int {
+        try await database.readOne { db in
+            try await db.raw("""
+                SELECT COUNT(DISTINCT b.ticket_id) AS n FROM ticket_timers b
+                JOIN ticket_timers w ON w.ticket_id = b.ticket_id AND w.timer_key = REPLACE(b.timer_key, '_breach', '_warning')
+                WHERE b.fired_at IS NULL AND b.kind IN (\(binds: [TicketTimer.Kind.responseBreach.rawValue, TicketTimer.Kind.resolutionBreach.rawValue]))
+                AND b.due_at > \(bind: now) AND w.due_at <= \(bind: now)
+                """).first()?.int("n") ?? 0
+        }
+    }
+
     /// The next unfired timer, for tests and the scheduler's sleep.
     public func pendingTimers(ticketId: String) async throws -> [TicketTimer] {
         try await database.read { db in

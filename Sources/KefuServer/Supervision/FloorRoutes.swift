@@ -1,0 +1,20 @@
+import Hummingbird
+import HummingbirdWebSocket
+import KefuCore
+
+/// `/ws/floor`: the wallboard's live floor, for those who may watch it (team leads and admins). The
+/// origin, the session and the permission are checked before the upgrade, as for `/ws/chat`.
+func addFloorSocket(to router: Router<KefuRequestContext>, chat: ChatDesk, origins: OriginCheck) {
+    router.ws("/ws/floor") { request, context in
+        guard origins.allows(origins: request.headers[values: .origin], host: request.head.authority) else {
+            throw KefuError(.forbidden, "origin_not_allowed", "不允许从该网站连接")
+        }
+        guard let principal = context.principal else { throw KefuError.unauthorized }
+        guard principal.has(.floorWatch) else { throw KefuError.forbidden }
+        return .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+        guard let principal = context.requestContext.principal, principal.has(.floorWatch) else { return }
+        try await FloorSocket(hub: chat.hub, principal: principal, sessionTokenHash: context.requestContext.sessionTokenHash, now: chat.now)
+            .run(inbound: inbound, outbound: outbound, logger: context.logger)
+    }
+}
