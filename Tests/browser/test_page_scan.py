@@ -82,6 +82,13 @@ def test_no_page_shows_internals(server, browser):
             if first.count():
                 first.click()
             problems[f"{username} topics"] = leaks(page)
+        if username in ("lead", "admin"):
+            # The customer's chat above is still with the bot: the wallboard lists it.
+            page.goto(server.url + "/wallboard/")
+            expect(page.locator("#live")).to_have_text("实时 · 已连接")
+            expect(page.locator("#chats tbody tr[data-chat]").first).to_be_visible()
+            expect(page.locator("#figures-at")).not_to_be_empty(timeout=15000)
+            problems[f"{username} wallboard"] = leaks(page)
         context.close()
 
     found = {where: what for where, what in problems.items() if what}

@@ -45,7 +45,8 @@ struct WallboardFigures: Encodable, Sendable {
             try ReportPeriod(from: weekAgo.date, to: weekAgo.addingDays(1).date), by: .hour, store: store, now: now
         )
         async let nearBreach = store.tickets.nearBreach(now: now)
-        let month: Components.Schemas.QualityReport, monthAt: Date, csatByDay: [Day]
+        let month: Components.Schemas.QualityReport, monthAt: Date
+        var csatByDay: [Day]
         if let earlier, earlier.month.to == tomorrow, now.timeIntervalSince(earlier.monthAt) < monthEvery {
             (month, monthAt, csatByDay) = (earlier.month, earlier.monthAt, earlier.csatByDay)
         } else {
@@ -59,11 +60,15 @@ struct WallboardFigures: Encodable, Sendable {
                 return Day(day: key, answered: s.answered, satisfied: s.satisfied, csat: s.csat)
             }
         }
+        // Today's point is today's report, fresh each time: a rating given a minute ago is on the chart.
+        let todayReport = try await today
+        let answers = todayReport.total.surveys
+        csatByDay[csatByDay.count - 1] = Day(day: day.description, answered: answers.answered, satisfied: answers.satisfied, csat: answers.csat)
         let todayHours = Dictionary(uniqueKeysWithValues: try await todayByHour.rows.map { ($0.key, $0.chats.chats) })
         let weekHours = Dictionary(uniqueKeysWithValues: try await lastWeekByHour.rows.map { ($0.key, $0.chats.chats) })
         let hours = (0..<24).map { Hour(hour: $0, today: todayHours[String($0)] ?? 0, lastWeek: weekHours[String($0)] ?? 0) }
         return WallboardFigures(
-            computedAt: now, today: try await today.view, month: month, monthAt: monthAt, hours: hours, csatByDay: csatByDay,
+            computedAt: now, today: todayReport.view, month: month, monthAt: monthAt, hours: hours, csatByDay: csatByDay,
             nearBreach: try await nearBreach
         )
     }
