@@ -61,7 +61,8 @@ function receive(frame) {
       setBoard(frame.board);
       break;
     case "floor_update":
-      if (frame.board) setBoard(frame.board);
+      // An update's board leaves out the agents unless one of them changed.
+      if (frame.board) setBoard({ ...frame.board, agents: frame.agents ?? board.agents });
       for (const chat of frame.chats) chats.set(chat.id, chat);
       for (const id of frame.ended) chats.delete(id);
       break;

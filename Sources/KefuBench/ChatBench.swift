@@ -31,6 +31,8 @@ struct ChatBench {
         var database: String?
         /// Servers on the one PostgreSQL: customers talk to the first, agents to the last.
         var nodes = 1
+        /// Team leads' wallboards open (on the first node): how soon each message shows there.
+        var wallboards = 0
 
         static func parse(_ arguments: [String]) throws -> Options {
             var options = Options()
@@ -44,6 +46,7 @@ struct ChatBench {
                 case "--binary": options.binary = value
                 case "--database": options.database = value
                 case "--nodes": options.nodes = try BenchFlags.int(value, flag, 1...4)
+                case "--wallboards": options.wallboards = try BenchFlags.int(value, flag, 0...50)
                 default: return false
                 }
                 return true
@@ -71,6 +74,7 @@ struct ChatBench {
         try ServerProcess.prepare(database, binary: options.binary, customers: max(options.customers, 60))
         let (agentTokens, customerTokens) = try await Self.sessions(database: database, agents: options.agents, customers: options.customers, logger: logger)
         let visitorTokens = try await Self.visitorSessions(database: database, count: options.idle, logger: logger)
+        let leadTokens = try await Self.leadSessions(database: database, count: options.wallboards, logger: logger)
         let servers = try (0..<options.nodes).map { node in
             try ServerProcess.start(
                 binary: options.binary, database: database, agentChatLimit: perAgent, log: dir.appendingPathComponent("server-\(node).log")
@@ -87,6 +91,9 @@ struct ChatBench {
         for agent in agents { try await agent.waitFor { $0["type"] as? String == "welcome" } }
         let customers = customerTokens.map { BenchSocket(port: server.port, token: $0, record: record, role: .customer) }
         _ = try await seat(customers)
+        // Opened once every chat is held, so what they measure is the messages, not the setup.
+        let walls = leadTokens.map { WallboardSocket(port: server.port, token: $0, record: record) }
+        for wall in walls { try await wall.waitForSnapshot() }
         print("chat bench: \(options.customers) customers in chats held by \(options.agents) agents, \(Int(options.rate)) msgs/s offered for \(Int(options.seconds)) s"
             + (idle.isEmpty ? "" : ", \(idle.count) idle sockets beside them")
             + (servers.count == 1 ? "" : ", customers on node 1 and agents on node \(servers.count) of \(servers.count) on one PostgreSQL"))
@@ -112,6 +119,7 @@ struct ChatBench {
         let cpu = zip(servers, cpuBefore).map { $0.cpuSeconds() - $1 }
         let rss = servers.map { $0.rssMB() }
         for socket in agents + customers + idle { socket.close() }
+        for wall in walls { wall.close() }
         for server in servers { server.stop() }
         let stored = try await StoredMessages.read(database: database, logger: logger)
 
@@ -121,6 +129,11 @@ struct ChatBench {
                      Double(count) / seconds, result.acked, count, Double(result.acked) / seconds, result.lost, result.duplicates, result.refused))
         print(String(format: "ack  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.ack.p50, result.ack.p99, result.ack.p999))
         print(String(format: "e2e  p50 %.2f ms  p99 %.2f ms  p999 %.2f ms", result.e2e.p50, result.e2e.p99, result.e2e.p999))
+        if !walls.isEmpty {
+            let frames = walls.map(\.updates).reduce(0, +)
+            print(String(format: "wallboard (%d open, the lead's /ws/floor): %d of %d messages seen in %d updates, send → on the wallboard p50 %.2f ms  p99 %.2f ms  p999 %.2f ms",
+                         walls.count, result.onWall, count, frames, result.wall.p50, result.wall.p99, result.wall.p999))
+        }
         if servers.count == 1 {
             print(String(format: "server: %.2f cores over the run, RSS %.0f MB", cpu[0] / seconds, rss[0]))
         } else {
@@ -170,6 +183,17 @@ struct ChatBench {
             let now = Date()
             var tokens: [String] = []
             for n in 0..<count { tokens.append(try await session(in: store, kind: "visitor", id: "vis-bench-\(n)", now: now)) }
+            return tokens
+        }
+    }
+
+    /// Sessions of the demo's team lead, one per wallboard.
+    static func leadSessions(database: String, count: Int, logger: Logger) async throws -> [String] {
+        guard count > 0 else { return [] }
+        return try await Database.withDatabase(try DatabaseURL(parsing: database), logger: logger) { db in
+            let store = Store(database: db)
+            var tokens: [String] = []
+            for _ in 0..<count { tokens.append(try await Self.session(in: store, kind: "staff", id: "staff-lead", now: Date())) }
             return tokens
         }
     }
@@ -236,6 +260,8 @@ final class Record: Sendable {
         var sentAt: [Int: ContinuousClock.Instant] = [:]
         var ackMs: [Int: Double] = [:]
         var e2eMs: [Int: Double] = [:]
+        /// The first time each message showed on any wallboard.
+        var wallMs: [Int: Double] = [:]
         var duplicates = 0
         var refused = 0
     }
@@ -259,6 +285,14 @@ final class Record: Sendable {
         }
     }
 
+    func onWall(_ n: Int) {
+        let now = ContinuousClock.now
+        state.withLock { s in
+            guard let sent = s.sentAt[n], s.wallMs[n] == nil else { return }
+            s.wallMs[n] = Self.ms(now - sent)
+        }
+    }
+
     func refused() { state.withLock { $0.refused += 1 } }
 
     func ackedCount() -> Int { state.withLock { $0.ackMs.count } }
@@ -268,7 +302,7 @@ final class Record: Sendable {
     func complete(_ count: Int) -> Bool { state.withLock { $0.ackMs.count + $0.refused >= count && $0.e2eMs.count + $0.refused >= count } }
 
     struct Percentiles { var p50 = 0.0, p99 = 0.0, p999 = 0.0 }
-    struct Summary { var acked: Int, lost: Int, duplicates: Int, refused: Int, ack: Percentiles, e2e: Percentiles }
+    struct Summary { var acked: Int, lost: Int, duplicates: Int, refused: Int, ack: Percentiles, e2e: Percentiles, onWall: Int, wall: Percentiles }
 
     func summary(count: Int) -> Summary {
         state.withLock { s in
@@ -281,7 +315,7 @@ final class Record: Sendable {
             let lost = (0..<count).filter { s.ackMs[$0] != nil && !arrivedAtAgent.contains($0) }.count + (count - s.ackMs.count - s.refused)
             return Summary(
                 acked: s.ackMs.count, lost: lost, duplicates: s.duplicates, refused: s.refused,
-                ack: percentiles(s.ackMs.values), e2e: percentiles(s.e2eMs.values)
+                ack: percentiles(s.ackMs.values), e2e: percentiles(s.e2eMs.values), onWall: s.wallMs.count, wall: percentiles(s.wallMs.values)
             )
         }
     }

@@ -66,6 +66,6 @@ case "quality":
 case "idle":
     try await runServerBench("idle") { try await IdleBench(options: try .parse($0), logger: $1).run() }
 default:
-    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--idle K] [--rate R] [--seconds S] [--binary path] [--database url] | stored [--senders N] [--seconds S] [--database url] | idle [--sockets N] [--cycles C] | tickets-http [--clients C] [--seconds S] [--database url] | failover --database postgres://… [--customers N] [--agents M] [--rate R] [--seconds S] [--kill-after K] | quality [--conversations N] [--messages-per-chat M] [--tickets T] [--runs R] [--database url]")
+    print("usage: KefuBench nlu | tickets [database-url] | chat [--customers N] [--agents M] [--idle K] [--wallboards W] [--rate R] [--seconds S] [--binary path] [--database url] | stored [--senders N] [--seconds S] [--database url] | idle [--sockets N] [--cycles C] | tickets-http [--clients C] [--seconds S] [--database url] | failover --database postgres://… [--customers N] [--agents M] [--rate R] [--seconds S] [--kill-after K] | quality [--conversations N] [--messages-per-chat M] [--tickets T] [--runs R] [--database url]")
     exit(2)
 }

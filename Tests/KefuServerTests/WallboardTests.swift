@@ -29,14 +29,18 @@ import Testing
             // The agent's desk opened: online, holding the chat.
             try await eventually {
                 wall.frames.contains { frame in
-                    let agents = (frame["board"] as? [String: Any])?["agents"] as? [[String: Any]] ?? []
+                    // Agent lines come beside an update's board, and only when one changed.
+                    let agents = frame["agents"] as? [[String: Any]] ?? []
                     return agents.contains { $0["agentNo"] as? String == "K3001" && $0["status"] as? String == "online" && $0["load"] as? Int == 1 }
                 }
             }
+            // A customer's message changes the counts, not the agents: their lines are not sent again.
+            #expect(wall.frames.filter { $0["type"] as? String == "floor_update" && $0["agents"] != nil }.count >= 1)
             pair.customer.send(["type": "send", "conversationId": id, "clientId": "c-2", "text": "话费怎么扣了这么多！！！退钱"])
             let upset = try await wall.next("floor_update") { Self.chat($0, id)?["lastCustomerText"] as? String == "话费怎么扣了这么多！！！退钱" }
             // Waiting since they asked for a person: the greeting with the 工号 answers nobody.
             #expect(Self.chat(upset, id)?["angry"] as? Bool == true && Self.chat(upset, id)?["awaitingSince"] as? String != nil)
+            #expect(upset["agents"] == nil && (upset["board"] as? [String: Any])?["agents"] == nil)
             pair.agent.send(["type": "send", "conversationId": id, "clientId": "a-1", "text": "非常抱歉，马上为您核实"])
             try await wall.next("floor_update") { frame in
                 guard let chat = Self.chat(frame, id) else { return false }

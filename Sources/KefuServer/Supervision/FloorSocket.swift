@@ -20,9 +20,24 @@ struct FloorSocket: Sendable {
         var chats: [FloorChat]
     }
 
+    /// The board without its agent lines: those are sent only when one of them changed (two hundred
+    /// agents are most of a board's bytes, and a customer's message changes only the counts).
+    struct Figures: Encodable {
+        var at: Date
+        var groups: [FloorBoard.Group]
+        var agentStates: FloorBoard.AgentStates
+        var counts: FloorBoard.Counts
+        var abandonedAt: [Date]
+
+        init(_ b: FloorBoard) {
+            (at, groups, agentStates, counts, abandonedAt) = (b.at, b.groups, b.agentStates, b.counts, b.abandonedAt)
+        }
+    }
+
     struct Update: Encodable {
         var type = "floor_update"
-        var board: FloorBoard?
+        var board: Figures?
+        var agents: [FloorBoard.AgentLine]?
         var chats: [FloorChat]
         var ended: [String]
     }
@@ -63,8 +78,12 @@ struct FloorSocket: Sendable {
                 let fresh = floor.board(at: now())
                 let (chats, ended) = floor.changes(since: sent)
                 let boardChanged = !fresh.sameFigures(as: board)
+                let agentsChanged = fresh.agents != board.agents
                 if boardChanged || !chats.isEmpty || !ended.isEmpty {
-                    try await outbound.write(.text(Self.json(Update(board: boardChanged ? fresh : nil, chats: chats, ended: ended))))
+                    let update = Update(
+                        board: boardChanged ? Figures(fresh) : nil, agents: agentsChanged ? fresh.agents : nil, chats: chats, ended: ended
+                    )
+                    try await outbound.write(.text(Self.json(update)))
                 }
                 (sent, board) = (floor, boardChanged ? fresh : board)
                 if let latest = hub.floor.figures, latest.version != figures?.version {
