@@ -16,6 +16,9 @@ let replies = [];
 let forbidden = [];
 let deskLimit = null;               // chats the agent may hold at once, from the welcome and status frames
 
+// The agent's side of the chat; a staff-only word from someone else (a lead's whisper) is not theirs.
+const ownLine = (m) => m.sender === "agent" && (m.visibility !== "staff" || m.senderId === me?.id);
+
 staffSession(async (who) => {
   me = who;
   $("#desk").hidden = false;
@@ -256,7 +259,7 @@ function select(id) {
   renderList();
   renderHead();
   const log = $("#chat-log");
-  log.replaceChildren(...[...entry.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => bubble(h, m, { mine: m.sender === "agent" })));
+  log.replaceChildren(...[...entry.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => bubble(h, m, { mine: ownLine(m), viewerId: me?.id })));
   stuckToBottom = true;
   toBottom();
   $("#chat-input").disabled = false;
@@ -339,7 +342,7 @@ $("#new-messages").addEventListener("click", () => { stuckToBottom = true; toBot
 function appendToLog(m) {
   const log = $("#chat-log");
   if (log.querySelector(`[data-seq="${m.seq}"]`)) return;
-  const element = bubble(h, m, { mine: m.sender === "agent" });
+  const element = bubble(h, m, { mine: ownLine(m), viewerId: me?.id });
   const later = [...log.querySelectorAll("[data-seq]")].find((e) => Number(e.dataset.seq) > m.seq);
   log.insertBefore(element, later || null);
   if (stuckToBottom || m.sender === "agent") toBottom(); else $("#new-messages").hidden = false;

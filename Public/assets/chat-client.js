@@ -120,12 +120,20 @@ export class ChatConnection extends EventTarget {
   }
 }
 
-/// One message bubble; text only ever goes in as text.
-export function bubble(h, message, { mine }) {
+/// What a staff-only line is, for staff: the bot's summary, a lead's watch, one's own note, or a word
+/// from someone else in the chat (a team lead's whisper).
+function noteLabel(message, viewerId) {
+  if (message.sender === "bot") return "转接摘要 · 仅客服可见";
+  if (message.sender === "system") return "班长监控 · 仅员工可见";
+  return viewerId && message.senderId && message.senderId !== viewerId ? "悄悄话 · 仅员工可见" : "内部备注 · 仅客服可见";
+}
+
+/// One message bubble; text only ever goes in as text. `viewerId`: the staff member reading it.
+export function bubble(h, message, { mine, viewerId }) {
   const note = message.visibility === "staff";
   const classes = ["bubble", message.sender, mine ? "mine" : "theirs", note ? "note" : ""].join(" ").trim();
   const parts = [];
-  if (note) parts.push(h("div", { class: "note-label" }, message.sender === "bot" ? "转接摘要 · 仅客服可见" : "内部备注 · 仅客服可见"));
+  if (note) parts.push(h("div", { class: "note-label" }, noteLabel(message, viewerId)));
   if (message.text) parts.push(h("div", { class: "text" }, message.text));
   if (message.attachmentId) {
     const url = `/api/v1/attachments/${message.attachmentId}`;

@@ -4,6 +4,7 @@
 import { $, h, fill, labels } from "./dom.js";
 import { staffSession } from "./staff-login.js";
 import { svg } from "./svg.js";
+import { bubble } from "./chat-client.js";
 
 const GROUPS = ["mobile", "broadband", "billing", "enterprise", "vip"];
 const STATE = { online: "在线", busy: "忙碌", away: "离开" };
@@ -21,8 +22,10 @@ let offset = 0; // server time minus this browser's time
 let socket = null;
 let delay = 500;
 let drawn = false;
+let me = null; // the lead's staff id
 
 staffSession((who) => {
+  me = who.id;
   if (!who.permissions.includes("floor.watch")) {
     $("#board").replaceWith(h("section", { class: "card" }, h("p", {}, "实时监控需要班长或管理员权限。")));
     return;
@@ -39,7 +42,11 @@ const pct = (x) => (x == null ? "—" : (x * 100).toFixed(1) + "%");
 
 function connect() {
   socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/floor`);
-  socket.addEventListener("open", () => { delay = 500; });
+  socket.addEventListener("open", () => {
+    delay = 500;
+    // A watch survives a reconnect: asked again, with its history.
+    if (watched) watch(watched.id);
+  });
   socket.addEventListener("message", (event) => {
     let frame;
     try { frame = JSON.parse(event.data); } catch { return; }
@@ -70,9 +77,13 @@ function receive(frame) {
       figures = frame.figures;
       drawFigures();
       break;
+    case "watching": case "message": case "synced": case "conversation": case "ack": case "error": case "unwatched":
+      watchFrame(frame);
+      return;
     default:
       return;
   }
+  if (frame.type === "floor_update" && watched && frame.ended.includes(watched.id)) watchEnded();
   live("实时 · 已连接", "ok");
   schedule();
 }
@@ -190,7 +201,7 @@ function drawChats() {
   $("#chat-more").textContent = all.length > shown.length ? `另有 ${all.length - shown.length} 个会话未列出（按紧急程度排序）` : "";
   if (!shown.length) { fill($("#chats"), h("tbody", {}, h("tr", {}, h("td", { class: "hint" }, "当前没有进行中的会话。")))); return; }
   fill($("#chats"),
-    h("thead", {}, h("tr", {}, ["客户", "技能组", "状态", "客服", "等待", "未回复", "情绪", "客户最后一句"].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ["客户", "技能组", "状态", "客服", "等待", "未回复", "情绪", "客户最后一句", ""].map((t) => h("th", {}, t)))),
     h("tbody", {}, shown.map((c) => {
       const agent = c.agentId ? agents.get(c.agentId) : null;
       const queueWait = c.state === "queued" ? since(c.queuedAt) : null;
@@ -205,7 +216,8 @@ function drawChats() {
         h("td", { "data-label": "等待", class: "num " + blank(queueWait) }, h("span", { class: "waiting" + (queueWait > LATE ? " late" : "") }, clock(queueWait))),
         h("td", { "data-label": "未回复", class: "num " + blank(unanswered) }, h("span", { class: "waiting" + (unanswered > LATE ? " late" : "") }, clock(unanswered))),
         h("td", { "data-label": "情绪", class: c.angry ? "" : "blank" }, c.angry ? h("span", { class: "badge bad" }, "激动") : h("span", { class: "hint" }, "平稳")),
-        h("td", { "data-label": "最后一句", class: "excerpt" }, c.lastCustomerText || "—"));
+        h("td", { "data-label": "最后一句", class: "excerpt" }, c.lastCustomerText || "—"),
+        h("td", { class: "watch-cell" }, h("button", { type: "button", class: "watch-button", onclick: () => watch(c.id), "aria-label": `查看 ${c.customer} 的会话` }, "查看")));
     })));
 }
 
@@ -288,3 +300,90 @@ function csat(days, target, width) {
   chart.prepend(svg("path", { d: path.trim(), fill: "none", stroke: "#0b63c5", "stroke-width": 2 }));
   return chart;
 }
+
+// Watching one chat, read-only, with a whisper to its agent. The socket sends the chat's history and
+// then its messages as they come; a message is shown once by its seq.
+let watched = null; // { id, messages: Map(seq → message) }
+const SENDER = { customer: "客户", agent: "客服", bot: "机器人", system: "系统" };
+
+function watch(id) {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return;
+  watched = { id, messages: new Map(), ended: false };
+  $("#watch-title").textContent = "查看会话";
+  $("#watch-state").textContent = "正在载入…";
+  $("#watch-log").replaceChildren();
+  $("#watch-error").textContent = "";
+  $("#whisper-form").hidden = false;
+  socket.send(JSON.stringify({ type: "watch", conversationId: id, ref: "watch" }));
+  if (!$("#watch").open) $("#watch").showModal();
+}
+
+function watchFrame(frame) {
+  if (!watched) return;
+  switch (frame.type) {
+    case "watching":
+      if (frame.conversationId !== watched.id) return;
+      showState(frame.conversation);
+      break;
+    case "conversation":
+      if (frame.conversationId === watched.id) showState(frame.conversation);
+      break;
+    case "message": {
+      const m = frame.message;
+      if (!m || m.conversationId !== watched.id || watched.messages.has(m.seq)) return;
+      watched.messages.set(m.seq, m);
+      const log = $("#watch-log");
+      const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+      const line = bubble(h, m, { mine: m.sender === "agent" && m.visibility !== "staff", viewerId: me });
+      line.prepend(h("div", { class: "hint sender" }, SENDER[m.sender] || m.sender));
+      const label = line.querySelector(".note-label");
+      if (label && m.sender === "agent" && m.senderId === me) label.textContent = "我的悄悄话 · 仅员工可见";
+      log.append(line);
+      if (atEnd) log.scrollTop = log.scrollHeight;
+      break;
+    }
+    case "synced":
+      $("#watch-log").scrollTop = $("#watch-log").scrollHeight;
+      break;
+    case "ack":
+      $("#whisper-text").value = "";
+      $("#whisper-text").focus();
+      break;
+    case "error":
+      $("#watch-error").textContent = frame.text || "操作失败";
+      if (frame.ref === "watch") $("#watch-state").textContent = "";
+      break;
+  }
+}
+
+function showState(c) {
+  if (!c) return;
+  const agent = c.agent ? ` · 客服 ${c.agent.agentNo} ${c.agent.displayName}` : "";
+  $("#watch-title").textContent = `查看会话 · ${c.visitorName}`;
+  $("#watch-state").textContent = `${CHAT_STATE[c.state] || "已结束"} · ${labels.skill[c.skill] || c.skill}${agent}`;
+  if (c.state === "closed") watchEnded();
+}
+
+function watchEnded() {
+  watched.ended = true;
+  $("#watch-state").textContent = "会话已结束";
+  $("#whisper-form").hidden = true;
+}
+
+$("#whisper-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("#whisper-text").value.trim();
+  $("#watch-error").textContent = "";
+  if (!text) { $("#watch-error").textContent = "请输入悄悄话内容"; return; }
+  if (!watched || !socket || socket.readyState !== WebSocket.OPEN) { $("#watch-error").textContent = "连接中断，请稍后再试"; return; }
+  const clientId = "w-" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  socket.send(JSON.stringify({ type: "whisper", conversationId: watched.id, clientId, text, ref: "whisper" }));
+});
+$("#whisper-text").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("#whisper-form").requestSubmit(); }
+});
+$("#watch-close").addEventListener("click", () => $("#watch").close());
+$("#watch").addEventListener("close", () => {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "unwatch", ref: "unwatch" }));
+  watched = null;
+});

@@ -74,6 +74,112 @@ import Testing
         }
     }
 
+    /// A lead watches a live chat read-only and whispers to its agent: the watch and the whisper are in
+    /// the staff's transcript and the audit log, and no customer path ever carries either.
+    @Test func aLeadWatchesAndWhispersAndTheCustomerNeverSeesIt() async throws {
+        try await TestApp.run(mode: .live) { client, sms, _ in
+            let port = try #require(client.port)
+            let pair = try await ChatTests.connectPair(client, sms: sms)
+            let id = pair.conversationId
+            let leadToken = try await client.login("lead")
+            let wall = ChatTestClient(port: port, token: leadToken, path: "/ws/floor")
+            try await wall.next("floor")
+
+            wall.send(["type": "watch", "conversationId": id, "ref": "w"])
+            let watching = try await wall.next("watching")
+            #expect(watching["ref"] as? String == "w" && watching.conversation?["state"] as? String == "assigned")
+            // The whole history, the staff-only lines with it, and the watch itself as the last line.
+            let synced = try await wall.next("synced") { $0["conversationId"] as? String == id }
+            let history = wall.seqs(id)
+            #expect(history == Array(1...(synced["seq"] as? Int ?? 0)), "\(history)")
+            let watchLine = try #require(wall.frames.last { $0.message?["visibility"] as? String == "staff" }?.message)
+            #expect(watchLine["text"] as? String == "班长 L1001 王班长 正在查看本会话" && watchLine["sender"] as? String == "system")
+            // The agent sees that the lead is there.
+            try await pair.agent.next("message") { $0.message?["text"] as? String == "班长 L1001 王班长 正在查看本会话" }
+
+            // Live: the customer's words reach the watching lead, masked as for all staff.
+            pair.customer.send(["type": "send", "conversationId": id, "clientId": "c-2", "text": "还要等多久？我的号码13912345678"])
+            try await wall.next("message") { $0.message?["text"] as? String == "还要等多久？我的号码139****5678" }
+
+            wall.send(["type": "whisper", "conversationId": id, "clientId": "w-1", "text": "先道歉，再核实扣费", "ref": "s"])
+            let whisperSeq = try #require(try await wall.next("ack") { $0["clientId"] as? String == "w-1" }["seq"] as? Int)
+            try await pair.agent.next("message") { $0.message?["text"] as? String == "先道歉，再核实扣费" && $0.message?["visibility"] as? String == "staff" }
+            // The watching lead has it too (published before the ack was queued).
+            #expect(wall.frames.contains { $0["type"] as? String == "message" && $0["seq"] as? Int == whisperSeq })
+            // Sent again with the same client id: stored once.
+            wall.send(["type": "whisper", "conversationId": id, "clientId": "w-1", "text": "先道歉，再核实扣费"])
+            #expect(try await wall.next("ack") { $0["clientId"] as? String == "w-1" }["duplicate"] as? Bool == true)
+            pair.agent.send(["type": "send", "conversationId": id, "clientId": "a-1", "text": "非常抱歉，马上为您核实"])
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "非常抱歉，马上为您核实" }
+            try await wall.next("message") { $0.message?["text"] as? String == "非常抱歉，马上为您核实" }
+
+            // No customer path: the live socket, a fresh socket's catch-up, the transcript and its export.
+            let secret = { (text: String) in text.contains("核实扣费") || text.contains("正在查看") }
+            #expect(!pair.customer.frames.contains { secret($0.message?["text"] as? String ?? "") })
+            let again = ChatTestClient(port: port, token: pair.customerToken)
+            try await again.next("welcome")
+            again.send(["type": "subscribe", "conversationId": id, "lastSeq": 0])
+            try await again.next("synced")
+            #expect(!again.frames.contains { secret($0.message?["text"] as? String ?? "") })
+            #expect(!again.seqs(id).contains(whisperSeq))
+            for format in ["", "?format=text"] {
+                let mine = try await client.json(.get, "/api/v1/transcripts/\(id)\(format)", token: pair.customerToken)
+                #expect(mine.status == .notFound && !secret(String(decoding: mine.data, as: UTF8.self)))
+            }
+            // Staff read both in the transcript, and the audit log has both acts.
+            let qa = try await client.login("qa")
+            let transcript = String(decoding: try await client.json(.get, "/api/v1/transcripts/\(id)?format=text", token: qa).data, as: UTF8.self)
+            #expect(transcript.contains("先道歉，再核实扣费") && transcript.contains("正在查看本会话"))
+            let admin = try await client.login("admin")
+            for action in ["chat.watch", "chat.whisper"] {
+                let entries = try await client.json(.get, "/api/v1/audit?action=\(action)&targetId=\(id)", token: admin).decoded([AuditEntry].self)
+                #expect(entries.count == 1 && entries.first?.actorId == "staff-lead", "\(action): \(entries)")
+            }
+
+            // The chat ends: the watching lead sees it resolved; after unwatch, nothing more of it comes.
+            pair.agent.send(["type": "end", "conversationId": id])
+            try await wall.next("conversation") { $0.conversation?["state"] as? String == "resolved" }
+            wall.send(["type": "unwatch", "ref": "u"])
+            try await wall.next("unwatched")
+            let seen = wall.frames.filter { $0["type"] as? String == "message" }.count
+            pair.customer.send(["type": "rate", "conversationId": id, "score": 5, "ref": "ok"])
+            try await pair.customer.next("rated")
+            try await wall.next("floor_update") { ($0["ended"] as? [String])?.contains(id) == true }
+            #expect(wall.frames.filter { $0["type"] as? String == "message" }.count == seen)
+            for socket in [again, pair.customer, pair.agent, wall] { await socket.close() }
+        }
+    }
+
+    @Test func watchAndWhisperRefuseWhatTheyCannotDo() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let port = try #require(client.port)
+            let wall = ChatTestClient(port: port, token: try await client.login("lead"), path: "/ws/floor")
+            try await wall.next("floor")
+            wall.send(["type": "watch", "conversationId": "conv-nope", "ref": "1"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "1" }["code"] as? String == "not_found")
+            wall.sendRaw("{not json")
+            #expect(try await wall.next("error")["code"] as? String == "invalid_frame")
+            wall.send(["type": "dance", "ref": "2"])
+            #expect(try await wall.next("error")["code"] as? String == "invalid_frame")
+            // A chat still with the bot has no agent to whisper to.
+            let customer = ChatTestClient(port: port, token: try await client.customerLogin("13800138000", sms: sms))
+            try await customer.next("welcome")
+            customer.send(["type": "start", "skill": "mobile"])
+            let id = try #require(try await customer.next("message")["conversationId"] as? String)
+            wall.send(["type": "whisper", "conversationId": id, "clientId": "w", "text": "注意", "ref": "3"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "3" }["code"] as? String == "no_agent")
+            wall.send(["type": "whisper", "conversationId": id, "clientId": "w", "text": "   ", "ref": "4"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "4" }["code"] as? String == "invalid_text")
+            wall.send(["type": "whisper", "conversationId": id, "text": "注意", "ref": "5"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "5" }["code"] as? String == "invalid_frame")
+            // Nothing refused was stored.
+            let stored = try await Store(database: database).chat.messages(conversationId: id, after: 0, includingStaffOnly: true)
+            #expect(stored.allSatisfy { $0.visibility == .everyone })
+            await customer.close()
+            await wall.close()
+        }
+    }
+
     @Test func aChatLeftInTheQueueIsAnAbandonmentOnTheBoard() async throws {
         try await TestApp.run(mode: .live) { client, sms, _ in
             let port = try #require(client.port)

@@ -50,11 +50,11 @@ struct ChatDesk: Sendable {
     @discardableResult
     func post(
         _ c: Conversation, sender: ChatMessage.Sender, senderId: String?, text: String, clientId: String? = nil,
-        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone
+        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone, audit: AuditEntry? = nil
     ) async throws -> ChatRepository.Appended {
         let appended = try await store.chat.append(
             conversationId: c.id, sender: sender, senderId: senderId, clientId: clientId, text: text,
-            attachmentId: attachmentId, attachmentMime: attachmentMime, visibility: visibility, now: now()
+            attachmentId: attachmentId, attachmentMime: attachmentMime, visibility: visibility, now: now(), audit: audit
         )
         guard !appended.duplicate else { return appended }
         let held = appended.conversation

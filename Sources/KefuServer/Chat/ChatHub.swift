@@ -49,6 +49,9 @@ protocol ChatHub: Sendable {
     var floor: LiveFloor { get }
     /// A change of the floor, for this node's floor and every other's.
     func publish(_ change: FloorChange)
+    /// The chat a connection on this node watches (one at a time; nil stops): its events reach it as
+    /// they reach the chat's agents, from every node.
+    func watch(_ id: UUID, conversationId: String?)
     /// How many connections an agent has on this node.
     func connections(agentId: String) -> Int
     /// Closes the connections of ended sessions, on every node.
@@ -80,6 +83,19 @@ final class LocalChatHub: ChatHub {
         var byAgent: [String: Set<UUID>] = [:]
         var byPrincipal: [String: Set<UUID>] = [:]
         var bySession: [String: Set<UUID>] = [:]
+        /// Wallboards watching a chat: they get its events as its agents do.
+        var byWatched: [String: Set<UUID>] = [:]
+        var watching: [UUID: String] = [:]
+
+        mutating func watch(_ id: UUID, _ conversationId: String?) {
+            if let before = watching.removeValue(forKey: id) {
+                byWatched[before]?.remove(id)
+                if byWatched[before]?.isEmpty == true { byWatched.removeValue(forKey: before) }
+            }
+            guard let conversationId, entries[id] != nil else { return }
+            watching[id] = conversationId
+            byWatched[conversationId, default: []].insert(id)
+        }
 
         mutating func add(_ id: UUID, _ entry: Entry) {
             entries[id] = entry
@@ -101,6 +117,7 @@ final class LocalChatHub: ChatHub {
             drop(who.agentId, from: &byAgent)
             drop(who.principalId, from: &byPrincipal)
             drop(who.sessionTokenHash, from: &bySession)
+            drop(watching.removeValue(forKey: id), from: &byWatched)
         }
 
         func outbound(_ ids: some Sequence<UUID>) -> [AsyncStream<ChatOutbound>.Continuation] {
@@ -127,14 +144,17 @@ final class LocalChatHub: ChatHub {
 
     func publish(_ event: ChatEvent) {
         if let change = event.floor { floor.apply(change) }
-        deliver(.event(event), customerId: event.customerId, agentIds: event.agentIds)
+        deliver(.event(event), customerId: event.customerId, agentIds: event.agentIds, conversationId: event.conversationId)
     }
 
-    /// Hands `item` to the connections of the customer and of the agents.
-    func deliver(_ item: ChatOutbound, customerId: String?, agentIds: [String]) {
+    func watch(_ id: UUID, conversationId: String?) { connections.withLock { $0.watch(id, conversationId) } }
+
+    /// Hands `item` to the connections of the customer, of the agents and of those watching the chat.
+    func deliver(_ item: ChatOutbound, customerId: String?, agentIds: [String], conversationId: String? = nil) {
         let targets = connections.withLock { c in
             var ids = customerId.flatMap { c.byCustomer[$0] } ?? []
             for agent in agentIds { ids.formUnion(c.byAgent[agent] ?? []) }
+            if let conversationId { ids.formUnion(c.byWatched[conversationId] ?? []) }
             return c.outbound(ids)
         }
         for target in targets {

@@ -71,6 +71,7 @@ final class PostgresChatHub: ChatHub, Service {
     func disconnect(_ id: UUID) { local.disconnect(id) }
     func connections(agentId: String) -> Int { local.connections(agentId: agentId) }
     var floor: LiveFloor { local.floor }
+    func watch(_ id: UUID, conversationId: String?) { local.watch(id, conversationId: conversationId) }
 
     func publish(_ change: FloorChange) {
         local.publish(change)
@@ -181,6 +182,6 @@ final class PostgresChatHub: ChatHub, Service {
         } else {
             return
         }
-        local.deliver(item, customerId: envelope.customerId, agentIds: envelope.agentIds)
+        local.deliver(item, customerId: envelope.customerId, agentIds: envelope.agentIds, conversationId: envelope.conversationId)
     }
 }

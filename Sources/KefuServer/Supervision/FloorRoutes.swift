@@ -14,7 +14,8 @@ func addFloorSocket(to router: Router<KefuRequestContext>, chat: ChatDesk, origi
         return .upgrade([:])
     } onUpgrade: { inbound, outbound, context in
         guard let principal = context.requestContext.principal, principal.has(.floorWatch) else { return }
-        try await FloorSocket(hub: chat.hub, principal: principal, sessionTokenHash: context.requestContext.sessionTokenHash, now: chat.now)
+        let acting = Acting(principal: principal, clientAddress: context.requestContext.clientAddress)
+        try await FloorSocket(desk: chat, acting: acting, sessionTokenHash: context.requestContext.sessionTokenHash)
             .run(inbound: inbound, outbound: outbound, logger: context.logger)
     }
 }

@@ -116,7 +116,8 @@ public struct ChatRepository: Sendable {
     /// A staff-only message changes nothing the customer's side counts (first response, idleness).
     public func append(
         conversationId: String, sender: ChatMessage.Sender, senderId: String?, clientId: String?, text: String,
-        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone, now: Date
+        attachmentId: String? = nil, attachmentMime: String? = nil, visibility: ChatMessage.Visibility = .everyone, now: Date,
+        audit: AuditEntry? = nil
     ) async throws -> Appended {
         // Two statements, the hottest path there is: the conversation's counter moves in the UPDATE itself
         // (so two senders never take one seq, and PostgreSQL locks the row), and a client id sent before
@@ -141,6 +142,7 @@ public struct ChatRepository: Sendable {
                     visibility: visibility, createdAt: now
                 )
                 try await Self.insert(message, db)
+                if let audit { try await AuditRepository.append(audit, in: db) }
                 return Appended(message: message, conversation: conversation, duplicate: false)
             }
         } catch let error where clientId != nil && error as? Failure != .noSuchConversation {
