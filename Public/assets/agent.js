@@ -16,8 +16,9 @@ let replies = [];
 let forbidden = [];
 let deskLimit = null;               // chats the agent may hold at once, from the welcome and status frames
 
-// The agent's side of the chat; a staff-only word from someone else (a lead's whisper) is not theirs.
-const ownLine = (m) => m.sender === "agent" && (m.visibility !== "staff" || m.senderId === me?.id);
+// The agent's own lines: what a colleague or a lead wrote in the chat (before a transfer, during a
+// take-over, a whisper) is on the other side.
+const ownLine = (m) => m.sender === "agent" && m.senderId === me?.id;
 
 staffSession(async (who) => {
   me = who;
@@ -121,11 +122,13 @@ function startChat() {
   });
   chat.addEventListener("conversation", (e) => {
     const view = e.detail.conversation;
-    const mine = view.agent && view.agent.id === me.id && (view.state === "assigned" || view.state === "resolved");
-    if (mine) upsert(view); else chats.delete(view.id);
-    if (!mine && active === view.id) { showEnded(view); }
+    const open = view.state === "assigned" || view.state === "resolved";
+    const mine = view.agent && view.agent.id === me.id && open;
+    // A chat a team lead took over from this agent stays on the desk, read-only, until it is handed back.
+    if (mine || (open && takenFromMe(view))) upsert(view); else chats.delete(view.id);
+    if (!mine && !takenFromMe(view) && active === view.id) { showEnded(view); }
     renderList();
-    if (active === view.id) renderHead();
+    if (active === view.id) { renderHead(); readOnlyIfTaken(chats.get(view.id)); }
   });
   chat.addEventListener("message", (e) => {
     const m = e.detail.message;
@@ -218,8 +221,19 @@ function markRead(entry, seq) {
 
 // How many chats the agent holds against their limit, from the start and after every change: the
 // chats in the list that are being served.
+const takenFromMe = (view) => view.takenFrom === me.id && view.agent?.id !== me.id;
+
+// A chat taken over by a lead: the agent reads along, writes nothing and has no actions on it.
+function readOnlyIfTaken(entry) {
+  if (!entry) return;
+  const taken = takenFromMe(entry.view);
+  $("#chat-input").disabled = taken;
+  $("#chat-send").disabled = taken;
+  $("#chat-actions").hidden = taken;
+}
+
 function renderLoad() {
-  const held = [...chats.values()].filter(({ view }) => view.state === "assigned").length;
+  const held = [...chats.values()].filter(({ view }) => view.state === "assigned" && !takenFromMe(view)).length;
   $("#load").textContent = deskLimit ? `接待 ${held}/${deskLimit}` : "";
 }
 
@@ -237,7 +251,7 @@ function renderList() {
   h("div", { class: "row", style: "align-items: center" },
     h("span", {}, view.visitorName, " ", view.vip ? h("span", { class: "badge vip" }, "VIP") : null),
     unread ? h("span", { class: "unread", "aria-label": `${unread}条未读` }, unread) : null),
-  h("div", { class: "hint" }, `${labels.skill[view.skill] || view.skill} · ${stateNames[view.state] || view.state} `,
+  h("div", { class: "hint" }, `${labels.skill[view.skill] || view.skill} · ${takenFromMe(view) ? "班长接管中" : stateNames[view.state] || view.state} `,
     h("span", { class: "waiting", "data-waiting": view.id })))));
   renderTimers();
 }
@@ -265,10 +279,11 @@ function select(id) {
   $("#chat-input").disabled = false;
   $("#chat-send").disabled = false;
   $("#chat-actions").hidden = false;
-  $("#chat-input").focus();
+  readOnlyIfTaken(entry);
+  if (!takenFromMe(entry.view)) $("#chat-input").focus();
   if (entry.view.customerId) openCustomer(entry.view.customerId);
   $("#suggestions").hidden = true;
-  suggest(entry.view.id);
+  if (!takenFromMe(entry.view)) suggest(entry.view.id);
 }
 
 // The library's best answers to what the customer needs now, as the server reads the chat; a click
@@ -301,7 +316,9 @@ function renderHead() {
   const entry = chats.get(active);
   if (!entry) return;
   $("#chat-title").textContent = `${entry.view.visitorName} · ${labels.skill[entry.view.skill] || entry.view.skill}`;
-  $("#chat-state").textContent = stateNames[entry.view.state] || entry.view.state;
+  $("#chat-state").textContent = takenFromMe(entry.view)
+    ? `已由 ${entry.view.agent.agentNo} ${entry.view.agent.displayName} 接管 · 只读`
+    : stateNames[entry.view.state] || entry.view.state;
 }
 
 function showEnded(view) {

@@ -78,6 +78,7 @@ function receive(frame) {
       drawFigures();
       break;
     case "watching": case "message": case "synced": case "conversation": case "ack": case "error": case "unwatched":
+    case "taken_over": case "handed_back":
       watchFrame(frame);
       return;
     default:
@@ -325,7 +326,7 @@ function watchFrame(frame) {
       if (frame.conversationId !== watched.id) return;
       showState(frame.conversation);
       break;
-    case "conversation":
+    case "conversation": case "taken_over": case "handed_back":
       if (frame.conversationId === watched.id) showState(frame.conversation);
       break;
     case "message": {
@@ -359,15 +360,21 @@ function watchFrame(frame) {
 function showState(c) {
   if (!c) return;
   const agent = c.agent ? ` · 客服 ${c.agent.agentNo} ${c.agent.displayName}` : "";
+  const mine = c.agent && c.agent.id === me;
   $("#watch-title").textContent = `查看会话 · ${c.visitorName}`;
-  $("#watch-state").textContent = `${CHAT_STATE[c.state] || "已结束"} · ${labels.skill[c.skill] || c.skill}${agent}`;
+  $("#watch-state").textContent = `${CHAT_STATE[c.state] || "已结束"} · ${labels.skill[c.skill] || c.skill}${mine ? " · 由您接管" : agent}`;
+  // Taking over needs an agent to take it from; handing back, a chat this lead took over.
+  $("#take-over").hidden = !(c.state === "assigned" && c.agent && !mine);
+  $("#hand-back").hidden = !(c.state === "assigned" && mine && c.takenFrom);
+  $("#to-desk").hidden = !mine;
+  $("#whisper-form").hidden = mine || c.state === "closed";
   if (c.state === "closed") watchEnded();
 }
 
 function watchEnded() {
   watched.ended = true;
   $("#watch-state").textContent = "会话已结束";
-  $("#whisper-form").hidden = true;
+  for (const part of ["#whisper-form", "#take-over", "#hand-back", "#to-desk"]) $(part).hidden = true;
 }
 
 $("#whisper-form").addEventListener("submit", (event) => {
@@ -383,6 +390,12 @@ $("#whisper-text").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("#whisper-form").requestSubmit(); }
 });
 $("#watch-close").addEventListener("click", () => $("#watch").close());
+for (const [button, type] of [["#take-over", "take_over"], ["#hand-back", "hand_back"]]) {
+  $(button).addEventListener("click", () => {
+    $("#watch-error").textContent = "";
+    if (watched && socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type, conversationId: watched.id, ref: type }));
+  });
+}
 $("#watch").addEventListener("close", () => {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "unwatch", ref: "unwatch" }));
   watched = null;

@@ -51,7 +51,7 @@ import Testing
     ]
 
     static let columns = [
-        "converse", "history", "draft", "transcript", "attachment", "upload",
+        "converse", "history", "follow", "draft", "transcript", "attachment", "upload",
         "ticket", "comment", "confirm", "reopen", "assignSelf", "assignOther", "work", "create", "override",
         "recordRead", "recordWrite",
         "rateChat", "rateTicket", "qualityRead",
@@ -60,14 +60,14 @@ import Testing
     ]
 
     static let expected: [String: String] = [
-        "customer, owner": "A A F H A A  A A A A F F F A F  A A  A A F  F F F F  F F F",
-        "customer, other": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F  F F F",
-        "visitor": "H H F H H H  H H H H H H H F F  H H  H H F  F F F F  F F F",
-        "agent, holds it": "A A A A A A  A A A A A F A A A  A A  F F F  A F A F  A F F",
-        "agent, other": "H H H H H H  A A A A A F A A A  A A  F F F  H H H H  H H F",
-        "team lead": "H A A A A H  A A A A A A A A A  A A  F F A  A F F A  A F F",
-        "qa": "H A F A A H  A F F F F F F F F  A F  F F A  A A F F  A A F",
-        "admin": "H A A A A H  A A A A A A A A A  A A  F F A  A A F A  A A A",
+        "customer, owner": "A A A F H A A  A A A A F F F A F  A A  A A F  F F F F  F F F",
+        "customer, other": "H H H F H H H  H H H H H H H F F  H H  H H F  F F F F  F F F",
+        "visitor": "H H H F H H H  H H H H H H H F F  H H  H H F  F F F F  F F F",
+        "agent, holds it": "A A A A A A A  A A A A A F A A A  A A  F F F  A F A F  A F F",
+        "agent, other": "H H H H H H H  A A A A A F A A A  A A  F F F  H H H H  H H F",
+        "team lead": "H A H A A A H  A A A A A A A A A  A A  F F A  A F F A  A F F",
+        "qa": "H A H F A A H  A F F F F F F F F  A F  F F A  A A F F  A A F",
+        "admin": "H A H A A A H  A A A A A A A A A  A A  F F A  A A F A  A A A",
     ]
 
     static func letter(_ access: Access) -> String {
@@ -83,6 +83,7 @@ import Testing
         let answers: [Access] = [
             ConversationPolicy.access(p, .converse, c),
             ConversationPolicy.access(p, .readHistory, c),
+            ConversationPolicy.access(p, .follow, c),
             ConversationPolicy.access(p, .draftTicket, c),
             TranscriptPolicy.access(p, c),
             AttachmentPolicy.read(p, of: c),
@@ -120,6 +121,18 @@ import Testing
         #expect(got.count == Self.columns.count)
         let differences = zip(Self.columns, zip(want, got)).filter { $0.1.0 != $0.1.1 }.map { "\($0.0): want \($0.1.0), got \($0.1.1)" }
         #expect(differences.isEmpty, "\(name): \(differences.joined(separator: ", "))")
+    }
+
+    /// A lead took customer cA's chat over from agent1: the lead converses, agent1 follows and reads it.
+    @Test func aChatTakenOverIsTheLeadsAndTheAgentStillFollowsIt() {
+        var taken = Self.customerChat
+        (taken.agentId, taken.takenFrom) = ("s-lead", "s-agent1")
+        let lead = Self.staff("s-lead", .teamLead), agent = Self.staff("s-agent1", .agent), other = Self.staff("s-agent2", .agent)
+        #expect(ConversationPolicy.access(lead, .converse, taken) == .allowed && ConversationPolicy.access(lead, .suggestAnswers, taken) == .allowed)
+        #expect(ConversationPolicy.access(agent, .converse, taken) == .hidden && ConversationPolicy.access(agent, .suggestAnswers, taken) == .hidden)
+        #expect(ConversationPolicy.access(agent, .follow, taken) == .allowed && ConversationPolicy.access(agent, .readHistory, taken) == .allowed)
+        #expect(ConversationPolicy.access(other, .follow, taken) == .hidden && ConversationPolicy.access(other, .readHistory, taken) == .hidden)
+        #expect(ConversationPolicy.access(.customer(id: "cA", phone: "1"), .converse, taken) == .allowed)
     }
 
     @Test func theVisitorConversesInTheirOwnChatOnly() {

@@ -150,6 +150,86 @@ import Testing
         }
     }
 
+    /// The lead takes a chat over: it is the lead's on their desk, the agent reads along but writes
+    /// nothing and has their slot back; handing back waits for room under the agent's limit.
+    @Test func aLeadTakesAChatOverAndHandsItBackWithinTheAgentsLimit() async throws {
+        try await TestApp.run(mode: .live) { client, sms, database in
+            let port = try #require(client.port)
+            let store = Store(database: database)
+            let pair = try await ChatTests.connectPair(client, sms: sms)
+            let id = pair.conversationId
+            let leadToken = try await client.login("lead")
+            let wall = ChatTestClient(port: port, token: leadToken, path: "/ws/floor")
+            try await wall.next("floor")
+            // The lead answers from the desk: without one open, nothing is taken.
+            wall.send(["type": "take_over", "conversationId": id, "ref": "t1"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "t1" }["code"] as? String == "desk_closed")
+            let leadDesk = ChatTestClient(port: port, token: leadToken)
+            try await leadDesk.next("welcome")
+
+            wall.send(["type": "take_over", "conversationId": id, "ref": "t2"])
+            let taken = try await wall.next("taken_over")
+            #expect((taken.conversation?["agent"] as? [String: Any])?["id"] as? String == "staff-lead")
+            #expect(taken.conversation?["takenFrom"] as? String == "staff-agent1")
+            try await pair.agent.next("conversation") { ($0.conversation?["agent"] as? [String: Any])?["id"] as? String == "staff-lead" }
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "客服 L1001 为您继续服务。" }
+            // The lead's desk has the chat with its whole history, the take-over line in it.
+            try await leadDesk.next("message") { ($0.message?["text"] as? String)?.contains("接管了本会话（原客服 K3001）") == true }
+            #expect(leadDesk.seqs(id).first == 1)
+            #expect(try await store.chat.activeCount(agentId: "staff-agent1") == 0)
+
+            leadDesk.send(["type": "send", "conversationId": id, "clientId": "l-1", "text": "我是班长，马上为您处理"])
+            let answered = try await eventually { pair.customer.frames.contains { $0.message?["text"] as? String == "我是班长，马上为您处理" } }
+            #expect(answered)
+            // The agent reads along, and may not write.
+            try await pair.agent.next("message") { $0.message?["text"] as? String == "我是班长，马上为您处理" }
+            pair.agent.send(["type": "send", "conversationId": id, "clientId": "a-9", "text": "我来回复", "ref": "no"])
+            #expect(try await pair.agent.next("error") { $0["ref"] as? String == "no" }["code"] as? String == "not_found")
+            // A fresh desk of the agent still lists it, and may follow it from the start.
+            let agentToken = try await client.login("agent1")
+            let again = ChatTestClient(port: port, token: agentToken)
+            let welcome = try await again.next("welcome")
+            #expect((welcome["conversations"] as? [[String: Any]])?.contains { $0["id"] as? String == id && $0["takenFrom"] as? String == "staff-agent1" } == true)
+            again.send(["type": "subscribe", "conversationId": id, "lastSeq": 0])
+            try await again.next("synced") { $0["conversationId"] as? String == id }
+            // The customer never learns whom it was taken from.
+            #expect(pair.customer.frames.allSatisfy { $0.conversation?["takenFrom"] == nil })
+
+            // Handing back waits for room: agent1 at a limit of 1 with another chat is full.
+            pair.agent.send(["type": "status", "status": "online", "limit": 1])
+            try await pair.agent.next("status")
+            let other = ChatTestClient(port: port, token: try await client.customerLogin("13900139001", sms: sms))
+            try await other.next("welcome")
+            other.send(["type": "start", "skill": "mobile"])
+            let otherId = try #require(try await other.next("message")["conversationId"] as? String)
+            other.send(["type": "send", "conversationId": otherId, "clientId": "o-1", "text": "转人工"])
+            try await other.next("conversation") { $0.conversation?["state"] as? String == "assigned" }
+            wall.send(["type": "hand_back", "conversationId": id, "ref": "h1"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "h1" }["code"] as? String == "target_unavailable")
+            pair.agent.send(["type": "status", "status": "online", "limit": 2])
+            try await pair.agent.next("status")
+            wall.send(["type": "hand_back", "conversationId": id, "ref": "h2"])
+            let back = try await wall.next("handed_back")
+            #expect((back.conversation?["agent"] as? [String: Any])?["id"] as? String == "staff-agent1" && back.conversation?["takenFrom"] == nil)
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "客服 K3001 继续为您服务。" }
+            pair.agent.send(["type": "send", "conversationId": id, "clientId": "a-10", "text": "我回来了，继续为您处理"])
+            try await pair.customer.next("message") { $0.message?["text"] as? String == "我回来了，继续为您处理" }
+            #expect(try await store.chat.activeCount(agentId: "staff-agent1") == 2)
+            // The whole history stayed with the chat, without a gap, on the agent's desk.
+            let all = pair.agent.seqs(id)
+            #expect(all == Array(1...(all.last ?? 0)), "\(all)")
+            let admin = try await client.login("admin")
+            for action in ["chat.take_over", "chat.hand_back"] {
+                let entries = try await client.json(.get, "/api/v1/audit?action=\(action)&targetId=\(id)", token: admin).decoded([AuditEntry].self)
+                #expect(entries.count == 1 && entries.first?.actorId == "staff-lead" && entries.first?.detail == "K3001", "\(action): \(entries)")
+            }
+            // A chat that is not theirs cannot be handed back.
+            wall.send(["type": "hand_back", "conversationId": otherId, "ref": "h3"])
+            #expect(try await wall.next("error") { $0["ref"] as? String == "h3" }["code"] as? String == "not_taken_over")
+            for socket in [other, again, leadDesk, pair.customer, pair.agent, wall] { await socket.close() }
+        }
+    }
+
     @Test func watchAndWhisperRefuseWhatTheyCannotDo() async throws {
         try await TestApp.run(mode: .live) { client, sms, database in
             let port = try #require(client.port)

@@ -76,7 +76,7 @@ import Testing
                         """).run()
                 }
             }
-            #expect(try await db.migrate() == [12, 13, 14, 15, 16, 17, 18, 19])
+            #expect(try await db.migrate() == [12, 13, 14, 15, 16, 17, 18, 19, 20])
             let carried = try #require(try await store.surveys.response(.chat, "conv-r"))
             #expect(carried.answer == .service(csat: 2, nps: nil, reason: nil, comment: "慢"))
             #expect(carried.agentId == "staff-agent1" && carried.skill == .billing && carried.endedAt == Self.t0)

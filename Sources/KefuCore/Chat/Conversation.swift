@@ -65,14 +65,17 @@ public struct Conversation: Codable, Hashable, Sendable {
     public var handoverReason: HandoverReason?
     /// An agent sent it on to another skill group: it was not solved where it first landed.
     public var groupTransferred: Bool
+    /// A team lead took the chat over from this agent, who keeps reading it until it is handed back.
+    public var takenFrom: String?
 
     public init(
         id: String, customerId: String?, visitorName: String, state: ConversationState, skill: SkillGroup, vip: Bool,
         agentId: String? = nil, lastSeq: Int = 0, createdAt: Date, queuedAt: Date? = nil, assignedAt: Date? = nil,
         firstResponseAt: Date? = nil, closedAt: Date? = nil, lastCustomerMessageAt: Date? = nil, idleReminderSentAt: Date? = nil,
         visitorId: String? = nil, skillChosen: Bool = true, resolvedAt: Date? = nil, intent: Intent? = nil,
-        handoverReason: HandoverReason? = nil, groupTransferred: Bool = false
+        handoverReason: HandoverReason? = nil, groupTransferred: Bool = false, takenFrom: String? = nil
     ) {
+        self.takenFrom = takenFrom
         self.groupTransferred = groupTransferred
         self.intent = intent
         self.handoverReason = handoverReason

@@ -26,6 +26,7 @@ func backgroundJobs(
         },
         Periodic("ticket timers", every: config.tickets.timerInterval, after: gate, logger: logger) {
             for event in try await TicketDesk(store: store, now: now).fireDueTimers() {
+                if event.kind.isBreach { CentreMetrics.slaBreached(event.kind) }
                 logger.info("ticket timer fired", metadata: ["ticket": "\(event.ticketId)", "kind": "\(event.kind.rawValue)"])
             }
         },

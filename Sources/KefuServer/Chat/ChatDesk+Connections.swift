@@ -31,7 +31,7 @@ extension ChatDesk {
         let (status, limit) = try await store.chat.openDesk(agentId: agent.id, node: node, defaultLimit: settings.agentChatLimit, now: now())
         hub.publish(.agent(FloorAgent(agent, status: status, limit: limit)))
         var views: [ConversationView] = []
-        for c in try await store.chat.assigned(to: agent.id) { views.append(try await view(c)) }
+        for c in try await store.chat.assigned(to: agent.id) + store.chat.taken(from: agent.id) { views.append(try await view(c)) }
         let reads = try await store.chat.readSeqs(readerId: agent.id, conversationIds: views.map(\.id))
         return (status, limit, views, reads)
     }
@@ -73,8 +73,8 @@ extension ChatDesk {
     }
 
     /// The conversation if the principal may take part in it; the same refusal whether it exists or not.
-    func conversation(_ id: String?, for principal: Principal) async throws -> Conversation {
-        guard let id, let c = try await store.chat.conversation(id: id), ConversationPolicy.access(principal, .converse, c).isAllowed else {
+    func conversation(_ id: String?, for principal: Principal, to action: ConversationPolicy.Action = .converse) async throws -> Conversation {
+        guard let id, let c = try await store.chat.conversation(id: id), ConversationPolicy.access(principal, action, c).isAllowed else {
             throw Self.notYours
         }
         return c

@@ -31,15 +31,17 @@ struct ChatDesk: Sendable {
     func view(_ c: Conversation) async throws -> ConversationView {
         ConversationView(
             id: c.id, state: c.state, skill: c.skill, vip: c.vip, customerId: c.customerId, visitorName: c.visitorName,
-            agent: try await badge(c.agentId), lastSeq: c.lastSeq, createdAt: c.createdAt, queuedAt: c.queuedAt, assignedAt: c.assignedAt
+            agent: try await badge(c.agentId), lastSeq: c.lastSeq, createdAt: c.createdAt, queuedAt: c.queuedAt, assignedAt: c.assignedAt,
+            takenFrom: c.takenFrom
         )
     }
 
     func publish(_ frame: ServerFrame, for c: Conversation, alsoAgents extra: [String] = [], floor: FloorChange? = nil) {
-        hub.publish(ChatEvent(
-            frame: frame, conversationId: c.id, customerId: c.ownerId, agentIds: ([c.agentId].compactMap { $0 } + extra), floor: floor
-        ))
+        hub.publish(ChatEvent(frame: frame, conversationId: c.id, customerId: c.ownerId, agentIds: Self.staffSide(c) + extra, floor: floor))
     }
+
+    /// The agents who follow a chat live: who holds it, and the agent a lead took it over from.
+    static func staffSide(_ c: Conversation) -> [String] { [c.agentId, c.takenFrom].compactMap { $0 } }
 
     /// Every change of a chat's state passes here, so the live floor sees each one as it commits.
     func publishState(_ c: Conversation, alsoAgents extra: [String] = []) async throws {
@@ -57,12 +59,13 @@ struct ChatDesk: Sendable {
             attachmentId: attachmentId, attachmentMime: attachmentMime, visibility: visibility, now: now(), audit: audit
         )
         guard !appended.duplicate else { return appended }
+        CentreMetrics.stored(appended.message)
         let held = appended.conversation
         switch visibility {
         case .everyone:
             publish(.message(appended.message), for: held, floor: FloorChange(appended.message))
         case .staff:
-            hub.publish(ChatEvent(frame: .message(appended.message), conversationId: held.id, customerId: nil, agentIds: [held.agentId].compactMap { $0 }))
+            hub.publish(ChatEvent(frame: .message(appended.message), conversationId: held.id, customerId: nil, agentIds: Self.staffSide(held)))
         }
         return appended
     }
@@ -89,6 +92,7 @@ struct ChatDesk: Sendable {
     func requestHuman(_ c: Conversation, skill: SkillGroup? = nil, handover: (reason: HandoverReason, intent: Intent?)? = nil) async throws {
         guard c.state == .bot else { return }
         let queued = try await store.chat.transition(c.id, to: .queued, now: now(), skill: skill ?? c.skill, handover: handover)
+        if let handover { CentreMetrics.handedOver(handover.reason) }
         let notice = try await post(queued, sender: .system, senderId: nil, text: "正在为您转接人工客服（\(queued.skill.displayName)），请稍候…")
         // The state as the notice found it: a sweep may have routed the chat since the transition, and the
         // customer must not be shown it waiting after it was given an agent.

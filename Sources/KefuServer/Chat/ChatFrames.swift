@@ -54,6 +54,8 @@ struct ConversationView: Codable, Hashable, Sendable {
     var createdAt: Date
     var queuedAt: Date?
     var assignedAt: Date?
+    /// The agent a team lead took the chat over from, who reads it until it is handed back.
+    var takenFrom: String?
 }
 
 /// A frame to a client. Optional fields are left out of the JSON when nil.

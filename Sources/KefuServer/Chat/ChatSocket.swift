@@ -86,12 +86,19 @@ struct ChatSocket: Sendable {
         @inline(never) func close(_ code: WebSocketErrorCode, _ reason: String) async throws {
             try await outbound.close(code, reason: reason)
         }
+        let seesStaffOnly = ConversationPolicy.seesStaffOnly(viewer)
         func text(_ frame: ServerFrame) -> String {
             var frame = frame
             frame.message = PersonalData.shown(frame.message, to: viewer)
+            // Who a chat was taken over from is the staff's business.
+            if !seesStaffOnly {
+                if frame.conversation?.takenFrom != nil { frame.conversation?.takenFrom = nil }
+                if frame.conversations?.contains(where: { $0.takenFrom != nil }) == true {
+                    frame.conversations = frame.conversations?.map { var view = $0; view.takenFrom = nil; return view }
+                }
+            }
             return frame.json()
         }
-        let seesStaffOnly = ConversationPolicy.seesStaffOnly(viewer)
         @inline(never) func deliver(_ message: ChatMessage) async throws {
             let last = lastSent[message.conversationId] ?? 0
             guard message.seq > last, seesStaffOnly || message.visibility == .everyone else { return }
@@ -265,8 +272,8 @@ final class Session: Sendable {
         min(max(0, lastSeq ?? 0), c.lastSeq)
     }
 
-    func conversation(_ id: String?) async throws -> Conversation {
-        try await service.conversation(id, for: principal)
+    func conversation(_ id: String?, to action: ConversationPolicy.Action = .converse) async throws -> Conversation {
+        try await service.conversation(id, for: principal, to: action)
     }
 
     func act(_ frame: ClientFrame) async throws {
@@ -280,7 +287,7 @@ final class Session: Sendable {
             outbound.yield(.sync(conversationId: c.id, after: Self.resumePoint(frame.lastSeq, in: c)))
 
         case .subscribe:
-            let c = try await conversation(frame.conversationId)
+            let c = try await conversation(frame.conversationId, to: .follow)
             reply(.conversation(try await service.view(c)))
             outbound.yield(.sync(conversationId: c.id, after: Self.resumePoint(frame.lastSeq, in: c)))
 
@@ -312,7 +319,7 @@ final class Session: Sendable {
             service.publish(typing, for: c)
 
         case .read:
-            try await service.read(try await conversation(frame.conversationId), upTo: frame.seq ?? 0, by: participant)
+            try await service.read(try await conversation(frame.conversationId, to: .follow), upTo: frame.seq ?? 0, by: participant)
 
         case .human:
             guard let party else { throw KefuError(.forbidden, "customers_only", "只有客户可以请求人工") }

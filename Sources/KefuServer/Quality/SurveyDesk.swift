@@ -31,6 +31,7 @@ struct SurveyDesk: Sendable {
             agentId: accepted.kind == .bot ? nil : contact.agentId, skill: contact.skill, endedAt: contact.endedAt, answeredAt: at, answer: accepted
         )
         guard try await store.surveys.record(response) else { throw SurveyRules.Problem.alreadyAnswered }
+        CentreMetrics.rated(accepted)
         return response
     }
 

@@ -47,7 +47,10 @@ struct FloorSocket: Sendable {
 
     /// What a wallboard may ask.
     struct Request: Decodable {
-        enum Kind: String, Decodable { case watch, unwatch, whisper }
+        enum Kind: String, Decodable {
+            case watch, unwatch, whisper
+            case takeOver = "take_over", handBack = "hand_back"
+        }
         var type: Kind
         var conversationId: String?
         var clientId: String?
@@ -110,6 +113,15 @@ struct FloorSocket: Sendable {
                 hub.watch(connection, conversationId: nil)
                 var frame = ServerFrame(type: "unwatched")
                 frame.ref = request.ref
+                return [.frame(frame)]
+            case .takeOver, .handBack:
+                let c = request.type == .takeOver
+                    ? try await desk.takeOver(request.conversationId, by: lead, acting: acting)
+                    : try await desk.handBack(request.conversationId, by: lead, acting: acting)
+                var frame = ServerFrame(type: request.type == .takeOver ? "taken_over" : "handed_back")
+                frame.ref = request.ref
+                frame.conversationId = c.id
+                frame.conversation = try await desk.view(c)
                 return [.frame(frame)]
             case .whisper:
                 guard let clientId = request.clientId, (1...64).contains(clientId.count) else {

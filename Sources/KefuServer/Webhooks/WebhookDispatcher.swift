@@ -69,6 +69,7 @@ struct WebhookDispatcher: Sendable {
             logger.error("could not record webhook outcome", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }
         if !outcome.succeeded {
+            CentreMetrics.webhookFailed()
             logger.info("webhook delivery failed", metadata: ["delivery": "\(delivery.id)", "attempt": "\(delivery.attempt)", "error": "\(outcome.error ?? "")"])
         }
         return outcome.succeeded

@@ -20,5 +20,6 @@ enum Migrations {
         Migration017_ContactDistricts.migration,
         Migration018_HotTopics.migration,
         Migration019_LiveFloor.migration,
+        Migration020_TakeOver.migration,
     ]
 }

@@ -70,6 +70,15 @@ public struct ChatRepository: Sendable {
         }
     }
 
+    /// Chats team leads took over from the agent, which the agent still reads.
+    public func taken(from agentId: String) async throws -> [Conversation] {
+        try await database.read { db in
+            try await db.select().columns("*").from("conversations").where("taken_from", .equal, agentId)
+                .where("state", .in, [ConversationState.assigned.rawValue, ConversationState.resolved.rawValue])
+                .orderBy("assigned_at").all().map(Self.conversation)
+        }
+    }
+
     public func queued() async throws -> [Conversation] {
         try await database.read { db in
             try await db.select().columns("*").from("conversations").where("state", .equal, ConversationState.queued.rawValue)
@@ -81,7 +90,7 @@ public struct ChatRepository: Sendable {
     /// A hand-over from the bot says why and what about, written with the move to the queue.
     public func transition(
         _ id: String, to state: ConversationState, now: Date, skill: SkillGroup? = nil, agentId: String?? = nil,
-        handover: (reason: HandoverReason, intent: Intent?)? = nil
+        handover: (reason: HandoverReason, intent: Intent?)? = nil, takenFrom: String?? = nil, audit: AuditEntry? = nil
     ) async throws -> Conversation {
         try await database.transaction { db in
             guard var conversation = try await Self.conversation(id, db, forUpdate: true) else { throw Failure.noSuchConversation }
@@ -90,7 +99,9 @@ public struct ChatRepository: Sendable {
             }
             if let skill { conversation.route(to: skill) }
             conversation.state = state
-            if let agentId { conversation.agentId = agentId }
+            // A chat that changes hands otherwise than by a take-over is no longer read by whom it was taken from.
+            if let agentId, agentId != conversation.agentId { (conversation.agentId, conversation.takenFrom) = (agentId, nil) }
+            if let takenFrom { conversation.takenFrom = takenFrom }
             if let handover { (conversation.handoverReason, conversation.intent) = (handover.reason, handover.intent) }
             switch state {
             case .queued: conversation.queuedAt = now
@@ -100,6 +111,7 @@ public struct ChatRepository: Sendable {
             default: break
             }
             try await Self.update(conversation, db)
+            if let audit { try await AuditRepository.append(audit, in: db) }
             if state == .closed { try await QAScoreRepository.scoreClosed(conversation, now: now, db) }
             if let intent = handover?.intent {
                 try await RepeatContacts.mark(
@@ -242,7 +254,7 @@ public struct ChatRepository: Sendable {
         "id", "customer_id", "visitor_name", "state", "skill", "vip", "agent_id", "last_seq", "created_at", "queued_at",
         "assigned_at", "first_response_at", "closed_at", "last_customer_message_at", "idle_reminder_sent_at", "visitor_id",
         "skill_chosen", "resolved_at", "first_queued_at", "first_assigned_at", "intent", "handover_reason",
-        "group_transferred",
+        "group_transferred", "taken_from",
     ]
 
     static func insert(_ c: Conversation, _ db: any SQLDatabase) async throws {
@@ -252,7 +264,7 @@ public struct ChatRepository: Sendable {
                 c.id, c.customerId, c.visitorName, c.state.rawValue, c.skill.rawValue, c.vip, c.agentId, c.lastSeq, c.createdAt,
                 c.queuedAt, c.assignedAt, c.firstResponseAt, c.closedAt, c.lastCustomerMessageAt, c.idleReminderSentAt, c.visitorId,
                 c.skillChosen, c.resolvedAt, c.queuedAt, c.assignedAt, c.intent?.rawValue, c.handoverReason?.rawValue,
-                c.groupTransferred,
+                c.groupTransferred, c.takenFrom,
             ]]
         )
     }
@@ -268,7 +280,7 @@ public struct ChatRepository: Sendable {
             .set("idle_reminder_sent_at", to: c.idleReminderSentAt).set("skill_chosen", to: c.skillChosen)
             .set("resolved_at", to: c.resolvedAt)
             .set("intent", to: c.intent?.rawValue).set("handover_reason", to: c.handoverReason?.rawValue)
-            .set("group_transferred", to: c.groupTransferred)
+            .set("group_transferred", to: c.groupTransferred).set("taken_from", to: c.takenFrom)
             // Reports only: the first queue and the first agent stay, whatever transfers follow.
             .set("first_queued_at", to: SQLFunction("COALESCE", args: SQLColumn("first_queued_at"), SQLBind(c.queuedAt)))
             .set("first_assigned_at", to: SQLFunction("COALESCE", args: SQLColumn("first_assigned_at"), SQLBind(c.assignedAt)))
@@ -297,7 +309,7 @@ public struct ChatRepository: Sendable {
             resolvedAt: try row.decode(column: "resolved_at", as: Date?.self),
             intent: try row.optionalText("intent").flatMap(Intent.init(rawValue:)),
             handoverReason: try row.optionalText("handover_reason").flatMap(HandoverReason.init(rawValue:)),
-            groupTransferred: try row.bool("group_transferred")
+            groupTransferred: try row.bool("group_transferred"), takenFrom: try row.optionalText("taken_from")
         )
     }
 

@@ -5,6 +5,9 @@ public enum ConversationPolicy {
         case converse
         /// Read what was said and sent: the history and its attachments.
         case readHistory
+        /// Follow it live without taking part: subscribe to its messages and mark them read. The agent
+        /// a team lead took it over from still may, until it is handed back.
+        case follow
         /// Open a ticket prefilled from the chat.
         case draftTicket
         /// Be offered answers to send: the agent who holds the chat.
@@ -17,7 +20,9 @@ public enum ConversationPolicy {
         case .converse:
             return party ? .allowed : .hidden
         case .readHistory:
-            return party || principal.has(.transcriptRead) ? .allowed : .hidden
+            return party || wasTakenFrom(principal, conversation) || principal.has(.transcriptRead) ? .allowed : .hidden
+        case .follow:
+            return party || wasTakenFrom(principal, conversation) ? .allowed : .hidden
         case .draftTicket:
             guard principal.has(.ticketHandle) else { return .forbidden }
             return party || principal.has(.transcriptRead) ? .allowed : .hidden
@@ -34,6 +39,12 @@ public enum ConversationPolicy {
         case .visitor(let id): conversation.visitorId == id
         case .staff(let id, _, _, _): principal.has(.chatHandle) && conversation.agentId == id
         }
+    }
+
+    /// The agent a team lead took the chat over from.
+    static func wasTakenFrom(_ principal: Principal, _ conversation: Conversation) -> Bool {
+        guard case .staff(let id, _, _, _) = principal, let from = conversation.takenFrom else { return false }
+        return from == id && principal.has(.chatHandle)
     }
 
     /// Staff-only messages are for staff: whoever else may read the chat reads it without them.
