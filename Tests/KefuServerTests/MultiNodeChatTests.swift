@@ -57,16 +57,22 @@ import Testing
                     let chat = (frame["chats"] as? [[String: Any]])?.first { $0["id"] as? String == id }
                     return chat?["state"] as? String == "assigned" && chat?["lastCustomerText"] as? String == "好的"
                 }
+                // Watched from node B, the customer's words on node A reach the lead too (read from the store
+                // by the notice's seq), and the watch line reaches the agent.
+                wall.send(["type": "watch", "conversationId": id, "ref": "w"])
+                try await wall.next("synced")
+                try await agent.next("message") { ($0.message?["text"] as? String)?.contains("正在查看本会话") == true }
                 customer.send(["type": "send", "conversationId": id, "clientId": "c-2", "text": String(repeating: "长", count: 2000)])
                 try await agent.next("message") { ($0.message?["text"] as? String)?.count == 2000 }
+                #expect(try await eventually { wall.frames.contains { ($0.message?["text"] as? String)?.count == 2000 } })
                 customer.send(["type": "typing", "conversationId": id])
                 try await agent.next("typing")
                 // Every number arrived once, in order: all of them on the desk, and on the customer's side all
-                // but the staff-only hand-over summary.
+                // but the staff-only hand-over summary and the watch line.
                 let all = agent.seqs(id)
                 #expect(all == Array((all.first ?? 1)...(all.last ?? 0)), "\(all)")
                 let seen = customer.seqs(id)
-                #expect(seen == Array(Set(seen)).sorted() && seen.count == all.count - 1, "\(seen) of \(all)")
+                #expect(seen == Array(Set(seen)).sorted() && seen.count == all.count - 2, "\(seen) of \(all)")
                 // Disabled on node A, the agent's socket on node B closes at once (its own re-check is 30 s away).
                 let admin = try await a.login("admin")
                 #expect(try await a.json(.post, "/api/v1/admin/users/staff-agent1/disable", token: admin).status == .noContent)

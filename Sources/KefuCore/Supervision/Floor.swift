@@ -186,13 +186,6 @@ public struct Floor: Sendable, Equatable {
         chats.values.count { $0.state == .assigned && $0.agentId == agentId }
     }
 
-    /// What changed since `earlier`: chats new or different, and chats gone.
-    public func changes(since earlier: Floor) -> (chats: [FloorChat], ended: [String]) {
-        let changed = chats.values.filter { earlier.chats[$0.id] != $0 }.sorted { $0.createdAt < $1.createdAt }
-        let ended = earlier.chats.keys.filter { chats[$0] == nil }.sorted()
-        return (changed, ended)
-    }
-
     /// The wallboard's live figures at `now`.
     public func board(at now: Date) -> FloorBoard {
         var loads: [String: Int] = [:]

@@ -150,9 +150,10 @@ struct FloorSocket: Sendable {
 
     private func write(_ stream: AsyncStream<ChatOutbound>, watcher: LiveFloor.Watcher, to outbound: WebSocketOutboundWriter) async throws {
         watcher.looking()
-        var sent = hub.floor.floor
-        var board = sent.board(at: desk.now())
-        try await outbound.write(.text(Self.json(Snapshot(board: board, chats: sent.chats.values.sorted { $0.createdAt < $1.createdAt }))))
+        let first = hub.floor.view(since: nil, at: desk.now())
+        // What this wallboard has: the version it last saw, the chats it holds and the board it shows.
+        var (seen, shown, board) = (first.version, Set(first.floor.chats.keys), first.board)
+        try await outbound.write(.text(Self.json(Snapshot(board: board, chats: first.floor.chats.values.sorted { $0.createdAt < $1.createdAt }))))
         var figures = hub.floor.figures
         if let figures { try await outbound.write(.text(Self.figuresFrame(figures.json))) }
         // The watched chat and the last of its messages this wallboard has been sent.
@@ -179,18 +180,25 @@ struct FloorSocket: Sendable {
             switch item {
             case .floorChanged:
                 watcher.looking()
-                let floor = hub.floor.floor
-                let fresh = floor.board(at: desk.now())
-                let (chats, ended) = floor.changes(since: sent)
-                let boardChanged = !fresh.sameFigures(as: board)
-                let agentsChanged = fresh.agents != board.agents
-                if boardChanged || !chats.isEmpty || !ended.isEmpty {
-                    let update = Update(
-                        board: boardChanged ? Figures(fresh) : nil, agents: agentsChanged ? fresh.agents : nil, chats: chats, ended: ended
-                    )
-                    try await outbound.write(.text(Self.json(update)))
+                let view = hub.floor.view(since: seen, at: desk.now())
+                if view.version != seen {
+                    // The chats the changes since `seen` touched, or every chat when those are not known.
+                    let touched = view.changed ?? shown.union(view.floor.chats.keys)
+                    let chats = touched.compactMap { view.floor.chats[$0] }.sorted { $0.createdAt < $1.createdAt }
+                    let ended = touched.filter { view.floor.chats[$0] == nil && shown.contains($0) }.sorted()
+                    shown.subtract(ended)
+                    shown.formUnion(chats.map(\.id))
+                    let boardChanged = !view.board.sameFigures(as: board)
+                    let agentsChanged = view.board.agents != board.agents
+                    if boardChanged || !chats.isEmpty || !ended.isEmpty {
+                        let update = Update(
+                            board: boardChanged ? Figures(view.board) : nil, agents: agentsChanged ? view.board.agents : nil, chats: chats,
+                            ended: ended
+                        )
+                        try await outbound.write(.text(Self.json(update)))
+                    }
+                    (seen, board) = (view.version, boardChanged ? view.board : board)
                 }
-                (sent, board) = (floor, boardChanged ? fresh : board)
                 if let latest = hub.floor.figures, latest.version != figures?.version {
                     figures = latest
                     try await outbound.write(.text(Self.figuresFrame(latest.json)))

@@ -28,6 +28,16 @@ final class LiveFloor: Sendable {
         var json: String
     }
 
+    /// The floor at one version, with its board (computed once per version for every watcher) and which
+    /// chats changed since the version a watcher last saw, or nil when that is not known any more (a
+    /// reconcile replaced the floor, or the log was trimmed): the watcher then sends every chat.
+    struct View: Sendable {
+        let floor: Floor
+        let version: Int
+        let board: FloorBoard
+        let changed: Set<String>?
+    }
+
     private struct State {
         var floor = Floor()
         var watchers: [UUID: Watcher] = [:]
@@ -35,11 +45,61 @@ final class LiveFloor: Sendable {
         var recorded: [FloorChange]?
         var figures: Figures?
         var changes = 0
+        /// Moves with every change of the floor; `log` names the chat each change touched, in order,
+        /// from just after `logStart`.
+        var version = 0
+        var log: [(version: Int, chat: String)] = []
+        var logStart = 0
+        var board: (version: Int, board: FloorBoard)?
+
+        mutating func record(_ change: FloorChange) {
+            version += 1
+            switch change {
+            case .chat(let chat, _): log.append((version, chat.id))
+            case .message(let id, _, _, _, _): log.append((version, id))
+            case .agent, .away: break
+            }
+            if log.count > LiveFloor.logLength {
+                logStart = log[LiveFloor.logLength / 2].version
+                log.removeFirst(LiveFloor.logLength / 2 + 1)
+            }
+        }
+
+        mutating func replaced() {
+            version += 1
+            log.removeAll(keepingCapacity: true)
+            logStart = version
+        }
+
+        func changed(since seen: Int) -> Set<String>? {
+            guard seen >= logStart else { return nil }
+            var ids = Set<String>()
+            for entry in log.reversed() {
+                if entry.version <= seen { break }
+                ids.insert(entry.chat)
+            }
+            return ids
+        }
     }
+
+    /// Changes remembered for watchers behind: a wallboard more than this many changes behind sends everything.
+    static let logLength = 20_000
 
     private let state = Mutex(State())
 
     var floor: Floor { state.withLock { $0.floor } }
+
+    /// The floor now, for a watcher that last saw `seen` (nil: it has seen nothing).
+    func view(since seen: Int?, at now: Date) -> View {
+        let (floor, version, cached, changed) = state.withLock { s in
+            (s.floor, s.version, s.board.flatMap { $0.version == s.version ? $0.board : nil }, seen.flatMap { s.changed(since: $0) })
+        }
+        if let cached { return View(floor: floor, version: version, board: cached, changed: changed) }
+        // Read once per version, outside the lock, and kept for the other watchers.
+        let board = floor.board(at: now)
+        state.withLock { s in if s.version == version { s.board = (version, board) } }
+        return View(floor: floor, version: version, board: board, changed: changed)
+    }
     var figures: Figures? { state.withLock { $0.figures } }
     var watcherCount: Int { state.withLock { $0.watchers.count } }
     /// Changes applied since the node started: the figures job recomputes only after some.
@@ -48,6 +108,7 @@ final class LiveFloor: Sendable {
     func apply(_ change: FloorChange) {
         let watchers = state.withLock { s in
             s.floor.apply(change)
+            s.record(change)
             s.recorded?.append(change)
             s.changes &+= 1
             return Array(s.watchers.values)
@@ -71,6 +132,7 @@ final class LiveFloor: Sendable {
             s.recorded = nil
             guard floor != s.floor else { return [] }
             s.floor = floor
+            s.replaced()
             return Array(s.watchers.values)
         }
         for watcher in watchers { watcher.wake() }
