@@ -21,7 +21,6 @@ const chats = new Map();
 let offset = 0; // server time minus this browser's time
 let socket = null;
 let delay = 500;
-let drawn = false;
 let me = null; // the lead's staff id
 
 staffSession((who) => {
@@ -118,7 +117,6 @@ function draw() {
   drawTiles();
   drawAgents();
   drawChats();
-  if (!drawn && figures) drawFigures();
 }
 
 function drawQueues() {
@@ -224,7 +222,6 @@ function drawChats() {
 
 function drawFigures() {
   if (!figures) return;
-  drawn = true;
   const width = (el) => Math.max(280, Math.min(900, el.clientWidth || 500));
   const t = figures.today.total;
   $("#frt-chart").replaceChildren(histogram(t.chats.firstResponseBuckets, width($("#frt-chart"))));

@@ -14,6 +14,17 @@ import Testing
         (frame["chats"] as? [[String: Any]])?.first { $0["id"] as? String == id }
     }
 
+    /// A customer's chat held by agent1, and the team lead's wallboard open after it.
+    static func chatAndLeadsWallboard(
+        _ client: any TestClientProtocol, sms: RecordingSmsSender
+    ) async throws -> (pair: ChatTests.Pair, leadToken: String, wall: ChatTestClient) {
+        let pair = try await ChatTests.connectPair(client, sms: sms)
+        let leadToken = try await client.login("lead")
+        let wall = ChatTestClient(port: try #require(client.port), token: leadToken, path: "/ws/floor")
+        try await wall.next("floor")
+        return (pair, leadToken, wall)
+    }
+
     @Test func aLeadSeesAChatFromItsStartToItsEndAndTheFiguresAreTheReports() async throws {
         try await TestApp.run(mode: .live) { client, sms, _ in
             let port = try #require(client.port)
@@ -79,11 +90,8 @@ import Testing
     @Test func aLeadWatchesAndWhispersAndTheCustomerNeverSeesIt() async throws {
         try await TestApp.run(mode: .live) { client, sms, _ in
             let port = try #require(client.port)
-            let pair = try await ChatTests.connectPair(client, sms: sms)
+            let (pair, _, wall) = try await Self.chatAndLeadsWallboard(client, sms: sms)
             let id = pair.conversationId
-            let leadToken = try await client.login("lead")
-            let wall = ChatTestClient(port: port, token: leadToken, path: "/ws/floor")
-            try await wall.next("floor")
 
             wall.send(["type": "watch", "conversationId": id, "ref": "w"])
             let watching = try await wall.next("watching")
@@ -156,11 +164,8 @@ import Testing
         try await TestApp.run(mode: .live) { client, sms, database in
             let port = try #require(client.port)
             let store = Store(database: database)
-            let pair = try await ChatTests.connectPair(client, sms: sms)
+            let (pair, leadToken, wall) = try await Self.chatAndLeadsWallboard(client, sms: sms)
             let id = pair.conversationId
-            let leadToken = try await client.login("lead")
-            let wall = ChatTestClient(port: port, token: leadToken, path: "/ws/floor")
-            try await wall.next("floor")
             // The lead answers from the desk: without one open, nothing is taken.
             wall.send(["type": "take_over", "conversationId": id, "ref": "t1"])
             #expect(try await wall.next("error") { $0["ref"] as? String == "t1" }["code"] as? String == "desk_closed")

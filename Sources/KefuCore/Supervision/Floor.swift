@@ -181,11 +181,6 @@ public struct Floor: Sendable, Equatable {
         abandonedAt.removeAll { $0 < cutoff }
     }
 
-    /// Open chats an agent holds now: their load.
-    public func load(of agentId: String) -> Int {
-        chats.values.count { $0.state == .assigned && $0.agentId == agentId }
-    }
-
     /// The wallboard's live figures at `now`.
     public func board(at now: Date) -> FloorBoard {
         var loads: [String: Int] = [:]
@@ -293,7 +288,6 @@ public struct FloorBoard: Codable, Sendable, Equatable {
     public var counts: Counts
     /// When the chats abandoned over the last 30 minutes were closed: a page counts the window itself.
     public var abandonedAt: [Date]
-    public var abandonedLast30Minutes: Int { abandonedAt.count }
 
     /// The same board without the instant it was read at: two boards that differ only by it say the same.
     public func sameFigures(as other: FloorBoard) -> Bool {

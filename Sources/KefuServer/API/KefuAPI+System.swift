@@ -15,7 +15,7 @@ extension KefuAPI {
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
-        FloorMetrics.record(chat.hub.floor.floor, connections: chat.hub.connectionCount, at: now(), into: metrics)
+        FloorMetrics.record(chat.hub.floor, connections: chat.hub.connectionCount, at: now(), into: metrics)
         var buffer: [UInt8] = []
         metrics.emit(into: &buffer)
         return .ok(.init(body: .plainText(HTTPBody(buffer))))

@@ -88,10 +88,7 @@ final class LocalChatHub: ChatHub {
         var watching: [UUID: String] = [:]
 
         mutating func watch(_ id: UUID, _ conversationId: String?) {
-            if let before = watching.removeValue(forKey: id) {
-                byWatched[before]?.remove(id)
-                if byWatched[before]?.isEmpty == true { byWatched.removeValue(forKey: before) }
-            }
+            Self.drop(id, watching.removeValue(forKey: id), from: &byWatched)
             guard let conversationId, entries[id] != nil else { return }
             watching[id] = conversationId
             byWatched[conversationId, default: []].insert(id)
@@ -108,16 +105,18 @@ final class LocalChatHub: ChatHub {
 
         mutating func remove(_ id: UUID) {
             guard let who = entries.removeValue(forKey: id)?.identity else { return }
-            func drop(_ key: String?, from index: inout [String: Set<UUID>]) {
-                guard let key else { return }
-                index[key]?.remove(id)
-                if index[key]?.isEmpty == true { index.removeValue(forKey: key) }
-            }
-            drop(who.customerId, from: &byCustomer)
-            drop(who.agentId, from: &byAgent)
-            drop(who.principalId, from: &byPrincipal)
-            drop(who.sessionTokenHash, from: &bySession)
-            drop(watching.removeValue(forKey: id), from: &byWatched)
+            Self.drop(id, who.customerId, from: &byCustomer)
+            Self.drop(id, who.agentId, from: &byAgent)
+            Self.drop(id, who.principalId, from: &byPrincipal)
+            Self.drop(id, who.sessionTokenHash, from: &bySession)
+            Self.drop(id, watching.removeValue(forKey: id), from: &byWatched)
+        }
+
+        /// Takes a connection out of one index entry, and the entry with it when it is left empty.
+        static func drop(_ id: UUID, _ key: String?, from index: inout [String: Set<UUID>]) {
+            guard let key else { return }
+            index[key]?.remove(id)
+            if index[key]?.isEmpty == true { index.removeValue(forKey: key) }
         }
 
         func outbound(_ ids: some Sequence<UUID>) -> [AsyncStream<ChatOutbound>.Continuation] {

@@ -36,7 +36,7 @@ final class FloorKeeper: Sendable {
     func refreshFigures() async throws {
         guard floor.watcherCount > 0 else { return }
         let instant = now()
-        let changes = floor.changeCount
+        let changes = floor.version
         let earlier = last.withLock { last -> WallboardFigures?? in
             let age = instant.timeIntervalSince(last.at)
             let due = last.figures == nil || age >= Self.figuresAtMost || (changes != last.changes && age >= Self.figuresAfterChange)

@@ -17,8 +17,9 @@ enum FloorMetrics {
         MetricNameDescriptor(namespace: "kefu", metricName: name, unitName: unit, helpText: help)
     }
 
-    static func record(_ floor: Floor, connections open: Int, at now: Date, into registry: PrometheusCollectorRegistry) {
-        let board = floor.board(at: now)
+    static func record(_ floor: LiveFloor, connections open: Int, at now: Date, into registry: PrometheusCollectorRegistry) {
+        // The board the wallboards share at this version, not one read again per scrape.
+        let board = floor.view(since: nil, at: now).board
         for group in board.groups {
             let labels = [("group", group.skill.rawValue)]
             registry.makeGauge(descriptor: queueLength, labels: labels).set(Double(group.queued))

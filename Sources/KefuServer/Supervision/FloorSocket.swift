@@ -25,7 +25,7 @@ struct FloorSocket: Sendable {
 
     /// The board without its agent lines: those are sent only when one of them changed (two hundred
     /// agents are most of a board's bytes, and a customer's message changes only the counts).
-    struct Figures: Encodable {
+    struct BoardFigures: Encodable {
         var at: Date
         var groups: [FloorBoard.Group]
         var agentStates: FloorBoard.AgentStates
@@ -39,7 +39,7 @@ struct FloorSocket: Sendable {
 
     struct Update: Encodable {
         var type = "floor_update"
-        var board: Figures?
+        var board: BoardFigures?
         var agents: [FloorBoard.AgentLine]?
         var chats: [FloorChat]
         var ended: [String]
@@ -192,7 +192,7 @@ struct FloorSocket: Sendable {
                     let agentsChanged = view.board.agents != board.agents
                     if boardChanged || !chats.isEmpty || !ended.isEmpty {
                         let update = Update(
-                            board: boardChanged ? Figures(view.board) : nil, agents: agentsChanged ? view.board.agents : nil, chats: chats,
+                            board: boardChanged ? BoardFigures(view.board) : nil, agents: agentsChanged ? view.board.agents : nil, chats: chats,
                             ended: ended
                         )
                         try await outbound.write(.text(Self.json(update)))

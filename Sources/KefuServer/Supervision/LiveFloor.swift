@@ -44,7 +44,6 @@ final class LiveFloor: Sendable {
         /// Changes applied while a reconcile reads the database: applied again over what it read.
         var recorded: [FloorChange]?
         var figures: Figures?
-        var changes = 0
         /// Moves with every change of the floor; `log` names the chat each change touched, in order,
         /// from just after `logStart`.
         var version = 0
@@ -87,8 +86,6 @@ final class LiveFloor: Sendable {
 
     private let state = Mutex(State())
 
-    var floor: Floor { state.withLock { $0.floor } }
-
     /// The floor now, for a watcher that last saw `seen` (nil: it has seen nothing).
     func view(since seen: Int?, at now: Date) -> View {
         let (floor, version, cached, changed) = state.withLock { s in
@@ -100,17 +97,17 @@ final class LiveFloor: Sendable {
         state.withLock { s in if s.version == version { s.board = (version, board) } }
         return View(floor: floor, version: version, board: board, changed: changed)
     }
+
     var figures: Figures? { state.withLock { $0.figures } }
     var watcherCount: Int { state.withLock { $0.watchers.count } }
-    /// Changes applied since the node started: the figures job recomputes only after some.
-    var changeCount: Int { state.withLock { $0.changes } }
+    /// Moves with every change of the floor: the figures job recomputes only after one.
+    var version: Int { state.withLock { $0.version } }
 
     func apply(_ change: FloorChange) {
         let watchers = state.withLock { s in
             s.floor.apply(change)
             s.record(change)
             s.recorded?.append(change)
-            s.changes &+= 1
             return Array(s.watchers.values)
         }
         for watcher in watchers { watcher.wake() }
@@ -138,9 +135,9 @@ final class LiveFloor: Sendable {
         for watcher in watchers { watcher.wake() }
     }
 
+    /// New figures, which the figures job has found to differ from the last (`WallboardFigures.sameFigures`).
     func publish(figures json: String) {
         let watchers = state.withLock { s -> [Watcher] in
-            guard s.figures?.json != json else { return [] }
             s.figures = Figures(version: (s.figures?.version ?? 0) + 1, json: json)
             return Array(s.watchers.values)
         }

@@ -38,7 +38,7 @@ struct WallboardFigures: Encodable, Sendable {
     static func compute(store: Store, now: Date, earlier: WallboardFigures?) async throws -> WallboardFigures {
         let day = CalendarDate(chinaTime: now)
         let midnight = day.date, tomorrow = day.addingDays(1).date
-        async let today = QualityReport.build(try ReportPeriod(from: midnight, to: tomorrow), by: nil, store: store, now: now)
+        // One report by hour serves both: its total is the day's, as the API gives it without a breakdown.
         async let todayByHour = QualityReport.build(try ReportPeriod(from: midnight, to: tomorrow), by: .hour, store: store, now: now)
         let weekAgo = day.addingDays(-7)
         async let lastWeekByHour = QualityReport.build(
@@ -61,14 +61,15 @@ struct WallboardFigures: Encodable, Sendable {
             }
         }
         // Today's point is today's report, fresh each time: a rating given a minute ago is on the chart.
-        let todayReport = try await today
-        let answers = todayReport.total.surveys
+        let byHour = try await todayByHour
+        let today = QualityReport(period: byHour.period, dimension: nil, rows: [], total: byHour.total)
+        let answers = today.total.surveys
         csatByDay[csatByDay.count - 1] = Day(day: day.description, answered: answers.answered, satisfied: answers.satisfied, csat: answers.csat)
-        let todayHours = Dictionary(uniqueKeysWithValues: try await todayByHour.rows.map { ($0.key, $0.chats.chats) })
+        let todayHours = Dictionary(uniqueKeysWithValues: byHour.rows.map { ($0.key, $0.chats.chats) })
         let weekHours = Dictionary(uniqueKeysWithValues: try await lastWeekByHour.rows.map { ($0.key, $0.chats.chats) })
         let hours = (0..<24).map { Hour(hour: $0, today: todayHours[String($0)] ?? 0, lastWeek: weekHours[String($0)] ?? 0) }
         return WallboardFigures(
-            computedAt: now, today: todayReport.view, month: month, monthAt: monthAt, hours: hours, csatByDay: csatByDay,
+            computedAt: now, today: today.view, month: month, monthAt: monthAt, hours: hours, csatByDay: csatByDay,
             nearBreach: try await nearBreach
         )
     }
